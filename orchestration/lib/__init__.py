@@ -1,0 +1,1 @@
+"""Plain, unit-tested helpers: no Dagster decorators here."""

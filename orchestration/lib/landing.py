@@ -1,0 +1,81 @@
+"""Finding landed files safely: nothing outside the landing zone is ever read."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestration.lib.contracts import Contract
+
+# Writers land a file as ".name.partial" (or "name.tmp") and rename it when complete, so a
+# half-written file is never picked up; dotfiles and editor leftovers are ignored too.
+IGNORED_SUFFIXES = (".partial", ".tmp", ".swp", "~")
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    path: Path  # absolute path as found under the landing zone
+    relative_path: str  # path relative to the landing zone: the name recorded everywhere
+    refused_reason: str | None = None  # set when the file must not be read
+
+
+def entity_dir(raw_dir: Path, contract: Contract) -> Path:
+    return raw_dir / contract.system / contract.entity
+
+
+def find_landed_files(raw_dir: Path, contract: Contract) -> list[LandedFile]:
+    """Files of one extract, in name order; links or paths leading outside raw/ are refused."""
+    root = raw_dir.resolve()
+    folder = entity_dir(raw_dir, contract)
+    if not folder.exists():
+        return []
+    found: list[LandedFile] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith(IGNORED_SUFFIXES):
+                continue
+            path = Path(dirpath) / name
+            if not name.lower().endswith(contract.extensions):
+                continue
+            relative = path.relative_to(raw_dir).as_posix()
+            resolved = path.resolve()
+            if not resolved.is_relative_to(root):
+                reason = f"refused: {relative} leads outside the landing zone (to {resolved})"
+                found.append(LandedFile(path, relative, reason))
+            elif not resolved.is_file():
+                found.append(LandedFile(path, relative, f"refused: {relative} is not a file"))
+            else:
+                found.append(LandedFile(path, relative))
+    # symlinked directories are not followed by os.walk: refuse them explicitly, by name
+    for entry in sorted(folder.rglob("*")):
+        if entry.is_symlink() and entry.is_dir() and not entry.resolve().is_relative_to(root):
+            relative = entry.relative_to(raw_dir).as_posix()
+            found.append(
+                LandedFile(entry, relative, f"refused: {relative} leads outside the landing zone")
+            )
+    return found
+
+
+def file_digest(path: Path, chunk_size: int = 8 << 20) -> tuple[str, int]:
+    """SHA-256 and size in bytes, read in chunks so large files do not fill memory."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_size):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def count_lines(path: Path, chunk_size: int = 8 << 20) -> int:
+    """Physical lines, counting a last line without a newline."""
+    lines = 0
+    last = b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_size):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (0 if last == b"\n" else 1)

@@ -1,0 +1,726 @@
+"""Load landed extract files into typed DuckDB raw tables, with a ledger and a quarantine.
+
+For each file of an extract: skip it when the ledger already holds its SHA-256 (nothing doubled);
+otherwise read it with DuckDB's own readers as text, check every value against the contract,
+and in one transaction replace that file's rows with the good ones, put each bad one in
+``<entity>__rejects`` with line, column, raw value and reason (nothing lost), and append a ledger
+row where rows read = rows loaded + rows rejected. A file that cannot be read at all raises
+:class:`UnreadableFile` inside the loop: it is recorded as failed and the other files still load.
+
+Identifiers in SQL come only from the contracts; file names, header names and values are
+passed as parameters or mapped to positional names first.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.lib.contracts import ChildTable, Column, Contract
+from orchestration.lib.landing import LandedFile, count_lines, file_digest, find_landed_files
+
+LEDGER_TABLE = "_meta.load_ledger"
+MAX_LINE_BYTES = 64 << 20  # a record may hold a 1 MB field and more; DuckDB's default is 2 MB
+HEADER_PROBE_BYTES = 1 << 20
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as its contract's format; nothing of it is loaded."""
+
+
+@dataclass
+class FileResult:
+    source_file: str
+    outcome: str  # loaded | unchanged | failed | removed | retained
+    sha256: str | None = None
+    size_bytes: int | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    message: str = ""
+
+
+@dataclass
+class ExtractResult:
+    contract: Contract
+    files: list[FileResult] = field(default_factory=list)
+    table_rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.outcome == "failed"]
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for f in self.files if f.outcome == outcome)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None):
+    """First value of a query's result, read to the end (DuckDB 2.0 refuses new work on a
+    connection while a result is unfinished)."""
+    return con.execute(query, params or []).fetchall()[0][0]
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+PROVENANCE_COLUMNS = (
+    ("_source_file", "VARCHAR NOT NULL"),
+    ("_source_line", "BIGINT NOT NULL"),
+    ("_loaded_at", "TIMESTAMP NOT NULL"),
+    ("_file_sha256", "VARCHAR NOT NULL"),
+)
+
+
+def child_columns(contract: Contract, child: ChildTable) -> list[tuple[str, str]]:
+    parent_keys = [(name, contract.column(name).duckdb_type) for name in contract.key]
+    own = [(c.name, c.duckdb_type) for c in child.element_columns]
+    return [*parent_keys, *own, ("_ordinal", "INTEGER NOT NULL")]
+
+
+def prepare_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    """Create the schema, raw tables, rejects table and ledger if they do not exist yet."""
+    schema = quote_ident(contract.schema)
+    con.execute(f"create schema if not exists {schema}")
+    con.execute("create schema if not exists _meta")
+    provenance = ", ".join(f"{name} {kind}" for name, kind in PROVENANCE_COLUMNS)
+    columns = ", ".join(f"{quote_ident(c.name)} {c.duckdb_type}" for c in contract.columns)
+    con.execute(
+        f"create table if not exists {schema}.{quote_ident(contract.entity)} "
+        f"({columns}, {provenance})"
+    )
+    for child in contract.children:
+        cols = ", ".join(f"{quote_ident(n)} {t}" for n, t in child_columns(contract, child))
+        con.execute(
+            f"create table if not exists {schema}.{quote_ident(child.entity)} "
+            f"({cols}, {provenance})"
+        )
+    con.execute(
+        f"create table if not exists {schema}.{quote_ident(contract.entity + '__rejects')} ("
+        "_source_file VARCHAR NOT NULL, _source_line BIGINT, column_name VARCHAR, "
+        "raw_value VARCHAR, reason VARCHAR NOT NULL, _file_sha256 VARCHAR NOT NULL, "
+        "_loaded_at TIMESTAMP NOT NULL, _run_id VARCHAR)"
+    )
+    con.execute(
+        f"create table if not exists {LEDGER_TABLE} ("
+        "load_id VARCHAR PRIMARY KEY, system VARCHAR NOT NULL, entity VARCHAR NOT NULL, "
+        "source_file VARCHAR NOT NULL, file_sha256 VARCHAR, file_size_bytes BIGINT, "
+        "rows_read BIGINT NOT NULL, rows_loaded BIGINT NOT NULL, rows_rejected BIGINT NOT NULL, "
+        "outcome VARCHAR NOT NULL, message VARCHAR, loaded_at TIMESTAMP NOT NULL, run_id VARCHAR)"
+    )
+
+
+# --- reading: every value as text, with its physical line -------------------------------------
+
+
+def read_csv_header(path: Path, relative: str) -> list[str]:
+    with path.open("rb") as handle:
+        probe = handle.read(HEADER_PROBE_BYTES)
+    if not probe.strip():
+        raise UnreadableFile(f"{relative}: the file is empty; expected a header row")
+    if b"\x00" in probe.split(b"\n", 1)[0]:
+        raise UnreadableFile(f"{relative}: line 1 holds NUL bytes: binary data, not CSV text")
+    first_line = probe.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        text = first_line.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            f"{relative}: line 1, byte {error.start + 1}: the header is not UTF-8 text"
+        ) from error
+    return [name.strip() for name in next(csv.reader([text]))]
+
+
+def check_header(header: list[str], contract: Contract, relative: str) -> None:
+    expected = [c.name for c in contract.columns]
+    problems = []
+    duplicates = sorted({n for n in header if header.count(n) > 1})
+    if duplicates:
+        problems.append(f"repeated column(s) {', '.join(duplicates)}")
+    missing = [c.name for c in contract.columns if c.required and c.name not in header]
+    if missing:
+        problems.append(f"missing required column(s) {', '.join(missing)}")
+    unknown = [n for n in header if n not in expected]
+    if unknown:
+        problems.append(f"unknown column(s) {', '.join(unknown)} (not in the contract)")
+    if problems:
+        hint = ""
+        if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+            hint = "; the delimiter looks wrong: this extract is comma-separated"
+        raise UnreadableFile(f"{relative}: line 1: {'; '.join(problems)}{hint}")
+
+
+def csv_record_lines(path: Path) -> list[int]:
+    """Physical line where each data record starts, for files with quoted newlines or gaps."""
+    csv.field_size_limit(MAX_LINE_BYTES)
+    starts: list[int] = []
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        reader = csv.reader(handle)
+        previous = 0
+        for row in reader:
+            start, previous = previous + 1, reader.line_num
+            if row:
+                starts.append(start)
+    return starts[1:]
+
+
+def _take_structural_rejects(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    rows = con.execute(
+        "select line, column_name, error_type, csv_line, error_message from _load_reject_errors "
+        "order by line"
+    ).fetchall()
+    con.execute("drop table if exists _load_reject_errors")
+    con.execute("drop table if exists _load_reject_scans")
+    return rows
+
+
+def _structural_reason(error_type: str, message: str) -> str:
+    if error_type == "INVALID ENCODING":
+        return "bytes that are not UTF-8: the extract must be UTF-8 text"
+    return f"{error_type.lower()}: {message.strip()}"
+
+
+def _line_map(con: duckdb.DuckDBPyConnection, lines: list[int]) -> None:
+    table = pa.table({"_rn": pa.array(range(1, len(lines) + 1), pa.int64()), "_line": lines})
+    con.register("_line_map_arrow", table)
+    con.execute("create or replace temp table _line_map as select * from _line_map_arrow")
+    con.unregister("_line_map_arrow")
+
+
+def stage_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, relative: str, contract: Contract
+) -> list[tuple]:
+    """Fill temp table ``_staged`` (one text column per contract column) and return problems."""
+    header = read_csv_header(path, relative)
+    check_header(header, contract, relative)
+    positional = {name: f"c{i}" for i, name in enumerate(header)}
+    columns_struct = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
+    try:
+        con.execute(
+            "create or replace temp table _staged_src as "
+            "select row_number() over () as _rn, * from read_csv(?, "
+            f"columns={columns_struct}, header=true, auto_detect=false, delim=',', "
+            "quote='\"', escape='\"', strict_mode=true, store_rejects=true, "
+            "rejects_table='_load_reject_errors', rejects_scan='_load_reject_scans', "
+            f"max_line_size={MAX_LINE_BYTES})",
+            [str(path)],
+        )
+    except duckdb.Error as error:
+        con.execute("drop table if exists _load_reject_errors")
+        con.execute("drop table if exists _load_reject_scans")
+        raise UnreadableFile(f"{relative}: cannot be read as CSV: {error}") from error
+    rejects = _take_structural_rejects(con)
+    staged_rows = con.execute("select count(*) from _staged_src").fetchall()[0][0]
+    newline_test = " or ".join(f"contains(c{i}, chr(10))" for i in range(len(header))) or "false"
+    has_newlines = scalar(con, f"select count(*) from _staged_src where {newline_test}")
+    reject_lines = sorted({row[0] for row in rejects})
+    simple = not reject_lines and not has_newlines and count_lines(path) == staged_rows + 1
+    line_expr = "_rn + 1"
+    if not simple:
+        rejected = set(reject_lines)
+        starts = [line for line in csv_record_lines(path) if line not in rejected]
+        if len(starts) == staged_rows:
+            _line_map(con, starts)
+            line_expr = "(select _line from _line_map m where m._rn = s._rn)"
+    selects = [f"{line_expr} as _source_line"]
+    for column in contract.columns:
+        source = positional.get(column.name)
+        value = f"nullif({source}, '')" if source else "cast(null as varchar)"
+        selects.append(f"{value} as {quote_ident(column.name)}")
+    con.execute(
+        f"create or replace temp table _staged as select {', '.join(selects)} from _staged_src s"
+    )
+    con.execute("drop table _staged_src")
+    con.execute("drop table if exists _line_map")
+    names = {f"c{i}": name for i, name in enumerate(header)}
+    return [
+        (line, names.get(column, column), raw, _structural_reason(kind, message))
+        for line, column, kind, raw, message in rejects
+    ]
+
+
+JSON_TYPES = {
+    "text": ("VARCHAR",),
+    "url": ("VARCHAR",),
+    "date": ("VARCHAR",),
+    "integer": ("BIGINT", "UBIGINT"),
+    "boolean": ("BOOLEAN",),
+}
+JSON_TYPE_NAMES = {"text": "a string", "url": "a string", "date": "a string",
+                   "integer": "an integer", "boolean": "true or false"}  # fmt: skip
+
+
+def stage_ndjson(
+    con: duckdb.DuckDBPyConnection, path: Path, relative: str, contract: Contract
+) -> list[tuple]:
+    """Fill ``_staged`` and one ``_child_<entity>`` table per JSON array; return problems."""
+    if path.stat().st_size == 0:
+        raise UnreadableFile(f"{relative}: the file is empty; expected one JSON object per line")
+    try:
+        # each physical line is one record: no quote character, NUL as the (absent) delimiter
+        con.execute(
+            "create or replace temp table _lines_src as "
+            "select row_number() over () as _rn, line from read_csv(?, "
+            "columns={'line': 'VARCHAR'}, header=false, auto_detect=false, delim='\\0', "
+            "quote='', escape='', store_rejects=true, rejects_table='_load_reject_errors', "
+            f"rejects_scan='_load_reject_scans', max_line_size={MAX_LINE_BYTES})",
+            [str(path)],
+        )
+    except duckdb.Error as error:
+        con.execute("drop table if exists _load_reject_errors")
+        con.execute("drop table if exists _load_reject_scans")
+        raise UnreadableFile(f"{relative}: cannot be read as NDJSON: {error}") from error
+    rejects = _take_structural_rejects(con)
+    line_expr = "_rn"
+    if rejects:
+        rejected = {row[0] for row in rejects}
+        total = con.execute("select count(*) from _lines_src").fetchall()[0][0] + len(rejected)
+        _line_map(con, [n for n in range(1, total + 1) if n not in rejected])
+        line_expr = "(select _line from _line_map m where m._rn = s._rn)"
+    con.execute(
+        f"create or replace temp table _lines as select {line_expr} as _source_line, line "
+        "from _lines_src s where line is not null and trim(line) <> ''"
+    )
+    con.execute("drop table _lines_src")
+    con.execute("drop table if exists _line_map")
+    problems: list[tuple] = [
+        (line, None, raw, "not a JSON object: the line holds NUL or other non-UTF-8 bytes")
+        for line, _column, _kind, raw, _message in rejects
+    ]
+    valid_lines = con.execute(
+        "select count(*) from _lines where coalesce(case when json_valid(line) then json_type(line) = 'OBJECT' end, false)"
+    ).fetchall()[0][0]
+    total_lines = con.execute("select count(*) from _lines").fetchall()[0][0]
+    if total_lines and not valid_lines:
+        raise UnreadableFile(
+            f"{relative}: no line is a JSON object: expected newline-delimited JSON records"
+        )
+    problems += con.execute(
+        "select _source_line, null, line, 'not a valid JSON object: truncated or malformed line' "
+        "from _lines where not (coalesce(case when json_valid(line) then json_type(line) = 'OBJECT' end, false))"
+    ).fetchall()
+    con.execute(
+        "create or replace temp table _records as select * from _lines "
+        "where coalesce(case when json_valid(line) then json_type(line) = 'OBJECT' end, false)"
+    )
+    known = [c.name for c in contract.columns] + [child.field for child in contract.children]
+    known_list = "[" + ", ".join(sql_literal(k) for k in known) + "]"
+    problems += con.execute(
+        "select _source_line, k, null, 'unknown field: not in the contract' from ("
+        f"select _source_line, unnest(list_filter(json_keys(line), "
+        f"lambda k: not list_contains({known_list}, k))) as k from _records)"
+    ).fetchall()
+    paths = "[" + ", ".join(sql_literal(f'$."{c.name}"') for c in contract.columns) + "]"
+    selects = ["_source_line"]
+    for i, column in enumerate(contract.columns, start=1):
+        accepted = ", ".join(sql_literal(t) for t in (*JSON_TYPES[column.type], "NULL"))
+        problems += con.execute(
+            f"select _source_line, {sql_literal(column.name)}, v[{i}], "
+            f"'expected {JSON_TYPE_NAMES[column.type]}, got JSON ' || lower(json_type(v[{i}])) "
+            f"from (select _source_line, json_extract(line, {paths}) as v from _records) "
+            f"where v[{i}] is not null and json_type(v[{i}]) not in ({accepted})"
+        ).fetchall()
+        selects.append(f"v[{i}] ->> '$' as {quote_ident(column.name)}")
+    con.execute(
+        f"create or replace temp table _staged as select {', '.join(selects)} from "
+        f"(select _source_line, json_extract(line, {paths}) as v from _records)"
+    )
+    for child in contract.children:
+        problems += _stage_child(con, child)
+    con.execute("drop table _lines")
+    con.execute("drop table _records")
+    return problems
+
+
+def _stage_child(con: duckdb.DuckDBPyConnection, child: ChildTable) -> list[tuple]:
+    array_path = sql_literal(f'$."{child.field}"')
+    problems = con.execute(
+        f"select _source_line, {sql_literal(child.field)}, json_extract(line, {array_path}), "
+        f"'expected a JSON array, got JSON ' || lower(json_type(line, {array_path})) "
+        f"from _records where json_type(line, {array_path}) not in ('ARRAY', 'NULL')"
+    ).fetchall()
+    con.execute(
+        f"create or replace temp table {quote_ident('_child_' + child.entity)} as "
+        "select _source_line, "
+        f"unnest(json_extract(line, {sql_literal(f'$.{quote_ident(child.field)}[*]')})) as e, "
+        f"unnest(range(cast(json_array_length(line, {array_path}) as bigint))) as _ordinal "
+        f"from _records where json_type(line, {array_path}) = 'ARRAY'"
+    )
+    table = quote_ident("_child_" + child.entity)
+    label = f"'{child.field}[' || _ordinal || ']'"
+    if child.value_column is not None:
+        problems += con.execute(
+            f"select _source_line, {label}, e, 'expected a string, got JSON ' || "
+            f"lower(json_type(e)) from {table} where json_type(e) <> 'VARCHAR'"
+        ).fetchall()
+        con.execute(
+            f"create or replace temp table {table} as select _source_line, _ordinal, "
+            f"e ->> '$' as {quote_ident(child.value_column.name)} from {table}"
+        )
+        return problems
+    problems += con.execute(
+        f"select _source_line, {label}, e, 'expected a JSON object, got JSON ' || "
+        f"lower(json_type(e)) from {table} where json_type(e) <> 'OBJECT'"
+    ).fetchall()
+    known = "[" + ", ".join(sql_literal(c.name) for c in child.columns) + "]"
+    problems += con.execute(
+        f"select _source_line, {label} || '.' || k, null, 'unknown field: not in the contract' "
+        f"from (select _source_line, _ordinal, unnest(list_filter(json_keys(e), "
+        f"lambda k: not list_contains({known}, k))) as k from {table} "
+        f"where json_type(e) = 'OBJECT')"
+    ).fetchall()
+    selects = ["_source_line", "_ordinal"]
+    for column in child.columns:
+        path = sql_literal(f'$."{column.name}"')
+        accepted = ", ".join(sql_literal(t) for t in (*JSON_TYPES[column.type], "NULL"))
+        problems += con.execute(
+            f"select _source_line, {label} || '.{column.name}', json_extract(e, {path}), "
+            f"'expected {JSON_TYPE_NAMES[column.type]}, got JSON ' || lower(json_type(e, {path})) "
+            f"from {table} where json_type(e) = 'OBJECT' and json_type(e, {path}) is not null "
+            f"and json_type(e, {path}) not in ({accepted})"
+        ).fetchall()
+        selects.append(f"json_extract(e, {path}) ->> '$' as {quote_ident(column.name)}")
+    con.execute(
+        f"create or replace temp table {table} as select {', '.join(selects)} from {table} "
+        "where json_type(e) = 'OBJECT'"
+    )
+    return problems
+
+
+# --- checking values against the contract ------------------------------------------------------
+
+DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
+INTEGER_PATTERN = r"-?\d{1,9}"
+URL_PATTERN = r"https?://[^\s]+"
+
+
+def value_problem_queries(
+    columns: Iterable[Column], table: str, label_prefix: str = ""
+) -> list[str]:
+    """One SELECT per rule: (_source_line, column, raw value, reason) of each broken rule."""
+    queries = []
+    for column in columns:
+        v = quote_ident(column.name)
+        label = f"{label_prefix} || '.{column.name}'" if label_prefix else sql_literal(column.name)
+
+        def rule(condition: str, reason: str, v: str = v, label: str = label) -> str:
+            return f"select _source_line, {label}, {v}, {reason} from {table} where {condition}"
+
+        if column.required:
+            queries.append(rule(f"{v} is null or trim({v}) = ''", "'required value is missing'"))
+        queries.append(rule(f"contains({v}, chr(0))", "'contains a NUL byte'"))
+        if column.type == "date":
+            queries.append(
+                rule(
+                    f"{v} is not null and not regexp_full_match({v}, '{DATE_PATTERN}')",
+                    "'not a date in YYYY-MM-DD form'",
+                )
+            )
+            queries.append(
+                rule(
+                    f"regexp_full_match({v}, '{DATE_PATTERN}') and try_cast({v} as date) is null",
+                    "'not a calendar date'",
+                )
+            )
+        elif column.type == "integer":
+            queries.append(
+                rule(
+                    f"{v} is not null and not regexp_full_match({v}, '{INTEGER_PATTERN}')",
+                    "'not an integer'",
+                )
+            )
+        elif column.type == "boolean":
+            queries.append(
+                rule(f"{v} is not null and {v} not in ('true', 'false')", "'not true or false'")
+            )
+        elif column.type == "url":
+            queries.append(
+                rule(
+                    f"{v} is not null and not regexp_full_match({v}, '{URL_PATTERN}')",
+                    "'not an http(s) URL'",
+                )
+            )
+        if column.values:
+            allowed = ", ".join(sql_literal(x) for x in column.values)
+            queries.append(
+                rule(
+                    f"{v} is not null and trim({v}) <> '' and {v} not in ({allowed})",
+                    sql_literal(f"not one of the allowed values: {', '.join(column.values)}"),
+                )
+            )
+    return queries
+
+
+def typed_select(columns: Iterable[Column], table: str) -> str:
+    casts = ", ".join(
+        f"try_cast({quote_ident(c.name)} as {c.duckdb_type}) as {quote_ident(c.name)}"
+        for c in columns
+    )
+    return f"select _source_line, {casts} from {table}"
+
+
+def contract_problem_queries(contract: Contract, target: str, source_file: str) -> list[str]:
+    queries = value_problem_queries(contract.columns, "_staged")
+    typed = typed_select(contract.columns, "_staged")
+    for check in contract.row_checks:
+        shown = check.columns[-1]
+        queries.append(
+            f"select _source_line, {sql_literal(shown)}, cast({quote_ident(shown)} as varchar), "
+            f"{sql_literal(check.reason)} from ({typed}) "
+            f"where not ({check.sql})"
+        )
+    keys = ", ".join(quote_ident(k) for k in contract.key)
+    key_label = sql_literal(", ".join(contract.key))
+    key_text = " || ', ' || ".join(f"coalesce(cast({quote_ident(k)} as varchar), '')"
+                                   for k in contract.key)  # fmt: skip
+    queries.append(
+        f"select _source_line, {key_label}, {key_text}, "
+        "'duplicate key: first seen at line ' || first_line from ("
+        f"select *, min(_source_line) over (partition by {keys}) as first_line from ({typed})) "
+        "where _source_line > first_line"
+    )
+    join = " and ".join(f"r.{quote_ident(k)} = t.{quote_ident(k)}" for k in contract.key)
+    queries.append(
+        f"select distinct t._source_line, {key_label}, "
+        + " || ', ' || ".join(
+            f"coalesce(cast(t.{quote_ident(k)} as varchar), '')" for k in contract.key
+        )  # fmt: skip
+        + ", 'duplicate key: already loaded from ' || r._source_file "
+        f"from ({typed}) t join {target} r on {join} "
+        f"where r._source_file <> {sql_literal(source_file)}"
+    )
+    for child in contract.children:
+        table = quote_ident("_child_" + child.entity)
+        label = f"'{child.field}[' || _ordinal || ']'"
+        for query in value_problem_queries(child.element_columns, table, label):
+            queries.append(query)
+    return queries
+
+
+# --- one file, one transaction -----------------------------------------------------------------
+
+
+def _latest_ledger_row(con: duckdb.DuckDBPyConnection, relative: str) -> tuple | None:
+    rows = con.execute(
+        f"select file_sha256, outcome, message from {LEDGER_TABLE} where source_file = ? "
+        "order by loaded_at desc, rows_read desc limit 1",
+        [relative],
+    ).fetchall()
+    return rows[0] if rows else None
+
+
+def _record_ledger(
+    con: duckdb.DuckDBPyConnection, contract: Contract, result: FileResult, run_id: str | None,
+    loaded_at: dt.datetime,
+) -> None:  # fmt: skip
+    con.execute(
+        f"insert into {LEDGER_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            str(uuid.uuid4()),
+            contract.system,
+            contract.entity,
+            result.source_file,
+            result.sha256,
+            result.size_bytes,
+            result.rows_read,
+            result.rows_loaded,
+            result.rows_rejected,
+            result.outcome,
+            result.message,
+            loaded_at,
+            run_id,
+        ],
+    )
+
+
+def _delete_file_rows(con: duckdb.DuckDBPyConnection, contract: Contract, relative: str) -> None:
+    schema = quote_ident(contract.schema)
+    for table in (*contract.tables, contract.entity + "__rejects"):
+        con.execute(f"delete from {schema}.{quote_ident(table)} where _source_file = ?", [relative])
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    contract: Contract,
+    run_id: str | None,
+    loaded_at: dt.datetime,
+) -> FileResult:
+    relative = landed.relative_path
+    if landed.refused_reason:
+        return FileResult(relative, "failed", message=landed.refused_reason)
+    sha256, size = file_digest(landed.path)
+    latest = _latest_ledger_row(con, relative)
+    if latest and latest[0] == sha256 and latest[1] == "loaded":
+        return FileResult(relative, "unchanged", sha256, size, message="same SHA-256 as loaded")
+    if latest and latest[0] == sha256 and latest[1] == "failed":
+        return FileResult(
+            relative,
+            "failed",
+            sha256,
+            size,
+            message=latest[2],
+        )
+    try:
+        stage = stage_csv if contract.format == "csv" else stage_ndjson
+        early_problems = stage(con, landed.path, relative, contract)
+    except UnreadableFile as error:
+        result = FileResult(relative, "failed", sha256, size, message=str(error))
+        _record_ledger(con, contract, result, run_id, loaded_at)
+        return result
+    schema = quote_ident(contract.schema)
+    target = f"{schema}.{quote_ident(contract.entity)}"
+    con.execute(
+        "create or replace temp table _problems (_source_line BIGINT, column_name VARCHAR, "
+        "raw_value VARCHAR, reason VARCHAR)"
+    )
+    if early_problems:
+        con.executemany("insert into _problems values (?, ?, ?, ?)", early_problems)
+    for query in contract_problem_queries(contract, target, relative):
+        con.execute(f"insert into _problems {query}")
+    staged = con.execute("select count(*) from _staged").fetchall()[0][0]
+    structural = len({p[0] for p in early_problems} - {
+        r[0] for r in con.execute("select _source_line from _staged").fetchall()
+    }) if early_problems else 0  # fmt: skip
+    rows_read = staged + structural
+    rejected = con.execute("select count(distinct _source_line) from _problems").fetchall()[0][0]
+    good = "s._source_line not in (select _source_line from _problems)"
+    provenance = [relative, loaded_at, sha256]
+    con.execute("begin transaction")
+    try:
+        _delete_file_rows(con, contract, relative)
+        casts = ", ".join(
+            f"cast({quote_ident(c.name)} as {c.duckdb_type})" for c in contract.columns
+        )
+        con.execute(
+            f"insert into {target} select {casts}, ?, s._source_line, ?, ? from _staged s "
+            f"where {good}",
+            provenance,
+        )
+        for child in contract.children:
+            keys = ", ".join(
+                f"cast(p.{quote_ident(k)} as {contract.column(k).duckdb_type})"
+                for k in contract.key
+            )
+            own = ", ".join(
+                f"cast(s.{quote_ident(c.name)} as {c.duckdb_type})" for c in child.element_columns
+            )
+            con.execute(
+                f"insert into {schema}.{quote_ident(child.entity)} select {keys}, {own}, "
+                f"cast(s._ordinal as integer), ?, s._source_line, ?, ? "
+                f"from {quote_ident('_child_' + child.entity)} s join _staged p "
+                f"using (_source_line) where {good}",
+                provenance,
+            )
+        con.execute(
+            f"insert into {schema}.{quote_ident(contract.entity + '__rejects')} "
+            "select ?, _source_line, column_name, raw_value, reason, ?, ?, ? from _problems "
+            "order by _source_line",
+            [relative, sha256, loaded_at, run_id],
+        )
+        loaded = rows_read - rejected
+        result = FileResult(relative, "loaded", sha256, size, rows_read, loaded, rejected)
+        if rejected:
+            result.message = f"{rejected} row(s) quarantined in {contract.entity}__rejects"
+        _record_ledger(con, contract, result, run_id, loaded_at)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return result
+
+
+def _forget_removed_files(
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    present: set[str],
+    run_id: str | None,
+    loaded_at: dt.datetime,
+) -> list[FileResult]:
+    """Files the ledger knows but that are gone: a snapshot drops their rows, an increment keeps
+    them (rows of a past increment stay history)."""
+    known = con.execute(
+        f"select source_file, outcome from (select source_file, outcome, row_number() over ("
+        f"partition by source_file order by loaded_at desc) as n from {LEDGER_TABLE} "
+        "where system = ? and entity = ?) where n = 1 and outcome = 'loaded'",
+        [contract.system, contract.entity],
+    ).fetchall()
+    results = []
+    for relative, _outcome in known:
+        if relative in present:
+            continue
+        con.execute("begin transaction")
+        try:
+            if contract.mode == "snapshot":
+                _delete_file_rows(con, contract, relative)
+                result = FileResult(relative, "removed", message="file gone: its rows removed")
+            else:
+                result = FileResult(
+                    relative, "retained", message="file gone: rows kept (increment)"
+                )
+            _record_ledger(con, contract, result, run_id, loaded_at)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        results.append(result)
+    return results
+
+
+def load_extract(
+    con: duckdb.DuckDBPyConnection,
+    raw_dir: Path,
+    contract: Contract,
+    run_id: str | None = None,
+    loaded_at: dt.datetime | None = None,
+) -> ExtractResult:
+    """Load every new or changed file of one extract; return what happened to each file."""
+    loaded_at = loaded_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    prepare_tables(con, contract)
+    result = ExtractResult(contract)
+    landed = find_landed_files(raw_dir, contract)
+    for item in landed:
+        result.files.append(load_file(con, item, contract, run_id, loaded_at))
+    present = {item.relative_path for item in landed}
+    result.files += _forget_removed_files(con, contract, present, run_id, loaded_at)
+    schema = quote_ident(contract.schema)
+    for table in (*contract.tables, contract.entity + "__rejects"):
+        count = con.execute(f"select count(*) from {schema}.{quote_ident(table)}").fetchall()[0][0]
+        result.table_rows[table] = count
+    return result
+
+
+def reconcile_ledger(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[tuple]:
+    """Files whose latest load breaks rows read = rows loaded + rows rejected, or whose rows in
+    the raw and rejects tables differ from what the ledger recorded."""
+    schema = quote_ident(contract.schema)
+    rejects = f"{schema}.{quote_ident(contract.entity + '__rejects')}"
+    target = f"{schema}.{quote_ident(contract.entity)}"
+    return con.execute(
+        f"with latest as (select * from (select *, row_number() over (partition by source_file "
+        f"order by loaded_at desc, rows_read desc) as n from {LEDGER_TABLE} "
+        "where system = ? and entity = ?) where n = 1 and outcome = 'loaded'), "
+        f"loaded as (select _source_file, count(*) as n from {target} "
+        "group by all), "
+        f"rejected as (select _source_file, count(distinct _source_line) as n from {rejects} "
+        "group by all) "
+        "select l.source_file, l.rows_read, l.rows_loaded, l.rows_rejected, "
+        "coalesce(a.n, 0), coalesce(r.n, 0) from latest l "
+        "left join loaded a on a._source_file = l.source_file "
+        "left join rejected r on r._source_file = l.source_file "
+        "where l.rows_read <> l.rows_loaded + l.rows_rejected "
+        "or coalesce(a.n, 0) <> l.rows_loaded or coalesce(r.n, 0) <> l.rows_rejected",
+        [contract.system, contract.entity],
+    ).fetchall()

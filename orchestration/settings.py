@@ -1,0 +1,86 @@
+"""The one place where paths and environment variables are read.
+
+Every path the pipeline touches derives from three roots, each overridable through the environment
+so tests and benchmarks can point a whole run at temporary folders:
+
+- ``COOP_RAW_DIR``: the landing zone (default ``<project>/raw``);
+- ``COOP_WAREHOUSE_DIR``: published warehouse, exports and docs (default ``<project>/warehouse``);
+- ``COOP_BUILD_DIR``: the private build file that only the pipeline opens
+  (default ``<warehouse>/build``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+# DuckDB derives a catalog name from the file name; the build file and the published file share
+# one name so that views compiled by dbt ("cooperation"."marts"."x") resolve in both.
+DATABASE_FILE_NAME = "cooperation.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    raw_dir: Path
+    warehouse_dir: Path
+    build_dir: Path
+    # DuckDB resource limits for every writer: spill to disk rather than fail on large data.
+    memory_limit: str
+    threads: int
+
+    @property
+    def build_db(self) -> Path:
+        return self.build_dir / DATABASE_FILE_NAME
+
+    @property
+    def published_db(self) -> Path:
+        return self.warehouse_dir / DATABASE_FILE_NAME
+
+    @property
+    def parquet_dir(self) -> Path:
+        return self.warehouse_dir / "parquet" / "marts"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.warehouse_dir / "docs"
+
+    @property
+    def temp_dir(self) -> Path:
+        return self.build_dir / "duckdb_tmp"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.build_dir / "writer.lock"
+
+    def dbt_env(self) -> dict[str, str]:
+        """Variables the dbt profile reads (dbt_project/profiles.yml)."""
+        return {
+            "COOP_BUILD_DB": str(self.build_db),
+            "COOP_DUCKDB_MEMORY_LIMIT": self.memory_limit,
+            "COOP_DUCKDB_THREADS": str(self.threads),
+            "COOP_DUCKDB_TEMP_DIR": str(self.temp_dir),
+        }
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    raw_dir = Path(env.get("COOP_RAW_DIR", PROJECT_ROOT / "raw")).resolve()
+    warehouse_dir = Path(env.get("COOP_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse")).resolve()
+    build_dir = Path(env.get("COOP_BUILD_DIR", warehouse_dir / "build")).resolve()
+    return Settings(
+        raw_dir=raw_dir,
+        warehouse_dir=warehouse_dir,
+        build_dir=build_dir,
+        memory_limit=env.get("COOP_DUCKDB_MEMORY_LIMIT", "3GB"),
+        threads=int(env.get("COOP_DUCKDB_THREADS", "2")),
+    )
+
+
+def dbt_executable() -> str:
+    """The dbt beside the running interpreter: cron or systemd start Dagster without a PATH."""
+    return str(Path(sys.executable).with_name("dbt"))
