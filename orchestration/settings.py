@@ -81,6 +81,14 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     )
 
 
+def ensure_dagster_home(environ: dict[str, str] | None = None) -> Path:
+    """DAGSTER_HOME, defaulting to the project's own instance folder (run history for the UI)."""
+    env = os.environ if environ is None else environ
+    home = Path(env.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
 def dbt_executable() -> str:
     """The dbt beside the running interpreter: cron or systemd start Dagster without a PATH."""
     return str(Path(sys.executable).with_name("dbt"))

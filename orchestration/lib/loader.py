@@ -251,6 +251,9 @@ def stage_csv(
     ]
 
 
+# json_type() raises on malformed text, and AND does not short-circuit: test validity first
+IS_JSON_OBJECT = "coalesce(case when json_valid(line) then json_type(line) = 'OBJECT' end, false)"
+
 JSON_TYPES = {
     "text": ("VARCHAR",),
     "url": ("VARCHAR",),
@@ -299,9 +302,9 @@ def stage_ndjson(
         (line, None, raw, "not a JSON object: the line holds NUL or other non-UTF-8 bytes")
         for line, _column, _kind, raw, _message in rejects
     ]
-    valid_lines = con.execute(
-        "select count(*) from _lines where coalesce(case when json_valid(line) then json_type(line) = 'OBJECT' end, false)"
-    ).fetchall()[0][0]
+    valid_lines = con.execute(f"select count(*) from _lines where {IS_JSON_OBJECT}").fetchall()[0][
+        0
+    ]
     total_lines = con.execute("select count(*) from _lines").fetchall()[0][0]
     if total_lines and not valid_lines:
         raise UnreadableFile(
@@ -309,11 +312,10 @@ def stage_ndjson(
         )
     problems += con.execute(
         "select _source_line, null, line, 'not a valid JSON object: truncated or malformed line' "
-        "from _lines where not (coalesce(case when json_valid(line) then json_type(line) = 'OBJECT' end, false))"
+        f"from _lines where not {IS_JSON_OBJECT}"
     ).fetchall()
     con.execute(
-        "create or replace temp table _records as select * from _lines "
-        "where coalesce(case when json_valid(line) then json_type(line) = 'OBJECT' end, false)"
+        f"create or replace temp table _records as select * from _lines where {IS_JSON_OBJECT}"
     )
     known = [c.name for c in contract.columns] + [child.field for child in contract.children]
     known_list = "[" + ", ".join(sql_literal(k) for k in known) + "]"

@@ -1,0 +1,41 @@
+# Every install step lives here: a clean clone with Python 3.11 and pip needs nothing else.
+PYTHON ?= python3
+UV_VERSION := 0.9.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: build test lint manifest ui clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --quiet
+	touch $@
+
+manifest: $(VENV)/.synced
+	$(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+
+## build: set up, then load raw/, build and test the marts, publish warehouse/cooperation.duckdb
+build: manifest
+	$(BIN)/coop build
+
+## test: set up, then lint and run the whole test suite
+test: manifest lint
+	$(BIN)/pytest -q
+
+lint: $(VENV)/.synced
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## ui: the Dagster UI on http://127.0.0.1:3000 (loopback only)
+ui: manifest
+	$(BIN)/dagster-webserver -h 127.0.0.1 -p 3000 -m orchestration.definitions
+
+clean:
+	rm -rf $(VENV) $(TOOLS) warehouse/build warehouse/cooperation.duckdb warehouse/parquet \
+		dbt_project/target

@@ -1,0 +1,56 @@
+-- Every date any fact carries: the calendar dimension spans them all.
+with agreements as (
+
+    select * from {{ ref('stg_curated__agreements') }}
+
+),
+
+events as (
+
+    select * from {{ ref('stg_curated__events') }}
+
+),
+
+memberships as (
+
+    select * from {{ ref('stg_curated__memberships') }}
+
+),
+
+documents as (
+
+    select * from {{ ref('stg_curated__source_documents') }}
+
+),
+
+partners as (
+
+    select * from {{ ref('stg_curated__partners') }}
+
+),
+
+all_dates as (
+
+    select negotiations_opened_on as fact_date from agreements
+    union all select signed_on from agreements
+    union all select concluded_on from agreements
+    union all select in_force_on from agreements
+    union all select ended_on from agreements
+    union all select started_on from events
+    union all select ended_on from events
+    union all select valid_from from memberships
+    union all select valid_to from memberships
+    union all select published_on from documents
+    union all select founded_on from partners
+
+),
+
+final as (
+
+    select distinct fact_date
+    from all_dates
+    where fact_date is not null
+
+)
+
+select * from final

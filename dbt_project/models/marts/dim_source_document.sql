@@ -1,0 +1,33 @@
+with documents as (
+
+    select * from {{ ref('stg_curated__source_documents') }}
+
+),
+
+final as (
+
+    select
+        -- keys
+        cast({{ surrogate_key(['document_id']) }} as {{ dbt.type_string() }}) as document_key,
+        cast(document_id as {{ dbt.type_string() }}) as document_id,
+        -- what the document is
+        cast(title as {{ dbt.type_string() }}) as title,
+        cast(publisher as {{ dbt.type_string() }}) as publisher,
+        cast(published_on as date) as published_on,
+        cast(url as {{ dbt.type_string() }}) as url,
+        cast(language as {{ dbt.type_string() }}) as language,
+        -- 4x4 evaluation and handling code
+        cast(source_reliability as {{ dbt.type_string() }}) as source_reliability,
+        cast(information_accuracy as {{ dbt.type_int() }}) as information_accuracy,
+        cast(
+            {{ dbt.concat(['source_reliability', 'cast(information_accuracy as ' ~ dbt.type_string() ~ ')']) }}
+            as {{ dbt.type_string() }}
+        ) as evaluation_code,
+        cast(handling_code as {{ dbt.type_string() }}) as handling_code,
+        cast(verification_status as {{ dbt.type_string() }}) as verification_status,
+        cast(note as {{ dbt.type_string() }}) as note
+    from documents
+
+)
+
+select * from final

@@ -1,0 +1,39 @@
+with events as (
+
+    select * from {{ ref('stg_curated__events') }}
+
+),
+
+final as (
+
+    select
+        -- keys
+        cast({{ surrogate_key(['event_id']) }} as {{ dbt.type_string() }}) as event_key,
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
+        cast(
+            case when location_partner_id is not null
+                then {{ surrogate_key(['location_partner_id']) }} end
+            as {{ dbt.type_string() }}
+        ) as location_partner_key,
+        cast(
+            case when agreement_id is not null then {{ surrogate_key(['agreement_id']) }} end
+            as {{ dbt.type_string() }}
+        ) as agreement_key,
+        -- attributes
+        cast(event_name as {{ dbt.type_string() }}) as event_name,
+        cast(event_type as {{ dbt.type_string() }}) as event_type,
+        cast(location_name as {{ dbt.type_string() }}) as location_name,
+        -- dates
+        cast(started_on as date) as started_on,
+        cast(ended_on as date) as ended_on,
+        cast(date_precision as {{ dbt.type_string() }}) as date_precision,
+        -- provenance
+        cast({{ surrogate_key(['document_id']) }} as {{ dbt.type_string() }}) as document_key,
+        cast(note as {{ dbt.type_string() }}) as note,
+        cast(_source_file as {{ dbt.type_string() }}) as _source_file,
+        cast(_source_line as {{ dbt.type_bigint() }}) as _source_line
+    from events
+
+)
+
+select * from final

@@ -1,0 +1,26 @@
+"""The code location: composes the assets, checks, jobs, schedules, sensors and resources."""
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.defs.automation import (
+    build_warehouse_job,
+    daily_build_schedule,
+    landed_files_sensor,
+)
+from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
+from orchestration.defs.ingest import ingest_assets, reference_countries
+from orchestration.defs.publish import published_warehouse
+from orchestration.defs.resources import WarehouseResource
+from orchestration.settings import dbt_executable
+
+defs = dg.Definitions(
+    assets=[*ingest_assets, reference_countries, cooperation_dbt_assets, published_warehouse],
+    jobs=[build_warehouse_job],
+    schedules=[daily_build_schedule],
+    sensors=[landed_files_sensor],
+    resources={
+        "warehouse": WarehouseResource(),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+    },
+)

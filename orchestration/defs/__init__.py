@@ -1,0 +1,1 @@
+"""Dagster declarations, thin: each module calls the tested helpers in orchestration.lib."""

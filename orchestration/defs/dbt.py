@@ -1,0 +1,93 @@
+"""dbt models, snapshots and tests as Dagster assets and blocking asset checks."""
+
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from orchestration.defs.resources import WRITER_POOL, WarehouseResource
+from orchestration.lib.relations import describe_relations
+from orchestration.lib.writer import writer_lock
+from orchestration.settings import DBT_PROJECT_DIR
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}
+
+
+class CooperationTranslator(DagsterDbtTranslator):
+    """Groups by layer (staging, intermediate, marts, snapshots) and one owner for all."""
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project):
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        if props["resource_type"] == "snapshot":
+            group = "snapshots"
+        elif props["resource_type"] == "model":
+            group = LAYER_GROUPS.get(props["fqn"][1], "dbt")
+        else:
+            return spec
+        return spec.replace_attributes(group_name=group, owners=["team:warehouse"])
+
+
+translator = CooperationTranslator(
+    settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_code_references=False)
+)
+
+
+def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) -> Iterator[Any]:
+    """Attach row counts and column schemas once dbt has exited and released the file."""
+    held = list(events)
+    with warehouse.writer() as con:
+        relations = describe_relations(con, ("staging", "intermediate", "marts", "snapshots"))
+    for event in held:
+        key = getattr(event, "asset_key", None)
+        if isinstance(event, dg.Output):
+            key = None  # outputs of @dbt_assets carry their key in the output name
+            name = event.output_name
+        else:
+            name = key.path[-1] if key else None
+        relation = relations.get(name) if name else None
+        if relation is not None and hasattr(event, "with_metadata"):
+            event = event.with_metadata(
+                {
+                    **(event.metadata or {}),
+                    "dagster/row_count": relation.row_count,
+                    "dagster/table_name": f"{relation.schema}.{relation.name}",
+                    "dagster/column_schema": dg.TableSchema(
+                        columns=[dg.TableColumn(c, t) for c, t in relation.columns]
+                    ),
+                }
+            )
+        yield event
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    pool=WRITER_POOL,
+)
+def cooperation_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
+    """Builds staging and intermediate views, mart tables and the agreements snapshot, and runs
+    every dbt test right after the node it tests (`dbt build`): a failing error-severity test
+    stops what depends on it, here and in Dagster."""
+    settings = warehouse.settings
+    os.environ.update(settings.dbt_env())
+    # the writer lock without a connection: dbt's own process opens the build file
+    with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        events = list(invocation.stream())
+    yield from _with_table_metadata(iter(events), warehouse)
+    if not invocation.is_successful():
+        raise dg.Failure(description=f"dbt build failed: {invocation.get_error()}")

@@ -1,0 +1,151 @@
+"""Ingest assets: one per raw table, keyed ["raw", <system>, <table>]."""
+
+import datetime as dt
+import hashlib
+
+import dagster as dg
+
+from orchestration.defs.resources import WRITER_POOL, WarehouseResource
+from orchestration.lib.contracts import CONTRACTS, Contract
+from orchestration.lib.loader import (
+    PROVENANCE_COLUMNS,
+    ExtractResult,
+    child_columns,
+    load_extract,
+    reconcile_ledger,
+)
+from orchestration.lib.reference import load_country_reference, package_versions
+
+FILES_TABLE_HEADER = (
+    "| file | outcome | SHA-256 | read | loaded | rejected |\n|---|---|---|---|---|---|\n"
+)
+
+
+def raw_key(system: str, table: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", system, table])
+
+
+def table_columns(contract: Contract, table: str) -> list[tuple[str, str]]:
+    if table == contract.entity:
+        columns = [(c.name, c.duckdb_type) for c in contract.columns]
+    else:
+        child = next(c for c in contract.children if c.entity == table)
+        columns = [(name, kind.split()[0]) for name, kind in child_columns(contract, child)]
+    return columns + [(name, kind.split()[0]) for name, kind in PROVENANCE_COLUMNS]
+
+
+def _data_version(result: ExtractResult) -> dg.DataVersion:
+    """Changes exactly when the set of loaded file contents changes."""
+    files = sorted(
+        (f.source_file, f.sha256 or "")
+        for f in result.files
+        if f.outcome in ("loaded", "unchanged")
+    )
+    return dg.DataVersion(hashlib.sha256(repr(files).encode()).hexdigest()[:16])
+
+
+def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
+    specs = [
+        dg.AssetSpec(
+            key=raw_key(contract.system, table),
+            group_name=f"raw_{contract.system}",
+            description=(
+                contract.description
+                if table == contract.entity
+                else next(c.description for c in contract.children if c.entity == table)
+            )
+            + f"\n\nLoaded from `raw/{contract.system}/{contract.entity}/` "
+            f"({contract.format}, {contract.mode}).",
+            kinds={"duckdb", contract.format},
+            owners=["team:warehouse"],
+            metadata={
+                "dagster/column_schema": dg.TableSchema(
+                    columns=[
+                        dg.TableColumn(name, kind) for name, kind in table_columns(contract, table)
+                    ]
+                ),
+                "dagster/table_name": f"raw_{contract.system}.{table}",
+            },
+        )
+        for table in contract.tables
+    ]
+    check = dg.AssetCheckSpec(
+        name="rows_read_equal_loaded_plus_rejected",
+        asset=raw_key(contract.system, contract.entity),
+        description="For every landed file: rows read = rows loaded + rows rejected, and the "
+        "raw and rejects tables hold exactly what the ledger recorded.",
+        blocking=True,
+    )
+
+    @dg.multi_asset(
+        name=f"ingest_{contract.system}_{contract.entity}",
+        specs=specs,
+        check_specs=[check],
+        pool=WRITER_POOL,
+        can_subset=False,
+    )
+    def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        with warehouse.writer() as con:
+            result = load_extract(con, warehouse.settings.raw_dir, contract, context.run_id)
+            mismatches = reconcile_ledger(con, contract)
+        for item in result.files:
+            log = context.log.error if item.outcome == "failed" else context.log.info
+            log(
+                f"{item.source_file}: {item.outcome}; read {item.rows_read}, loaded "
+                f"{item.rows_loaded}, rejected {item.rows_rejected}. {item.message}".strip()
+            )
+        version = _data_version(result)
+        for table in contract.tables:
+            metadata = {
+                "dagster/row_count": result.table_rows[table],
+                "rejected_rows_total": result.table_rows[contract.entity + "__rejects"],
+                "files_loaded": result.count("loaded"),
+                "files_unchanged": result.count("unchanged"),
+                "files_failed": result.count("failed"),
+                "files": dg.MetadataValue.md(
+                    FILES_TABLE_HEADER
+                    + "\n".join(
+                        f"| {f.source_file} | {f.outcome} | {(f.sha256 or '')[:12]} | "
+                        f"{f.rows_read} | {f.rows_loaded} | {f.rows_rejected} |"
+                        for f in result.files
+                    )
+                ),
+            }
+            yield dg.MaterializeResult(
+                asset_key=raw_key(contract.system, table), metadata=metadata, data_version=version
+            )
+        yield dg.AssetCheckResult(
+            asset_key=raw_key(contract.system, contract.entity),
+            check_name=check.name,
+            passed=not mismatches,
+            metadata={"mismatched_files": [row[0] for row in mismatches]},
+        )
+        if result.failed:
+            raise dg.Failure(
+                description="; ".join(f.message for f in result.failed),
+                metadata={"failed_files": [f.source_file for f in result.failed]},
+            )
+
+    return _ingest
+
+
+@dg.asset(
+    key=raw_key("reference", "countries"),
+    group_name="raw_reference",
+    kinds={"duckdb", "python"},
+    owners=["team:warehouse"],
+    pool=WRITER_POOL,
+    code_version=package_versions(),
+)
+def reference_countries(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """ISO 3166-1 countries with UN M49 region and sub-region, from pycountry and
+    country_converter (the pinned versions are this asset's code version)."""
+    with warehouse.writer() as con:
+        rows = load_country_reference(con, dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": rows, "packages": package_versions()},
+        data_version=dg.DataVersion(hashlib.sha256(package_versions().encode()).hexdigest()[:16]),
+    )
+
+
+ingest_assets = [build_ingest_asset(contract) for contract in CONTRACTS]

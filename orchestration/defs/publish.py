@@ -1,0 +1,38 @@
+"""Publishing: the last step of a run, after every blocking check upstream has passed."""
+
+import dagster as dg
+from dagster_dbt import get_asset_key_for_model
+
+from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
+from orchestration.defs.resources import WRITER_POOL, WarehouseResource
+from orchestration.lib.manifest import mart_model_names
+from orchestration.lib.publish import publish
+from orchestration.lib.writer import writer_lock
+
+MART_NAMES = mart_model_names(dbt_project.manifest_path)
+
+
+@dg.asset(
+    key=["warehouse", "cooperation"],
+    group_name="publish",
+    kinds={"duckdb", "parquet"},
+    owners=["team:warehouse"],
+    deps=[get_asset_key_for_model([cooperation_dbt_assets], name) for name in MART_NAMES],
+    pool=WRITER_POOL,
+)
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """The analysts' read-only warehouse, `warehouse/cooperation.duckdb`, and Parquet copies of
+    every mart in `warehouse/parquet/marts/`. Dagster runs this only when every blocking check
+    upstream passed; the file is then replaced atomically (write-audit-publish)."""
+    settings = warehouse.settings
+    with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
+        publication = publish(settings, MART_NAMES, context.run_id)
+    context.log.info(f"published {publication.path}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(publication.path)),
+            "parquet": dg.MetadataValue.path(str(settings.parquet_dir)),
+            "published_at": publication.published_at.isoformat(),
+            "mart_rows": dg.MetadataValue.json(publication.mart_rows),
+        }
+    )

@@ -1,0 +1,141 @@
+"""Write-audit-publish: analysts only ever see a complete warehouse that passed its checks.
+
+The build file is checkpointed and copied to a temporary file beside the published one, the
+copy is audited and stamped, and an atomic rename replaces the published file. Readers that
+opened the old file keep reading it (its inode lives until they close); new readers see the
+new one. A crash at any point leaves either the old file or the new one, never a mix; the
+leftover temporary file is removed by the next publish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.settings import DATABASE_FILE_NAME, Settings
+
+TEMP_PREFIX = f".{DATABASE_FILE_NAME}.tmp-"
+PUBLISHED_MODE = stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH  # 0644
+
+
+class AuditFailed(Exception):
+    """The copy about to be published is not what analysts were promised."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    path: Path
+    published_at: dt.datetime
+    run_id: str | None
+    mart_rows: dict[str, int]
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Temporary copies left by a publish that was killed half-way."""
+    removed = []
+    for leftover in folder.glob(f"{TEMP_PREFIX}*"):
+        leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+    return removed
+
+
+def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts' "
+        "and table_type = 'BASE TABLE' order by table_name"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def audit(con: duckdb.DuckDBPyConnection, expected_marts: list[str]) -> dict[str, int]:
+    present = set(mart_tables(con))
+    missing = sorted(set(expected_marts) - present)
+    if missing:
+        raise AuditFailed(f"marts missing from the build: {', '.join(missing)}")
+    return {
+        name: con.execute(f'select count(*) from marts."{name}"').fetchall()[0][0]
+        for name in sorted(present)
+    }
+
+
+def publish(
+    settings: Settings,
+    expected_marts: list[str],
+    run_id: str | None,
+    now: dt.datetime | None = None,
+) -> Publication:
+    """Copy the build file to the published path atomically, with Parquet exports of every mart
+    from the same copy. The caller holds the writer lock; no connection to the build is open."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(settings.warehouse_dir)
+    # a checkpoint folds the write-ahead log into the file, so the file alone is complete
+    con = duckdb.connect(str(settings.build_db))
+    try:
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    temporary = settings.warehouse_dir / f"{TEMP_PREFIX}{os.getpid()}"
+    try:
+        shutil.copyfile(settings.build_db, temporary)
+        con = duckdb.connect(str(temporary))
+        try:
+            rows = audit(con, expected_marts)
+            con.execute("create schema if not exists _meta")
+            con.execute(
+                "create table if not exists _meta.publication (published_at TIMESTAMP, "
+                "run_id VARCHAR, mart VARCHAR, row_count BIGINT)"
+            )
+            con.execute("delete from _meta.publication")
+            con.executemany(
+                "insert into _meta.publication values (?, ?, ?, ?)",
+                [[now, run_id, name, count] for name, count in rows.items()],
+            )
+            con.execute("checkpoint")
+            parquet_staging = _export_parquet(con, settings, list(rows))
+        finally:
+            con.close()
+        os.chmod(temporary, PUBLISHED_MODE)
+        _fsync(temporary)
+        os.replace(temporary, settings.published_db)
+        _fsync(settings.warehouse_dir)
+        _swap_folder(parquet_staging, settings.parquet_dir)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return Publication(settings.published_db, now, run_id, rows)
+
+
+def _export_parquet(con: duckdb.DuckDBPyConnection, settings: Settings, marts: list[str]) -> Path:
+    """Parquet copies of every mart into a staging folder beside the published one."""
+    target = settings.parquet_dir
+    staging = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for name in marts:
+        out = staging / f"{name}.parquet"
+        con.execute(f"copy marts.\"{name}\" to '{out}' (format parquet)")
+        os.chmod(out, PUBLISHED_MODE)
+    return staging
+
+
+def _swap_folder(staging: Path, target: Path) -> None:
+    previous = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, previous)
+    os.replace(staging, target)
+    shutil.rmtree(previous, ignore_errors=True)
