@@ -55,5 +55,112 @@ def build(verbose: bool = typer.Option(False, help="Show Dagster's own step logs
         raise typer.Exit(1)
 
 
+@app.command()
+def status() -> None:
+    """Last run and its outcome, the published version, checks passed and failed, row counts."""
+    import datetime as dt
+
+    from orchestration.lib.status import last_run, publication, published_rows
+    from orchestration.settings import load_settings
+
+    settings = load_settings()
+    run = last_run()
+    if run is None:
+        console.print("no run of build_warehouse yet: run `coop build`")
+    else:
+        started = dt.datetime.fromtimestamp(run["started"], dt.UTC) if run["started"] else None
+        console.print(
+            f"last run {run['run_id']}: {run['status']}, started {started:%Y-%m-%d %H:%M:%S} UTC"
+            if started
+            else f"last run {run['run_id']}: {run['status']}"
+        )
+        console.print(
+            f"checks: {len(run['checks_passed'])} passed, {len(run['checks_failed'])} failed"
+        )
+        for name in run["checks_failed"]:
+            console.print(f"  [red]failed[/] {name}", highlight=False)
+    published = publication(settings.published_db)
+    if published is None:
+        console.print(f"nothing published at {settings.published_db}")
+        return
+    console.print(f"published {settings.published_db} at {published[0]} UTC by run {published[1]}")
+    table = Table("mart", "rows")
+    for mart, rows in published_rows(settings.published_db).items():
+        table.add_row(mart, str(rows))
+    console.print(table)
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="One SQL query over the published warehouse."),
+    output: str = typer.Option("table", "--format", help="table, csv or json"),
+) -> None:
+    """Run a read-only query on the published warehouse."""
+    import csv
+    import json
+    import sys
+
+    import duckdb
+
+    from orchestration.settings import load_settings
+
+    if output not in ("table", "csv", "json"):
+        fail(f"unknown format '{output}': use table, csv or json")
+    path = load_settings().published_db
+    if not path.exists():
+        fail(f"nothing published at {path}: run `coop build` first")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description or []]
+        rows = cursor.fetchall()
+    except duckdb.Error as error:
+        fail(str(error).splitlines()[0])
+    if output == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif output == "json":
+        print(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str))
+    else:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+
+
+@app.command()
+def trace(
+    table: str = typer.Argument(..., help="A mart: dim_partner, fct_agreement, fct_event..."),
+    key: str = typer.Argument(..., help="The row's natural key, e.g. an agreement_id."),
+) -> None:
+    """Where a row came from: source document, its grade and handling code, extract file, line."""
+    import duckdb
+
+    from orchestration.lib.trace import TraceError
+    from orchestration.lib.trace import trace as trace_row
+    from orchestration.settings import load_settings
+
+    path = load_settings().published_db
+    if not path.exists():
+        fail(f"nothing published at {path}: run `coop build` first")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        found = trace_row(con, table, key)
+    except TraceError as error:
+        fail(str(error))
+    finally:
+        con.close()
+    console.print(f"{found.table} {found.key}", highlight=False)
+    console.print(f"  extract   raw/{found.source_file}, line {found.source_line}", highlight=False)
+    console.print(f"  document  {found.document_id}: {found.title}", highlight=False)
+    console.print(f"  url       {found.url}", highlight=False)
+    console.print(
+        f"  grade     {found.evaluation_code} ({found.verification_status}), "
+        f"handling {found.handling_code}",
+        highlight=False,
+    )
+
+
 if __name__ == "__main__":
     app()

@@ -86,7 +86,7 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         with warehouse.writer() as con:
-            result = load_extract(con, warehouse.settings.raw_dir, contract, context.run_id)
+            result = load_extract(con, warehouse.settings.raw_dir, contract, context.run.run_id)
             mismatches = reconcile_ledger(con, contract)
         for item in result.files:
             log = context.log.error if item.outcome == "failed" else context.log.info

@@ -26,7 +26,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     upstream passed; the file is then replaced atomically (write-audit-publish)."""
     settings = warehouse.settings
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
-        publication = publish(settings, MART_NAMES, context.run_id)
+        publication = publish(settings, MART_NAMES, context.run.run_id)
     context.log.info(f"published {publication.path}")
     return dg.MaterializeResult(
         metadata={

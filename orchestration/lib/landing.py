@@ -59,6 +59,37 @@ def find_landed_files(raw_dir: Path, contract: Contract) -> list[LandedFile]:
     return found
 
 
+# Signatures of files that are often landed by mistake under a text extension; naming the kind
+# makes the failure message actionable ("an Excel file was exported as .csv").
+MAGIC_NUMBERS = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (an .xlsx or .docx file is one)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"PAR1", "a Parquet file"),
+    (b"\xff\xfe", "UTF-16 text (the extract must be UTF-8)"),
+    (b"\xfe\xff", "UTF-16 text (the extract must be UTF-8)"),
+)
+
+
+def binary_kind(path: Path, probe_bytes: int = 4096) -> str | None:
+    """What a file that is not text looks like, from its first bytes; None for text.
+
+    A few NUL bytes in a row are that row's problem (it is quarantined); only a head full of
+    them (an eighth or more) marks the whole file as binary.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(probe_bytes)
+    for magic, kind in MAGIC_NUMBERS:
+        if head.startswith(magic):
+            return kind
+    if head and head.count(0) * 8 >= len(head):
+        return "binary data (full of NUL bytes)"
+    return None
+
+
 def file_digest(path: Path, chunk_size: int = 8 << 20) -> tuple[str, int]:
     """SHA-256 and size in bytes, read in chunks so large files do not fill memory."""
     digest = hashlib.sha256()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,7 +25,13 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.lib.contracts import ChildTable, Column, Contract
-from orchestration.lib.landing import LandedFile, count_lines, file_digest, find_landed_files
+from orchestration.lib.landing import (
+    LandedFile,
+    binary_kind,
+    count_lines,
+    file_digest,
+    find_landed_files,
+)
 
 LEDGER_TABLE = "_meta.load_ledger"
 MAX_LINE_BYTES = 64 << 20  # a record may hold a 1 MB field and more; DuckDB's default is 2 MB
@@ -126,7 +133,15 @@ def prepare_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
 # --- reading: every value as text, with its physical line -------------------------------------
 
 
+def refuse_binary(path: Path, relative: str, fmt: str) -> None:
+    """Fail early and by name on a binary file, before a CSV parser reports a state machine."""
+    kind = binary_kind(path)
+    if kind:
+        raise UnreadableFile(f"{relative}: not {fmt} text: the file looks like {kind}")
+
+
 def read_csv_header(path: Path, relative: str) -> list[str]:
+    refuse_binary(path, relative, "CSV")
     with path.open("rb") as handle:
         probe = handle.read(HEADER_PROBE_BYTES)
     if not probe.strip():
@@ -145,6 +160,15 @@ def read_csv_header(path: Path, relative: str) -> list[str]:
 
 def check_header(header: list[str], contract: Contract, relative: str) -> None:
     expected = [c.name for c in contract.columns]
+    if len(header) == 1 and len(expected) > 1:
+        found = [sep for sep in (";", "\t", "|") if sep in header[0]]
+        if found:
+            # one long column name means the file is split on another character: say so first
+            shown = "tab" if found[0] == "\t" else f"'{found[0]}'"
+            raise UnreadableFile(
+                f"{relative}: line 1: the header is one column split by {shown}: the delimiter "
+                "looks wrong: this extract is comma-separated"
+            )
     problems = []
     duplicates = sorted({n for n in header if header.count(n) > 1})
     if duplicates:
@@ -156,10 +180,7 @@ def check_header(header: list[str], contract: Contract, relative: str) -> None:
     if unknown:
         problems.append(f"unknown column(s) {', '.join(unknown)} (not in the contract)")
     if problems:
-        hint = ""
-        if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
-            hint = "; the delimiter looks wrong: this extract is comma-separated"
-        raise UnreadableFile(f"{relative}: line 1: {'; '.join(problems)}{hint}")
+        raise UnreadableFile(f"{relative}: line 1: {'; '.join(problems)}")
 
 
 def csv_record_lines(path: Path) -> list[int]:
@@ -186,10 +207,41 @@ def _take_structural_rejects(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return rows
 
 
+NOT_UTF8 = "bytes that are not UTF-8 (Latin-1?): the extract must be UTF-8 text"
+
+
 def _structural_reason(error_type: str, message: str) -> str:
+    counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
     if error_type == "INVALID ENCODING":
-        return "bytes that are not UTF-8: the extract must be UTF-8 text"
+        return NOT_UTF8
+    if error_type == "MISSING COLUMNS" and counts:
+        return f"too few fields: expected {counts[1]}, found {counts[2]}"
+    if error_type == "TOO MANY COLUMNS" and counts:
+        return f"too many fields: expected {counts[1]}, found {counts[2]} (an unquoted comma?)"
+    if error_type == "UNQUOTED VALUE":
+        return "unterminated or misplaced quote: a quoted value must close before the next comma"
     return f"{error_type.lower()}: {message.strip()}"
+
+
+def _structural_problems(rejects: list[tuple], names: dict[str, str]) -> list[tuple]:
+    """One problem per line and kind, except bad bytes, which name each column holding them.
+
+    DuckDB reports a short row once per missing column, each with a growing field count: the
+    lowest count is the number of fields the row really has.
+    """
+
+    def found_fields(message: str) -> int:
+        match = re.search(r"Found: (\d+)", message)
+        return int(match[1]) if match else 0
+
+    problems: dict[tuple, tuple] = {}
+    for line, column, kind, raw, message in sorted(
+        rejects, key=lambda r: (r[0], found_fields(r[4]))
+    ):
+        shown = names.get(column, column) if kind == "INVALID ENCODING" else None
+        reason = _structural_reason(kind, message)
+        problems.setdefault((line, shown, kind), (line, shown, raw, reason))
+    return sorted(problems.values(), key=lambda p: (p[0], p[1] or ""))
 
 
 def _line_map(con: duckdb.DuckDBPyConnection, lines: list[int]) -> None:
@@ -244,11 +296,7 @@ def stage_csv(
     )
     con.execute("drop table _staged_src")
     con.execute("drop table if exists _line_map")
-    names = {f"c{i}": name for i, name in enumerate(header)}
-    return [
-        (line, names.get(column, column), raw, _structural_reason(kind, message))
-        for line, column, kind, raw, message in rejects
-    ]
+    return _structural_problems(rejects, {f"c{i}": name for i, name in enumerate(header)})
 
 
 # json_type() raises on malformed text, and AND does not short-circuit: test validity first
@@ -271,6 +319,15 @@ def stage_ndjson(
     """Fill ``_staged`` and one ``_child_<entity>`` table per JSON array; return problems."""
     if path.stat().st_size == 0:
         raise UnreadableFile(f"{relative}: the file is empty; expected one JSON object per line")
+    refuse_binary(path, relative, "NDJSON")
+    with path.open("rb") as handle:
+        head = handle.read(HEADER_PROBE_BYTES).removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b"["):
+        # a JSON array export: its inner lines may parse as objects, so refuse it as a whole
+        raise UnreadableFile(
+            f"{relative}: line 1: the file is one JSON array (it starts with '['): expected "
+            "newline-delimited JSON, one object per line"
+        )
     try:
         # each physical line is one record: no quote character, NUL as the (absent) delimiter
         con.execute(
@@ -299,8 +356,8 @@ def stage_ndjson(
     con.execute("drop table _lines_src")
     con.execute("drop table if exists _line_map")
     problems: list[tuple] = [
-        (line, None, raw, "not a JSON object: the line holds NUL or other non-UTF-8 bytes")
-        for line, _column, _kind, raw, _message in rejects
+        (line, None, raw, _structural_reason(kind, message))
+        for line, _column, kind, raw, message in rejects
     ]
     valid_lines = con.execute(f"select count(*) from _lines where {IS_JSON_OBJECT}").fetchall()[0][
         0
@@ -311,7 +368,10 @@ def stage_ndjson(
             f"{relative}: no line is a JSON object: expected newline-delimited JSON records"
         )
     problems += con.execute(
-        "select _source_line, null, line, 'not a valid JSON object: truncated or malformed line' "
+        "select _source_line, null, line, case "
+        "when contains(line, chr(0)) then 'holds a NUL byte: not valid JSON text' "
+        "when json_valid(line) then 'not a JSON object: got JSON ' || lower(json_type(line)) "
+        "else 'not a valid JSON object: truncated or malformed line' end "
         f"from _lines where not {IS_JSON_OBJECT}"
     ).fetchall()
     con.execute(
@@ -547,10 +607,35 @@ def _record_ledger(
     )
 
 
-def _delete_file_rows(con: duckdb.DuckDBPyConnection, contract: Contract, relative: str) -> None:
+def _delete_file_rows(con: duckdb.DuckDBPyConnection, contract: Contract, relative: str) -> int:
+    """Delete a file's rows from the raw, child and rejects tables; return the raw rows gone."""
     schema = quote_ident(contract.schema)
+    deleted = 0
     for table in (*contract.tables, contract.entity + "__rejects"):
-        con.execute(f"delete from {schema}.{quote_ident(table)} where _source_file = ?", [relative])
+        count = con.execute(
+            f"delete from {schema}.{quote_ident(table)} where _source_file = ?", [relative]
+        ).fetchall()[0][0]
+        deleted += count if table == contract.entity else 0
+    return deleted
+
+
+def _record_failure(
+    con: duckdb.DuckDBPyConnection, contract: Contract, result: FileResult, run_id: str | None,
+    loaded_at: dt.datetime,
+) -> FileResult:  # fmt: skip
+    """Record a file that cannot be loaded. Rows of an earlier version of it go in the same
+    transaction: the raw tables never hold rows of a file whose latest load failed."""
+    con.execute("begin transaction")
+    try:
+        removed = _delete_file_rows(con, contract, result.source_file)
+        if removed:
+            result.message += f"; the {removed} row(s) of its previous version were removed"
+        _record_ledger(con, contract, result, run_id, loaded_at)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return result
 
 
 def load_file(
@@ -561,27 +646,24 @@ def load_file(
     loaded_at: dt.datetime,
 ) -> FileResult:
     relative = landed.relative_path
-    if landed.refused_reason:
-        return FileResult(relative, "failed", message=landed.refused_reason)
-    sha256, size = file_digest(landed.path)
+    # a refused path is never read, not even to hash it: its ledger rows carry no SHA-256
+    sha256, size = (None, None) if landed.refused_reason else file_digest(landed.path)
     latest = _latest_ledger_row(con, relative)
     if latest and latest[0] == sha256 and latest[1] == "loaded":
         return FileResult(relative, "unchanged", sha256, size, message="same SHA-256 as loaded")
     if latest and latest[0] == sha256 and latest[1] == "failed":
-        return FileResult(
-            relative,
-            "failed",
-            sha256,
-            size,
-            message=latest[2],
-        )
+        # still failing: reported on every run, recorded in the ledger once
+        message = landed.refused_reason or latest[2]
+        return FileResult(relative, "failed", sha256, size, message=message)
+    if landed.refused_reason:
+        result = FileResult(relative, "failed", message=landed.refused_reason)
+        return _record_failure(con, contract, result, run_id, loaded_at)
     try:
         stage = stage_csv if contract.format == "csv" else stage_ndjson
         early_problems = stage(con, landed.path, relative, contract)
     except UnreadableFile as error:
         result = FileResult(relative, "failed", sha256, size, message=str(error))
-        _record_ledger(con, contract, result, run_id, loaded_at)
-        return result
+        return _record_failure(con, contract, result, run_id, loaded_at)
     schema = quote_ident(contract.schema)
     target = f"{schema}.{quote_ident(contract.entity)}"
     con.execute(
@@ -591,7 +673,14 @@ def load_file(
     if early_problems:
         con.executemany("insert into _problems values (?, ?, ?, ?)", early_problems)
     for query in contract_problem_queries(contract, target, relative):
-        con.execute(f"insert into _problems {query}")
+        # one reason per value, the first rule it breaks: "one" is not an integer, and saying
+        # it is also not one of 1-4 only adds noise
+        con.execute(
+            f"insert into _problems select * from ({query}) "
+            "as q(_source_line, column_name, raw_value, reason) where not exists ("
+            "select 1 from _problems p where p._source_line = q._source_line "
+            "and p.column_name is not distinct from q.column_name)"
+        )
     staged = con.execute("select count(*) from _staged").fetchall()[0][0]
     structural = len({p[0] for p in early_problems} - {
         r[0] for r in con.execute("select _source_line from _staged").fetchall()

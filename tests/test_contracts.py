@@ -1,0 +1,73 @@
+"""The contracts in code, in raw/README.md and in the dbt tests say the same thing."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from orchestration.lib import contracts
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+
+MARTS_YAML = DBT_PROJECT_DIR / "models" / "marts" / "_marts__models.yml"
+
+
+def accepted_values(model: str, column: str) -> list[str]:
+    models = yaml.safe_load(MARTS_YAML.read_text())["models"]
+    spec = next(m for m in models if m["name"] == model)
+    col = next(c for c in spec["columns"] if c["name"] == column)
+    for test in col.get("data_tests", []):
+        if isinstance(test, dict) and "accepted_values" in test:
+            return [str(v) for v in test["accepted_values"]["arguments"]["values"]]
+    raise AssertionError(f"{model}.{column} has no accepted_values test")
+
+
+def test_raw_readme_states_every_contract_column():
+    readme = (PROJECT_ROOT / "raw" / "README.md").read_text()
+    for contract in contracts.CONTRACTS:
+        section = readme.split(f"### `{contract.entity}`")[1].split("\n### ")[0]
+        assert contract.mode in section
+        for column in contract.columns:
+            assert re.search(rf"\| `{column.name}` \| {column.type} \|", section), column.name
+
+
+def test_dbt_accepted_values_match_the_contract_enumerations():
+    pairs = {
+        ("dim_partner", "partner_type"): contracts.PARTNER_TYPES,
+        ("fct_agreement", "agreement_type"): contracts.AGREEMENT_TYPES,
+        ("fct_agreement", "status"): contracts.AGREEMENT_STATUSES,
+        ("fct_event", "event_type"): contracts.EVENT_TYPES,
+        ("dim_source_document", "source_reliability"): contracts.SOURCE_RELIABILITY,
+        ("dim_source_document", "information_accuracy"): contracts.INFORMATION_ACCURACY,
+        ("dim_source_document", "handling_code"): contracts.HANDLING_CODES,
+        ("bridge_agreement_party", "party_role"): contracts.PARTY_ROLES,
+        ("bridge_event_participant", "participant_role"): contracts.PARTICIPANT_ROLES,
+        ("fct_membership", "membership_role"): contracts.MEMBERSHIP_ROLES,
+    }
+    for (model, column), values in pairs.items():
+        assert sorted(accepted_values(model, column)) == sorted(values), (model, column)
+
+
+def test_every_mart_and_mart_column_is_described():
+    models = yaml.safe_load(MARTS_YAML.read_text())["models"]
+    for model in models:
+        assert model.get("description", "").strip(), model["name"]
+        for column in model["columns"]:
+            assert column.get("description", "").strip(), f"{model['name']}.{column['name']}"
+
+
+def test_every_primary_key_is_unique_and_every_foreign_key_is_related():
+    models = yaml.safe_load(MARTS_YAML.read_text())["models"]
+    for model in models:
+        is_bridge = model["name"].startswith("bridge_")
+        for position, column in enumerate(model["columns"]):
+            name = column["name"]
+            if not name.endswith("_key"):
+                continue
+            tests = {
+                t if isinstance(t, str) else next(iter(t)) for t in column.get("data_tests", [])
+            }
+            if position == 0 and not is_bridge:
+                assert {"unique", "not_null"} <= tests, f"{model['name']}.{name}"
+            elif model["name"] != "dim_date":
+                assert "relationships" in tests, f"{model['name']}.{name}"

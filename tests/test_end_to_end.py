@@ -1,0 +1,210 @@
+"""The whole path through Dagster on the curated sample: load, dbt build and tests, publish;
+then the analysts' questions against the published file, and a run that must not publish."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.lib.runs import run_main_job
+from orchestration.settings import PROJECT_ROOT
+from tests.conftest import ENV_KEYS, make_pipeline_env
+
+ANALYSES = PROJECT_ROOT / "analyses"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    saved = {key: os.environ.get(key) for key in ENV_KEYS}
+    env = make_pipeline_env(tmp_path_factory.mktemp("e2e"))
+    summary = run_main_job()
+    yield env, summary
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def query(path: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def answer(path: Path, name: str) -> list[tuple]:
+    return query(path, (ANALYSES / name).read_text())
+
+
+def test_run_succeeds_passes_every_check_and_publishes(published):
+    env, summary = published
+    assert summary.success, summary.step_failures
+    assert summary.checks_failed == []
+    assert len(summary.checks_passed) > 100
+    assert summary.published
+    assert env.settings.published_db.exists()
+
+
+def test_published_marts_match_the_contract_and_the_publication_record(published):
+    env, _ = published
+    path = env.settings.published_db
+    tables = {
+        row[0]
+        for row in query(
+            path, "select table_name from information_schema.tables where table_schema = 'marts'"
+        )
+    }
+    expected = {
+        "dim_partner", "dim_threat", "dim_date", "dim_source_document", "fct_agreement",
+        "bridge_agreement_party", "fct_event", "bridge_event_participant", "bridge_event_threat",
+        "fct_membership",
+    }  # fmt: skip
+    assert expected <= tables
+    recorded = dict(query(path, "select mart, row_count from _meta.publication"))
+    for table in expected:
+        (count,) = query(path, f"select count(*) from marts.{table}")[0]
+        assert count > 0, table
+        assert recorded[table] == count
+
+
+def test_parquet_exports_hold_every_mart(published):
+    env, _ = published
+    recorded = dict(
+        query(env.settings.published_db, "select mart, row_count from _meta.publication")
+    )
+    for mart, count in recorded.items():
+        parquet = env.settings.parquet_dir / f"{mart}.parquet"
+        assert (
+            duckdb.execute("select count(*) from read_parquet(?)", [str(parquet)]).fetchall()[0][0]
+            == count
+        )
+
+
+def test_published_files_are_not_world_writable(published):
+    env, _ = published
+    paths = [env.settings.published_db, *env.settings.parquet_dir.glob("*.parquet")]
+    for path in paths:
+        assert not path.stat().st_mode & stat.S_IWOTH, path
+
+
+def test_every_fact_traces_to_a_graded_document(published):
+    env, _ = published
+    for fact in ("fct_agreement", "fct_event", "fct_membership", "dim_partner", "dim_threat"):
+        orphans = query(
+            env.settings.published_db,
+            f"select count(*) from marts.{fact} f left join marts.dim_source_document d "
+            "using (document_key) where d.url is null or d.source_reliability is null "
+            "or d.information_accuracy is null or d.handling_code is null",
+        )[0][0]
+        assert orphans == 0, fact
+
+
+def test_countries_carry_iso_codes_and_m49_regions(published):
+    env, _ = published
+    rows = dict(
+        (row[0], row[1:])
+        for row in query(
+            env.settings.published_db,
+            "select partner_id, iso2, iso3, region, subregion, is_latin_america_caribbean "
+            "from marts.dim_partner where partner_type = 'country'",
+        )
+    )
+    assert rows["brazil"] == ("BR", "BRA", "Americas", "South America", True)
+    assert rows["mexico"][0:2] == ("MX", "MEX") and rows["mexico"][4] is True
+    assert rows["japan"][4] is False
+    assert all(values[0] and values[1] and values[2] for values in rows.values())
+
+
+def test_q1_clasi_members_with_europol_agreements(published):
+    env, _ = published
+    names = [
+        row[0]
+        for row in answer(env.settings.published_db, "q1_clasi_members_with_europol_agreements.sql")
+    ]
+    assert names == ["Brazil", "Chile", "Colombia", "Ecuador", "Mexico"]
+
+
+def test_q2_agreement_signed_that_week(published):
+    env, _ = published
+    rows = answer(env.settings.published_db, "q2_agreement_signed_in_week.sql")
+    assert len(rows) == 1
+    name, kind, signed_on, parties, personal_data = rows[0]
+    assert "Brazil" in name and kind == "eu_international_agreement"
+    assert str(signed_on) == "2025-03-05"
+    assert parties == "Brazil, European Union"
+    assert personal_data is True
+
+
+def test_q3_clasi_founded_and_members(published):
+    env, _ = published
+    ((_name, founded_on, members),) = answer(
+        env.settings.published_db, "q3_clasi_founding_and_members.sql"
+    )
+    assert str(founded_on) == "2022-03-02"
+    assert members == 16
+
+
+def test_q4_threats_discussed_at_visit(published):
+    env, _ = published
+    names = {
+        row[0]
+        for row in answer(env.settings.published_db, "q4_threats_at_clasi_visit_to_europol.sql")
+    }
+    assert {
+        "Drug trafficking", "Weapons and explosives", "Cybercrime", "Organised property crime",
+        "Economic crime", "Environmental crime",
+    } <= names  # fmt: skip
+
+
+def test_q5_signatures_per_year_is_a_time_series(published):
+    env, _ = published
+    rows = answer(env.settings.published_db, "q5_europol_latin_america_signatures_per_year.sql")
+    years = [row[0] for row in rows]
+    assert years == sorted(years) and len(set(years)) == len(years)
+    assert all(count >= 1 for _year, count in rows)
+    # facts.md: Brazil's strategic agreement 2017-04-11, Mexico's WA 2020-07-20, Chile's 2021-06-22
+    assert {2017, 2020, 2021} <= set(years)
+
+
+def test_q6_empact_flags_of_threats_discussed(published):
+    env, _ = published
+    rows = {
+        row[0]: row[1:]
+        for row in answer(env.settings.published_db, "q6_threats_at_visit_empact_priorities.sql")
+    }
+    assert rows["Drug trafficking"] == (True, True)
+    assert rows["Organised property crime"] == (True, False)  # not a 2026-2029 priority
+    assert rows["Terrorism"] == (False, False)
+
+
+def test_orphan_foreign_key_blocks_publishing_and_keeps_the_published_file(
+    published, tmp_path, restore_env
+):
+    good_env, _ = published
+    env = make_pipeline_env(tmp_path, raw_source=good_env.raw_dir)
+    # start from the good run's published warehouse and build file
+    shutil.copytree(good_env.settings.warehouse_dir, env.settings.warehouse_dir)
+    shutil.copytree(good_env.settings.build_dir, env.settings.build_dir)
+    before = hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest()
+    memberships = env.raw_dir / "curated" / "memberships" / "memberships.csv"
+    with memberships.open("a") as handle:
+        handle.write(
+            "clasi,atlantis,member,2024-01-01,exact,,doc-europol-2025-03-07-clasi-visit,\n"
+        )
+
+    summary = run_main_job()
+
+    assert not summary.success
+    assert not summary.published
+    assert any(
+        "relationships" in name and "fct_membership" in name for name in summary.checks_failed
+    ), summary.checks_failed
+    assert hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest() == before

@@ -1,0 +1,161 @@
+"""Unit tests of the loader's and the landing zone's helpers; whole files are in test_bad_inputs."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.lib.contracts import PARTNERS, Column
+from orchestration.lib.landing import binary_kind, count_lines, file_digest, find_landed_files
+from orchestration.lib.loader import (
+    NOT_UTF8,
+    UnreadableFile,
+    _structural_problems,
+    check_header,
+    csv_record_lines,
+    quote_ident,
+    read_csv_header,
+    scalar,
+    sql_literal,
+    value_problem_queries,
+)
+
+PARTNER_COLUMNS = [c.name for c in PARTNERS.columns]
+
+
+def test_identifiers_and_literals_are_quoted() -> None:
+    assert quote_ident('a"b') == '"a""b"'
+    assert sql_literal("it's") == "'it''s'"
+    con = duckdb.connect()
+    value = "'); drop table x; --"
+    assert scalar(con, f"select {sql_literal(value)}") == value
+
+
+def test_read_csv_header_strips_bom_and_cr(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"\xef\xbb\xbfpartner_id, partner_name\r\nx,y\r\n")
+    assert read_csv_header(path, "p.csv") == ["partner_id", "partner_name"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "p.csv: the file is empty; expected a header row"),
+        (b" \n\n", "p.csv: the file is empty; expected a header row"),
+        (b"id,n\xe9\n", "p.csv: line 1, byte 5: the header is not UTF-8 text"),
+        (b"id\x00,name\n", "p.csv: line 1 holds NUL bytes: binary data, not CSV text"),
+        (b"PK\x03\x04rest", "p.csv: not CSV text: the file looks like a ZIP archive"),
+    ],
+)
+def test_read_csv_header_refuses(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFile, match="^" + message.replace("(", r"\(")):
+        read_csv_header(path, "p.csv")
+
+
+def test_check_header_accepts_any_order_and_optional_columns_missing() -> None:
+    check_header(list(reversed(PARTNER_COLUMNS)), PARTNERS, "p.csv")
+    check_header(["partner_id", "partner_name", "partner_type", "document_id"], PARTNERS, "p.csv")
+
+
+@pytest.mark.parametrize(
+    ("header", "problem"),
+    [
+        (["partner_id"], "missing required column(s) partner_name, partner_type, document_id"),
+        ([*PARTNER_COLUMNS, "colour"], "unknown column(s) colour (not in the contract)"),
+        ([*PARTNER_COLUMNS, "note"], "repeated column(s) note"),
+        ([";".join(PARTNER_COLUMNS)], "the header is one column split by ';'"),
+        (["\t".join(PARTNER_COLUMNS)], "the header is one column split by tab"),
+    ],
+)
+def test_check_header_names_the_problem(header: list[str], problem: str) -> None:
+    with pytest.raises(UnreadableFile) as error:
+        check_header(header, PARTNERS, "p.csv")
+    assert str(error.value).startswith("p.csv: line 1: ")
+    assert problem in str(error.value)
+
+
+def test_csv_record_lines_follow_quoted_newlines_and_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(b'a,b\n1,"x\ny"\n\n2,z\r\n3,"q\r\n"\n')
+    assert csv_record_lines(path) == [2, 5, 6]
+
+
+def test_structural_problems_one_per_short_row_with_its_real_field_count() -> None:
+    message = "Expected Number of Columns: 9 Found: {}"
+    rejects = [
+        (3, "c5", "MISSING COLUMNS", "a,b,c", message.format(5)),
+        (3, "c3", "MISSING COLUMNS", "a,b,c", message.format(3)),
+        (3, "c4", "MISSING COLUMNS", "a,b,c", message.format(4)),
+        (7, "c1", "INVALID ENCODING", "raw", ""),
+        (7, "c0", "INVALID ENCODING", "raw", ""),
+    ]
+    names = {"c0": "partner_id", "c1": "partner_name"}
+    assert _structural_problems(rejects, names) == [
+        (3, None, "a,b,c", "too few fields: expected 9, found 3"),
+        (7, "partner_id", "raw", NOT_UTF8),
+        (7, "partner_name", "raw", NOT_UTF8),
+    ]
+
+
+def test_value_rules() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "create table t as select * from (values (1, 'x', '2025-02-29', 'true'), "
+        "(2, null, '2025-02-28', 'yes'), (3, 'y', '28/02/2025', null)) v(_source_line, name, d, b)"
+    )
+    columns = [Column("name", required=True), Column("d", "date"), Column("b", "boolean")]
+    problems = sorted(
+        row
+        for query in value_problem_queries(columns, "t")
+        for row in con.execute(query).fetchall()
+    )
+    assert problems == [
+        (1, "d", "2025-02-29", "not a calendar date"),
+        (2, "b", "yes", "not true or false"),
+        (2, "name", None, "required value is missing"),
+        (3, "d", "28/02/2025", "not a date in YYYY-MM-DD form"),
+    ]
+
+
+def test_binary_kind(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    for content, kind in [
+        (b"\x89PNG\r\n\x1a\nrest", "a PNG image"),
+        (b"%PDF-1.7", "a PDF document"),
+        (b"\x00" * 64, "binary data (full of NUL bytes)"),
+        (b"id,name\n1,a\x00b\n", None),  # one NUL in a row is that row's problem
+        (b"id,name\n", None),
+        (b"", None),
+    ]:
+        path.write_bytes(content)
+        assert binary_kind(path) == kind, content
+
+
+def test_count_lines_and_digest(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(b"a\nb")
+    assert count_lines(path) == 2
+    path.write_bytes(b"a\nb\n")
+    assert count_lines(path) == 2
+    # read in chunks: a one-byte chunk gives the same digest as the whole file at once
+    assert file_digest(path, chunk_size=1) == (hashlib.sha256(b"a\nb\n").hexdigest(), 4)
+
+
+def test_find_landed_files_skips_partials_dotfiles_and_other_extensions(tmp_path: Path) -> None:
+    folder = tmp_path / "curated" / "partners"
+    (folder / "sub").mkdir(parents=True)
+    for name in ["b.csv", "a.CSV", ".hidden.csv", "c.csv.partial", "d.tmp", "e.json", "sub/f.csv"]:
+        (folder / name).write_text("x")
+    found = find_landed_files(tmp_path, PARTNERS)
+    assert [f.relative_path for f in found] == [
+        "curated/partners/a.CSV",
+        "curated/partners/b.csv",
+        "curated/partners/sub/f.csv",
+    ]
+    assert all(f.refused_reason is None for f in found)
+    assert find_landed_files(tmp_path / "missing", PARTNERS) == []
