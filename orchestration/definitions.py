@@ -10,12 +10,18 @@ from orchestration.defs.automation import (
 )
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
 from orchestration.defs.ingest import ingest_assets, reference_countries
-from orchestration.defs.publish import published_warehouse
+from orchestration.defs.publish import dbt_docs_site, published_warehouse
 from orchestration.defs.resources import WarehouseResource
 from orchestration.settings import dbt_executable
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, reference_countries, cooperation_dbt_assets, published_warehouse],
+    assets=[
+        *ingest_assets,
+        reference_countries,
+        cooperation_dbt_assets,
+        published_warehouse,
+        dbt_docs_site,
+    ],
     jobs=[build_warehouse_job],
     schedules=[daily_build_schedule],
     sensors=[landed_files_sensor],

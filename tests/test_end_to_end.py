@@ -3,6 +3,7 @@ then the analysts' questions against the published file, and a run that must not
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import shutil
@@ -208,3 +209,72 @@ def test_orphan_foreign_key_blocks_publishing_and_keeps_the_published_file(
         "relationships" in name and "fct_membership" in name for name in summary.checks_failed
     ), summary.checks_failed
     assert hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest() == before
+
+
+def test_members_on_a_date_macro(published):
+    env, _ = published
+    path = env.settings.published_db
+    assert query(path, "select count(*) from marts.members_on('clasi', date '2025-03-07')") == [
+        (16,)
+    ]
+    founders = query(path, "select count(*) from marts.members_on('clasi', date '2022-03-02')")
+    assert founders == [(7,)]
+    assert query(path, "select count(*) from marts.members_on('clasi', date '2022-03-01')") == [
+        (0,)
+    ]
+
+
+def test_partner_cooperation_status_on_a_date(published):
+    env, _ = published
+    rows = {
+        row[0]: row[1:]
+        for row in query(
+            env.settings.published_db,
+            "select partner_id, strongest_agreement_type, in_force_since "
+            "from marts.partner_cooperation_status(date '2025-03-07')",
+        )
+    }
+    # facts.md: Colombia's operational agreement in force since February 2014
+    assert rows["colombia"] == ("operational_agreement", datetime.date(2014, 2, 1))
+    # Brazil's EU agreement was only signed by then: its strategic agreement is the strongest
+    assert rows["brazil"][0] == "strategic_agreement"
+    before = {
+        row[0]
+        for row in query(
+            env.settings.published_db,
+            "select partner_id from marts.partner_cooperation_status(date '2010-01-01')",
+        )
+    }
+    assert "mexico" not in before
+
+
+def test_threat_timeline_lists_events_per_threat_with_sources(published):
+    env, _ = published
+    rows = query(
+        env.settings.published_db,
+        "select started_on, event_name, source_url, evaluation_code from marts.threat_timeline "
+        "where threat_id = 'drug-trafficking' order by started_on",
+    )
+    assert any(str(row[0]) == "2025-03-07" for row in rows)
+    assert all(row[2].startswith("http") and len(row[3]) == 2 for row in rows)
+
+
+def test_docs_site_is_published_with_the_glossary(published):
+    env, _ = published
+    index = env.settings.docs_dir / "index.html"
+    assert index.exists()
+    text = index.read_text()
+    assert "dim_partner" in text and "handling code" in text.lower()
+
+
+def test_analyst_guide_shows_what_its_example_queries_return(published):
+    from orchestration.lib.examples import EXAMPLES, run_example
+
+    guide = (PROJECT_ROOT / "warehouse" / "README.md").read_text()
+    assert len(EXAMPLES) >= 10
+    con = duckdb.connect(str(published[0].settings.published_db), read_only=True)
+    try:
+        for title, sql in EXAMPLES:
+            assert f"```sql\n{sql}\n```\n\n{run_example(con, sql)}\n" in guide, title
+    finally:
+        con.close()

@@ -5,7 +5,8 @@ from dagster_dbt import get_asset_key_for_model
 
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
 from orchestration.defs.resources import WRITER_POOL, WarehouseResource
-from orchestration.lib.manifest import mart_model_names
+from orchestration.lib.docs import generate_docs
+from orchestration.lib.manifest import mart_model_names, mart_models
 from orchestration.lib.publish import publish
 from orchestration.lib.writer import writer_lock
 
@@ -17,7 +18,10 @@ MART_NAMES = mart_model_names(dbt_project.manifest_path)
     group_name="publish",
     kinds={"duckdb", "parquet"},
     owners=["team:warehouse"],
-    deps=[get_asset_key_for_model([cooperation_dbt_assets], name) for name in MART_NAMES],
+    deps=[
+        get_asset_key_for_model([cooperation_dbt_assets], name)
+        for name in mart_models(dbt_project.manifest_path)
+    ],
     pool=WRITER_POOL,
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -36,3 +40,21 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
             "mart_rows": dg.MetadataValue.json(publication.mart_rows),
         }
     )
+
+
+@dg.asset(
+    key=["warehouse", "docs"],
+    group_name="publish",
+    kinds={"dbt", "html"},
+    owners=["team:warehouse"],
+    deps=[published_warehouse],
+    pool=WRITER_POOL,
+)
+def dbt_docs_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """The dbt docs site of the published warehouse, `warehouse/docs/index.html`: every mart and
+    column described, the 4x4 evaluation, handling codes, agreement types and statuses explained.
+    One self-contained page: open it in a browser from disk."""
+    settings = warehouse.settings
+    with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
+        site = generate_docs(settings)
+    return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(site / "index.html"))})

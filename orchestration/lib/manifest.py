@@ -6,13 +6,17 @@ import json
 from pathlib import Path
 
 
-def mart_model_names(manifest_path: Path) -> list[str]:
-    """Models in models/marts materialized as tables: the analyst-facing contract."""
+def mart_models(manifest_path: Path) -> dict[str, str]:
+    """Models under models/marts (the analyst-facing schema), by name, with their
+    materialization: tables are the contract, views the conveniences over them."""
     manifest = json.loads(Path(manifest_path).read_text())
-    return sorted(
-        node["name"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model"
-        and node["fqn"][1] == "marts"
-        and node["config"]["materialized"] == "table"
-    )
+    return {
+        node["name"]: node["config"]["materialized"]
+        for node in sorted(manifest["nodes"].values(), key=lambda n: n["name"])
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+    }
+
+
+def mart_model_names(manifest_path: Path) -> list[str]:
+    """The mart tables every publication must hold."""
+    return [name for name, kind in mart_models(manifest_path).items() if kind == "table"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
 import subprocess
 from dataclasses import dataclass, field
 
@@ -13,6 +15,9 @@ from orchestration.settings import (
     load_settings,
 )
 
+JOB_NAME = "build_warehouse"
+PID_TAG = "coop/pid"
+HOST_TAG = "coop/host"
 PUBLISHED_ASSET_PATH = ["warehouse", "cooperation"]
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
@@ -37,6 +42,38 @@ def prepare_dbt_manifest() -> None:
     )  # fmt: skip
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
+def recover_abandoned_runs(instance) -> list[str]:
+    """Runs this CLI started whose process is gone (killed, machine restarted): mark them
+    failed and free the pool slots they held, so the next run does not wait for them forever.
+    Runs launched by the UI or the daemon are left to Dagster's own run monitoring."""
+    import dagster as dg
+
+    abandoned = []
+    for run in instance.get_runs(
+        dg.RunsFilter(
+            job_name=JOB_NAME,
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+            tags={HOST_TAG: socket.gethostname()},
+        )
+    ):
+        pid = int(run.tags.get(PID_TAG, "0"))
+        if pid and pid != os.getpid() and not _process_alive(pid):
+            instance.report_run_failed(run, f"process {pid} of this run is gone (killed?)")
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+            abandoned.append(run.run_id)
+    return abandoned
+
+
 def run_main_job(verbose: bool = False) -> RunSummary:
     """Materialize every asset through the `build_warehouse` job on the project's instance."""
     ensure_dagster_home()
@@ -45,17 +82,21 @@ def run_main_job(verbose: bool = False) -> RunSummary:
     from orchestration.definitions import defs
 
     published_asset = dg.AssetKey(PUBLISHED_ASSET_PATH)
-    job = defs.resolve_job_def("build_warehouse")
+    job = defs.resolve_job_def(JOB_NAME)
     settings = load_settings()
     log_path = settings.build_dir / "logs" / "last_build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         instance = stack.enter_context(dg.DagsterInstance.get())
+        recover_abandoned_runs(instance)
         if not verbose:
             # dagster-dbt echoes every dbt log line to stdout: keep them in a file instead
             stack.enter_context(contextlib.redirect_stdout(stack.enter_context(log_path.open("w"))))
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config={} if verbose else QUIET_LOGS
+            instance=instance,
+            raise_on_error=False,
+            run_config={} if verbose else QUIET_LOGS,
+            tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
         )
         summary = RunSummary(result.run_id, result.success, log_path=str(log_path))
         for evaluation in result.get_asset_check_evaluations():

@@ -1,5 +1,7 @@
 -- Status history of each agreement, derived from the dates its record carries: one spell per
 -- status with a known start date, ending where the next one starts (valid_to is exclusive).
+-- An agreement whose sources say "in force" without an entry-into-force date is taken to be
+-- in force from its signature, flagged as inferred.
 with agreements as (
 
     select * from {{ ref('stg_curated__agreements') }}
@@ -8,20 +10,28 @@ with agreements as (
 
 status_starts as (
 
-    select agreement_id, 'negotiating' as status, 1 as status_order, negotiations_opened_on as valid_from
+    select
+        agreement_id,
+        'negotiating' as status,
+        1 as status_order,
+        negotiations_opened_on as valid_from,
+        false as is_valid_from_inferred
     from agreements where negotiations_opened_on is not null
     union all
-    select agreement_id, 'signed', 2, signed_on
+    select agreement_id, 'signed', 2, signed_on, false
     from agreements where signed_on is not null
     union all
-    select agreement_id, 'concluded', 3, concluded_on
+    select agreement_id, 'concluded', 3, concluded_on, false
     from agreements where concluded_on is not null
     union all
-    select agreement_id, 'in_force', 4, in_force_on
+    select agreement_id, 'in_force', 4, in_force_on, false
     from agreements where in_force_on is not null
     union all
-    select agreement_id, 'superseded', 5, ended_on
+    select agreement_id, 'superseded', 5, ended_on, false
     from agreements where ended_on is not null
+    union all
+    select agreement_id, 'in_force', 4, signed_on, true
+    from agreements where status = 'in_force' and in_force_on is null and signed_on is not null
 
 ),
 
@@ -32,6 +42,7 @@ final as (
         status,
         status_order,
         valid_from,
+        is_valid_from_inferred,
         lead(valid_from) over (
             partition by agreement_id order by valid_from, status_order
         ) as valid_to

@@ -16,6 +16,7 @@ final as (
         -- dates: valid_to is exclusive and empty for the latest known status
         cast(valid_from as date) as valid_from,
         cast(valid_to as date) as valid_to,
+        cast(is_valid_from_inferred as {{ dbt.type_boolean() }}) as is_valid_from_inferred,
         -- flags
         cast(valid_to is null as {{ dbt.type_boolean() }}) as is_latest_known
     from spells
