@@ -22,7 +22,10 @@ def fail(message: str) -> None:
 
 
 @app.command()
-def build(verbose: bool = typer.Option(False, help="Show Dagster's own step logs.")) -> None:
+def build(
+    verbose: bool = typer.Option(False, help="Show Dagster's own step logs."),
+    full_refresh: bool = typer.Option(False, help="Rebuild incremental facts from scratch."),
+) -> None:
     """Materialize every asset through Dagster (load, dbt build and tests, publish)."""
     from orchestration.lib.runs import prepare_dbt_manifest, run_main_job
     from orchestration.lib.status import published_rows
@@ -31,7 +34,7 @@ def build(verbose: bool = typer.Option(False, help="Show Dagster's own step logs
     with console.status("parsing the dbt project"):
         prepare_dbt_manifest()
     with console.status("running job build_warehouse (load → dbt build → checks → publish)"):
-        summary = run_main_job(verbose=verbose)
+        summary = run_main_job(verbose=verbose, full_refresh=full_refresh)
     settings = load_settings()
     console.print(f"run {summary.run_id}: {'succeeded' if summary.success else 'FAILED'}")
     console.print(

@@ -45,7 +45,7 @@ def started_steps(home: Path) -> set[str]:
     """Steps the latest run has started, read from the instance's event log."""
     import dagster as dg
 
-    with dg.DagsterInstance.from_ref(dg.InstanceRef.from_dir(str(home))) as instance:
+    with dg.DagsterInstance.from_config(str(home)) as instance:
         runs = instance.get_runs(limit=1)
         if not runs:
             return set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import os
 import shutil
 import stat
@@ -278,3 +279,50 @@ def test_analyst_guide_shows_what_its_example_queries_return(published):
             assert f"```sql\n{sql}\n```\n\n{run_example(con, sql)}\n" in guide, title
     finally:
         con.close()
+
+
+def marts_content(path: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'marts' and table_type = 'BASE TABLE'"
+            ).fetchall()
+        ]
+        return {t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in tables}
+    finally:
+        con.close()
+
+
+def test_an_incremental_build_gives_the_same_marts_as_a_full_refresh(
+    published, tmp_path, restore_env
+):
+    good_env, _ = published
+    env = make_pipeline_env(tmp_path, raw_source=good_env.raw_dir)
+    shutil.copytree(good_env.settings.warehouse_dir, env.settings.warehouse_dir)
+    shutil.copytree(good_env.settings.build_dir, env.settings.build_dir)
+    events_dir = env.raw_dir / "curated" / "events"
+    lines = (events_dir / "events_2025_2026.ndjson").read_text().splitlines()
+    # a changed increment: its last event is withdrawn, the others stay
+    (events_dir / "events_2025_2026.ndjson").write_text("\n".join(lines[:-1]) + "\n")
+    # a new increment: the withdrawn event again, under a new id and with one participant less
+    event = json.loads(lines[-1])
+    event["event_id"] += "-corrected"
+    event["participants"] = event["participants"][:-1] or event["participants"]
+    (events_dir / "events_2026_corrections.ndjson").write_text(json.dumps(event) + "\n")
+
+    incremental = run_main_job()
+    assert incremental.success, incremental.step_failures
+    after_increment = marts_content(env.settings.published_db)
+    full = run_main_job(full_refresh=True)
+    assert full.success, full.step_failures
+    after_full_refresh = marts_content(env.settings.published_db)
+
+    assert after_increment.keys() == after_full_refresh.keys()
+    for table in after_increment:
+        assert after_increment[table] == after_full_refresh[table], table
+    event_ids = {row[1] for row in after_increment["fct_event"]}
+    assert event["event_id"] in event_ids
+    assert event["event_id"].removesuffix("-corrected") not in event_ids

@@ -70,6 +70,10 @@ def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) ->
         yield event
 
 
+class DbtBuildConfig(dg.Config):
+    full_refresh: bool = False  # rebuild incremental facts from scratch (dbt --full-refresh)
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -77,7 +81,10 @@ def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) ->
     pool=WRITER_POOL,
 )
 def cooperation_dbt_assets(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    config: DbtBuildConfig,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
 ):
     """Builds staging and intermediate views, mart tables and the agreements snapshot, and runs
     every dbt test right after the node it tests (`dbt build`): a failing error-severity test
@@ -86,7 +93,8 @@ def cooperation_dbt_assets(
     os.environ.update(settings.dbt_env())
     # the writer lock without a connection: dbt's own process opens the build file
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
         events = list(invocation.stream())
     yield from _with_table_metadata(iter(events), warehouse)
     if not invocation.is_successful():

@@ -74,7 +74,7 @@ def recover_abandoned_runs(instance) -> list[str]:
     return abandoned
 
 
-def run_main_job(verbose: bool = False) -> RunSummary:
+def run_main_job(verbose: bool = False, full_refresh: bool = False) -> RunSummary:
     """Materialize every asset through the `build_warehouse` job on the project's instance."""
     ensure_dagster_home()
     import dagster as dg
@@ -95,7 +95,10 @@ def run_main_job(verbose: bool = False) -> RunSummary:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={} if verbose else QUIET_LOGS,
+            run_config={
+                **({} if verbose else QUIET_LOGS),
+                "ops": {"cooperation_dbt_assets": {"config": {"full_refresh": full_refresh}}},
+            },
             tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
         )
         summary = RunSummary(result.run_id, result.success, log_path=str(log_path))

@@ -1,6 +1,18 @@
+-- depends_on: {{ ref('fct_event') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='event_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook="{{ delete_rows_missing_from(ref('fct_event'), 'event_key') }}"
+    )
+}}
+
 with event_threats as (
 
     select * from {{ ref('stg_curated__event_threats') }}
+    {{ loaded_since_last_build() }}
 
 ),
 
@@ -12,7 +24,8 @@ final as (
         cast({{ surrogate_key(['threat_id']) }} as {{ dbt.type_string() }}) as threat_key,
         -- provenance
         cast(_source_file as {{ dbt.type_string() }}) as _source_file,
-        cast(_source_line as {{ dbt.type_bigint() }}) as _source_line
+        cast(_source_line as {{ dbt.type_bigint() }}) as _source_line,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
     from event_threats
 
 )

@@ -1,6 +1,17 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='document_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook="{{ delete_rows_missing_from(ref('stg_curated__source_documents'), 'document_id') }}"
+    )
+}}
+
 with documents as (
 
     select * from {{ ref('stg_curated__source_documents') }}
+    {{ loaded_since_last_build() }}
 
 ),
 
@@ -25,7 +36,9 @@ final as (
         ) as evaluation_code,
         cast(handling_code as {{ dbt.type_string() }}) as handling_code,
         cast(verification_status as {{ dbt.type_string() }}) as verification_status,
-        cast(note as {{ dbt.type_string() }}) as note
+        cast(note as {{ dbt.type_string() }}) as note,
+        -- provenance: when the row was loaded (drives incremental builds)
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
     from documents
 
 )

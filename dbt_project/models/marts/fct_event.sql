@@ -1,6 +1,17 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='event_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook="{{ delete_rows_missing_from(ref('stg_curated__events'), 'event_id') }}"
+    )
+}}
+
 with events as (
 
     select * from {{ ref('stg_curated__events') }}
+    {{ loaded_since_last_build() }}
 
 ),
 
@@ -31,7 +42,8 @@ final as (
         cast({{ surrogate_key(['document_id']) }} as {{ dbt.type_string() }}) as document_key,
         cast(note as {{ dbt.type_string() }}) as note,
         cast(_source_file as {{ dbt.type_string() }}) as _source_file,
-        cast(_source_line as {{ dbt.type_bigint() }}) as _source_line
+        cast(_source_line as {{ dbt.type_bigint() }}) as _source_line,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
     from events
 
 )
