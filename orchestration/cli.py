@@ -25,6 +25,7 @@ def fail(message: str) -> None:
 def build(
     verbose: bool = typer.Option(False, help="Show Dagster's own step logs."),
     full_refresh: bool = typer.Option(False, help="Rebuild incremental facts from scratch."),
+    force: bool = typer.Option(False, help="Rebuild and republish even if nothing changed."),
 ) -> None:
     """Materialize every asset through Dagster (load, dbt build and tests, publish)."""
     from orchestration.lib.runs import prepare_dbt_manifest, run_main_job
@@ -34,7 +35,7 @@ def build(
     with console.status("parsing the dbt project"):
         prepare_dbt_manifest()
     with console.status("running job build_warehouse (load → dbt build → checks → publish)"):
-        summary = run_main_job(verbose=verbose, full_refresh=full_refresh)
+        summary = run_main_job(verbose=verbose, full_refresh=full_refresh, force=force)
     settings = load_settings()
     console.print(f"run {summary.run_id}: {'succeeded' if summary.success else 'FAILED'}")
     console.print(
@@ -44,6 +45,13 @@ def build(
         console.print(f"  [red]failed[/] {name}", highlight=False)
     for failure in summary.step_failures:
         console.print(f"  [red]step failed[/] {failure}", highlight=False)
+    if summary.noop and summary.success:
+        console.print(
+            "nothing landed or changed since the last published build: every file confirmed "
+            "unchanged, no model rebuilt (use --force to rebuild anyway)"
+        )
+        console.print(f"published warehouse (current): {settings.published_db}")
+        return
     if summary.published:
         table = Table("mart", "rows", title=f"published {settings.published_db}")
         for mart, rows in published_rows(settings.published_db).items():

@@ -326,3 +326,14 @@ def test_an_incremental_build_gives_the_same_marts_as_a_full_refresh(
     event_ids = {row[1] for row in after_increment["fct_event"]}
     assert event["event_id"] in event_ids
     assert event["event_id"].removesuffix("-corrected") not in event_ids
+
+
+def test_a_run_with_nothing_landed_rebuilds_no_model_and_keeps_the_publication(published):
+    env, _ = published
+    before = hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest()
+    summary = run_main_job()
+    assert summary.success and summary.noop and not summary.published
+    # only the ingest assets ran: their row-count checks, no dbt test
+    assert summary.checks_passed
+    assert all(name.startswith("raw/") for name in summary.checks_passed)
+    assert hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest() == before

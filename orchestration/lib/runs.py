@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import socket
 import subprocess
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from orchestration.lib.sensing import fingerprint, landing_zone_listing
 from orchestration.settings import (
     DBT_PROJECT_DIR,
+    PROJECT_ROOT,
     dbt_executable,
     ensure_dagster_home,
     load_settings,
@@ -18,6 +23,7 @@ from orchestration.settings import (
 JOB_NAME = "build_warehouse"
 PID_TAG = "coop/pid"
 HOST_TAG = "coop/host"
+DBT_OP = "cooperation_dbt_assets"
 PUBLISHED_ASSET_PATH = ["warehouse", "cooperation"]
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
@@ -31,6 +37,30 @@ class RunSummary:
     step_failures: list[str] = field(default_factory=list)
     published: bool = False
     log_path: str = ""
+    noop: bool = False  # nothing landed and nothing changed: only the ingest checks ran
+
+
+def inputs_fingerprint(settings) -> str:
+    """What a build depends on: the landed files (names, sizes, times: cheap, like the sensor),
+    the dbt project and the pipeline code. Equal fingerprints build equal warehouses."""
+    digest = hashlib.sha256(fingerprint(landing_zone_listing(settings.raw_dir)).encode())
+    for folder in (DBT_PROJECT_DIR, PROJECT_ROOT / "orchestration"):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".sql", ".yml", ".md", ".py") and "target" not in path.parts:
+                digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _state_file(settings) -> Path:
+    return settings.build_dir / "last_success.json"
+
+
+def nothing_changed_since_last_success(settings) -> bool:
+    state = _state_file(settings)
+    if not state.exists() or not settings.published_db.exists():
+        return False
+    return json.loads(state.read_text()).get("fingerprint") == inputs_fingerprint(settings)
 
 
 def prepare_dbt_manifest() -> None:
@@ -74,8 +104,14 @@ def recover_abandoned_runs(instance) -> list[str]:
     return abandoned
 
 
-def run_main_job(verbose: bool = False, full_refresh: bool = False) -> RunSummary:
-    """Materialize every asset through the `build_warehouse` job on the project's instance."""
+def run_main_job(
+    verbose: bool = False, full_refresh: bool = False, force: bool = False
+) -> RunSummary:
+    """Materialize every asset through the `build_warehouse` job on the project's instance.
+
+    When nothing landed and nothing changed since the last published build, only the ingest
+    assets run (they confirm every file is unchanged by its SHA-256): no model is rebuilt and
+    the published warehouse stays as it is. `force` or `full_refresh` rebuild everything."""
     ensure_dagster_home()
     import dagster as dg
 
@@ -84,6 +120,13 @@ def run_main_job(verbose: bool = False, full_refresh: bool = False) -> RunSummar
     published_asset = dg.AssetKey(PUBLISHED_ASSET_PATH)
     job = defs.resolve_job_def(JOB_NAME)
     settings = load_settings()
+    fingerprint_before = inputs_fingerprint(settings)
+    noop = not (force or full_refresh) and nothing_changed_since_last_success(settings)
+    selection = (
+        [key for key in defs.resolve_asset_graph().get_all_asset_keys() if key.path[0] == "raw"]
+        if noop
+        else None
+    )
     log_path = settings.build_dir / "logs" / "last_build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
@@ -97,11 +140,12 @@ def run_main_job(verbose: bool = False, full_refresh: bool = False) -> RunSummar
             raise_on_error=False,
             run_config={
                 **({} if verbose else QUIET_LOGS),
-                "ops": {"cooperation_dbt_assets": {"config": {"full_refresh": full_refresh}}},
+                **({} if noop else {"ops": {DBT_OP: {"config": {"full_refresh": full_refresh}}}}),
             },
             tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
+            asset_selection=selection,
         )
-        summary = RunSummary(result.run_id, result.success, log_path=str(log_path))
+        summary = RunSummary(result.run_id, result.success, log_path=str(log_path), noop=noop)
         for evaluation in result.get_asset_check_evaluations():
             name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
             (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
@@ -113,5 +157,9 @@ def run_main_job(verbose: bool = False, full_refresh: bool = False) -> RunSummar
         summary.published = any(
             event.is_step_materialization and event.asset_key == published_asset
             for event in result.all_events
+        )
+    if summary.published:
+        _state_file(settings).write_text(
+            json.dumps({"fingerprint": fingerprint_before, "run_id": summary.run_id})
         )
     return summary

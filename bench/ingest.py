@@ -1,0 +1,258 @@
+"""Ingest throughput: our loader against DuckDB's own readers (the floor) and two peers.
+
+On the same generated files, each method fills a fresh DuckDB file, and closes it (closing
+checkpoints, so every method pays for writing its data):
+
+- ``loader``: ``orchestration.lib.loader.load_extract`` (text staging, contract checks,
+  quarantine, ledger, child tables), with the pipeline's connection settings;
+- ``duckdb floor``: ``read_json`` (NDJSON) or ``read_csv`` (CSV) with the contract's types,
+  into one table; the ratio base;
+- ``duckdb + unnest`` (NDJSON only): the floor plus the two child tables the loader also
+  writes, unfolded with ``unnest``: the least a typed loader of this contract must do;
+- ``pandas``: ``read_json(lines=True)`` / ``read_csv`` per file, then insert into DuckDB;
+- ``dlt``: dlt 1.31's filesystem source (``read_jsonl`` / ``read_csv``; ``read_csv_duckdb``
+  fails on DuckDB 2.0) into its duckdb destination, which also unfolds nested lists.
+
+Each figure is the min and median of ``--repeat`` runs, methods interleaved per repetition.
+
+    .venv/bin/python -m bench.ingest --scale 0.01 0.1 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from bench.common import ensure_dataset, fmt_table, machine, min_median
+from orchestration.lib.contracts import EVENTS, SOURCE_DOCUMENTS, Contract
+from orchestration.lib.loader import load_extract
+from orchestration.settings import load_settings
+
+Method = Callable[[Path, Path, Contract], int]  # (entity dir's raw root, database) -> rows
+
+
+def connect(db: Path) -> duckdb.DuckDBPyConnection:
+    """The pipeline's writer settings (orchestration/lib/writer.py), for every method alike."""
+    settings = load_settings({})
+    return duckdb.connect(
+        str(db),
+        config={
+            "memory_limit": settings.memory_limit,
+            "threads": settings.threads,
+            "temp_directory": str(db.parent / "duckdb_tmp"),
+        },
+    )
+
+
+def files_of(raw: Path, contract: Contract) -> list[Path]:
+    folder = raw / contract.system / contract.entity
+    return sorted(p for p in folder.iterdir() if p.suffix in contract.extensions)
+
+
+def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+
+
+def run_loader(raw: Path, db: Path, contract: Contract) -> int:
+    con = connect(db)
+    try:
+        result = load_extract(con, raw, contract, run_id="bench")
+        assert not result.failed, [f.message for f in result.failed]
+        return result.table_rows[contract.entity]
+    finally:
+        con.close()
+
+
+def typed_columns(contract: Contract) -> str:
+    """The contract's columns with their types (and nested arrays), as a DuckDB struct."""
+    columns = [f"'{c.name}': '{c.duckdb_type}'" for c in contract.columns]
+    for child in contract.children:
+        if child.value_column is not None:
+            kind = f"{child.value_column.duckdb_type}[]"
+        else:
+            kind = "STRUCT(" + ", ".join(f"{c.name} {c.duckdb_type}" for c in child.columns)
+            kind += ")[]"
+        columns.append(f"'{child.field}': '{kind}'")
+    return "{" + ", ".join(columns) + "}"
+
+
+def floor_query(raw: Path, contract: Contract) -> str:
+    paths = [str(p) for p in files_of(raw, contract)]
+    if contract.format == "ndjson":
+        return (
+            f"select * from read_json({paths}, format='newline_delimited', "
+            f"columns={typed_columns(contract)}, ignore_errors=true)"
+        )
+    return (
+        f"select * from read_csv({paths}, columns={typed_columns(contract)}, header=true, "
+        "auto_detect=false, ignore_errors=true)"
+    )
+
+
+def run_floor(raw: Path, db: Path, contract: Contract) -> int:
+    con = connect(db)
+    try:
+        con.execute(f"create table {contract.entity} as {floor_query(raw, contract)}")
+        return count(con, contract.entity)
+    finally:
+        con.close()
+
+
+def run_floor_unnest(raw: Path, db: Path, contract: Contract) -> int:
+    """The floor, then one table per JSON array as the loader writes them."""
+    con = connect(db)
+    try:
+        con.execute(f"create table {contract.entity} as {floor_query(raw, contract)}")
+        key = contract.key[0]
+        for child in contract.children:
+            con.execute(
+                f"create table {child.entity} as select {key}, unnest({child.field}, "
+                f"recursive := true) from {contract.entity}"
+            )
+        return count(con, contract.entity)
+    finally:
+        con.close()
+
+
+def run_pandas(raw: Path, db: Path, contract: Contract) -> int:
+    import pandas as pd
+
+    con = connect(db)
+    try:
+        for number, path in enumerate(files_of(raw, contract)):
+            if contract.format == "ndjson":
+                frame = pd.read_json(path, lines=True, dtype=False)
+            else:
+                frame = pd.read_csv(path)
+            verb = "create table {t} as" if number == 0 else "insert into {t}"
+            con.register("_frame", frame)
+            con.execute(f"{verb.format(t=contract.entity)} select * from _frame")
+            con.unregister("_frame")
+            del frame
+        return count(con, contract.entity)
+    finally:
+        con.close()
+
+
+def run_dlt(raw: Path, db: Path, contract: Contract) -> int:
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    import dlt
+    from dlt.sources.filesystem import filesystem, read_csv, read_jsonl
+
+    folder = raw / contract.system / contract.entity
+    glob = "*.ndjson" if contract.format == "ndjson" else "*.csv"
+    reader = read_jsonl() if contract.format == "ndjson" else read_csv()
+    source = (filesystem(bucket_url=folder.as_uri(), file_glob=glob) | reader).with_name(
+        contract.entity
+    )
+    pipeline = dlt.pipeline(
+        pipeline_name=f"bench_{contract.entity}",
+        destination=dlt.destinations.duckdb(str(db)),
+        dataset_name="raw",
+        pipelines_dir=str(db.parent / "dlt_pipelines"),
+    )
+    pipeline.run(source)
+    with duckdb.connect(str(db)) as con:
+        return count(con, f"raw.{contract.entity}")
+
+
+METHODS: dict[str, Method] = {
+    "loader": run_loader,
+    "duckdb floor": run_floor,
+    "duckdb + unnest": run_floor_unnest,
+    "pandas": run_pandas,
+    "dlt": run_dlt,
+}
+FLOOR = "duckdb floor"
+
+
+def measure(method: Method, raw: Path, contract: Contract, work: Path) -> tuple[float, int]:
+    """Seconds and rows loaded for one run into a fresh folder."""
+    folder = work / "db"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    gc.collect()
+    began = time.perf_counter()
+    rows = method(raw, folder / "bench.duckdb", contract)
+    seconds = time.perf_counter() - began
+    shutil.rmtree(folder, ignore_errors=True)
+    return seconds, rows
+
+
+def bench_extract(
+    raw: Path, contract: Contract, names: list[str], repeat: int, work: Path
+) -> list[list[str]]:
+    methods = [n for n in names if contract.children or n != "duckdb + unnest"]
+    times: dict[str, list[float]] = {n: [] for n in methods}
+    rows: dict[str, int] = {}
+    for number in range(repeat):
+        for name in methods:
+            seconds, rows[name] = measure(METHODS[name], raw, contract, work)
+            times[name].append(seconds)
+            print(f"  {contract.entity} rep {number + 1}: {name} {seconds:.2f} s", flush=True)
+    size = sum(p.stat().st_size for p in files_of(raw, contract))
+    floor = times.get(FLOOR)
+    table = []
+    for name in methods:
+        low, mid = min_median(times[name])
+        ratio = "-"
+        if floor:
+            ratio = f"{low / min(floor):.2f} / {mid / min_median(floor)[1]:.2f}"
+        table.append(
+            [
+                f"{contract.entity} ({contract.format}, {size / 1e6:,.0f} MB)",
+                name,
+                f"{low:.2f} / {mid:.2f}",
+                f"{rows[name] / low / 1e3:,.0f}",
+                f"{size / low / 1e6:.1f}",
+                ratio,
+                f"{rows[name]:,}",
+            ]
+        )
+    return table
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, nargs="+", default=[0.01])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--bad-share", type=float, default=0.0,
+        help="bad rows in the data (default none: pandas and dlt cannot quarantine)",
+    )  # fmt: skip
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
+    parser.add_argument("--extracts", nargs="+", default=["events", "source_documents"])
+    parser.add_argument("--work", type=Path, default=None, help="default: a temporary folder")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="coop-ingest-"))
+    contracts = {c.entity: c for c in (EVENTS, SOURCE_DOCUMENTS)}
+    header = ["extract", "method", "seconds min / median", "k rows/s", "MB/s",
+              "x floor min / median", "rows loaded"]  # fmt: skip
+    outputs = []
+    for scale in args.scale:
+        raw = ensure_dataset(work, scale, args.seed, args.bad_share)
+        rows = []
+        for entity in args.extracts:
+            rows += bench_extract(raw, contracts[entity], args.methods, args.repeat, work)
+        outputs.append(
+            f"ingest at scale {scale:g} (seed {args.seed}, bad share {args.bad_share:g}), "
+            f"{args.repeat} repetitions; {machine()}\n{fmt_table(header, rows)}"
+        )
+        print(outputs[-1], flush=True)  # each scale as soon as it is done
+    if len(outputs) > 1:
+        print("\n\n".join(outputs))
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
