@@ -350,7 +350,8 @@ def stage_ndjson(
         _line_map(con, [n for n in range(1, total + 1) if n not in rejected])
         line_expr = "(select _line from _line_map m where m._rn = s._rn)"
     con.execute(
-        f"create or replace temp table _lines as select {line_expr} as _source_line, line "
+        f"create or replace temp table _lines as select {line_expr} as _source_line, line, "
+        f"{IS_JSON_OBJECT} as _is_object "
         "from _lines_src s where line is not null and trim(line) <> ''"
     )
     con.execute("drop table _lines_src")
@@ -359,10 +360,9 @@ def stage_ndjson(
         (line, None, raw, _structural_reason(kind, message))
         for line, _column, kind, raw, message in rejects
     ]
-    valid_lines = con.execute(f"select count(*) from _lines where {IS_JSON_OBJECT}").fetchall()[0][
-        0
-    ]
-    total_lines = con.execute("select count(*) from _lines").fetchall()[0][0]
+    valid_lines, total_lines = con.execute(
+        "select count(*) filter (where _is_object), count(*) from _lines"
+    ).fetchall()[0]
     if total_lines and not valid_lines:
         raise UnreadableFile(
             f"{relative}: no line is a JSON object: expected newline-delimited JSON records"
@@ -372,11 +372,10 @@ def stage_ndjson(
         "when contains(line, chr(0)) then 'holds a NUL byte: not valid JSON text' "
         "when json_valid(line) then 'not a JSON object: got JSON ' || lower(json_type(line)) "
         "else 'not a valid JSON object: truncated or malformed line' end "
-        f"from _lines where not {IS_JSON_OBJECT}"
+        "from _lines where not _is_object"
     ).fetchall()
-    con.execute(
-        f"create or replace temp table _records as select * from _lines where {IS_JSON_OBJECT}"
-    )
+    # a view, not a copy: the records are the lines that hold a JSON object
+    con.execute("create or replace temp view _records as select * from _lines where _is_object")
     known = [c.name for c in contract.columns] + [child.field for child in contract.children]
     known_list = "[" + ", ".join(sql_literal(k) for k in known) + "]"
     problems += con.execute(
@@ -385,24 +384,28 @@ def stage_ndjson(
         f"lambda k: not list_contains({known_list}, k))) as k from _records)"
     ).fetchall()
     paths = "[" + ", ".join(sql_literal(f'$."{c.name}"') for c in contract.columns) + "]"
+    # parse each record once: the values of all contract fields, as small JSON values
+    con.execute(
+        "create or replace temp table _parsed as "
+        f"select _source_line, json_extract(line, {paths}) as v from _records"
+    )
     selects = ["_source_line"]
+    type_checks = []
     for i, column in enumerate(contract.columns, start=1):
         accepted = ", ".join(sql_literal(t) for t in (*JSON_TYPES[column.type], "NULL"))
-        problems += con.execute(
+        type_checks.append(
             f"select _source_line, {sql_literal(column.name)}, v[{i}], "
             f"'expected {JSON_TYPE_NAMES[column.type]}, got JSON ' || lower(json_type(v[{i}])) "
-            f"from (select _source_line, json_extract(line, {paths}) as v from _records) "
-            f"where v[{i}] is not null and json_type(v[{i}]) not in ({accepted})"
-        ).fetchall()
+            f"from _parsed where v[{i}] is not null and json_type(v[{i}]) not in ({accepted})"
+        )
         selects.append(f"v[{i}] ->> '$' as {quote_ident(column.name)}")
-    con.execute(
-        f"create or replace temp table _staged as select {', '.join(selects)} from "
-        f"(select _source_line, json_extract(line, {paths}) as v from _records)"
-    )
+    problems += con.execute(" union all ".join(type_checks)).fetchall()
+    con.execute(f"create or replace temp table _staged as select {', '.join(selects)} from _parsed")
+    con.execute("drop table _parsed")
     for child in contract.children:
         problems += _stage_child(con, child)
+    con.execute("drop view _records")
     con.execute("drop table _lines")
-    con.execute("drop table _records")
     return problems
 
 
