@@ -337,3 +337,24 @@ def test_a_run_with_nothing_landed_rebuilds_no_model_and_keeps_the_publication(p
     assert summary.checks_passed
     assert all(name.startswith("raw/") for name in summary.checks_passed)
     assert hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest() == before
+
+
+def test_every_materialization_carries_row_count_and_schema(published):
+    import dagster as dg
+
+    env, _ = published
+    keys = [
+        ["raw", "curated", "partners"],
+        ["raw", "curated", "event_threats"],
+        ["staging", "stg_curated__partners"],
+        ["marts", "dim_partner"],
+        ["marts", "fct_event"],
+    ]
+    with dg.DagsterInstance.from_config(os.environ["DAGSTER_HOME"]) as instance:
+        for key in keys:
+            event = instance.get_latest_materialization_event(dg.AssetKey(key))
+            metadata = event.asset_materialization.metadata
+            assert metadata["dagster/row_count"].value > 0, key
+            columns = [c.name for c in metadata["dagster/column_schema"].schema.columns]
+            assert columns, key
+    assert env.settings.published_db.exists()

@@ -34,6 +34,12 @@ def table_columns(contract: Contract, table: str) -> list[tuple[str, str]]:
     return columns + [(name, kind.split()[0]) for name, kind in PROVENANCE_COLUMNS]
 
 
+def table_schema(contract: Contract, table: str) -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[dg.TableColumn(name, kind) for name, kind in table_columns(contract, table)]
+    )
+
+
 def _data_version(result: ExtractResult) -> dg.DataVersion:
     """Changes exactly when the set of loaded file contents changes."""
     files = sorted(
@@ -59,11 +65,7 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
             kinds={"duckdb", contract.format},
             owners=["team:warehouse"],
             metadata={
-                "dagster/column_schema": dg.TableSchema(
-                    columns=[
-                        dg.TableColumn(name, kind) for name, kind in table_columns(contract, table)
-                    ]
-                ),
+                "dagster/column_schema": table_schema(contract, table),
                 "dagster/table_name": f"raw_{contract.system}.{table}",
             },
         )
@@ -98,6 +100,7 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
         for table in contract.tables:
             metadata = {
                 "dagster/row_count": result.table_rows[table],
+                "dagster/column_schema": table_schema(contract, table),
                 "rejected_rows_total": result.table_rows[contract.entity + "__rejects"],
                 "files_loaded": result.count("loaded"),
                 "files_unchanged": result.count("unchanged"),

@@ -299,9 +299,6 @@ def stage_csv(
     return _structural_problems(rejects, {f"c{i}": name for i, name in enumerate(header)})
 
 
-# json_type() raises on malformed text, and AND does not short-circuit: test validity first
-IS_JSON_OBJECT = "coalesce(case when json_valid(line) then json_type(line) = 'OBJECT' end, false)"
-
 JSON_TYPES = {
     "text": ("VARCHAR",),
     "url": ("VARCHAR",),
@@ -349,10 +346,18 @@ def stage_ndjson(
         total = con.execute("select count(*) from _lines_src").fetchall()[0][0] + len(rejected)
         _line_map(con, [n for n in range(1, total + 1) if n not in rejected])
         line_expr = "(select _line from _line_map m where m._rn = s._rn)"
+    fields = [c.name for c in contract.columns] + [child.field for child in contract.children]
+    paths = "[" + ", ".join(sql_literal(f'$."{name}"') for name in fields) + "]"
+    # parse each line once for the values of all contract fields (small JSON values) and once
+    # for its keys; try() turns a malformed line into NULL instead of failing the statement
     con.execute(
         f"create or replace temp table _lines as select {line_expr} as _source_line, line, "
-        f"{IS_JSON_OBJECT} as _is_object "
+        f"try(json_extract(line, {paths})) as v, try(json_keys(line)) as k "
         "from _lines_src s where line is not null and trim(line) <> ''"
+    )
+    con.execute(
+        "create or replace temp view _records as select *, "
+        "v is not null and starts_with(ltrim(line), '{') as _is_object from _lines"
     )
     con.execute("drop table _lines_src")
     con.execute("drop table if exists _line_map")
@@ -361,7 +366,7 @@ def stage_ndjson(
         for line, _column, kind, raw, message in rejects
     ]
     valid_lines, total_lines = con.execute(
-        "select count(*) filter (where _is_object), count(*) from _lines"
+        "select count(*) filter (where _is_object), count(*) from _records"
     ).fetchall()[0]
     if total_lines and not valid_lines:
         raise UnreadableFile(
@@ -372,23 +377,17 @@ def stage_ndjson(
         "when contains(line, chr(0)) then 'holds a NUL byte: not valid JSON text' "
         "when json_valid(line) then 'not a JSON object: got JSON ' || lower(json_type(line)) "
         "else 'not a valid JSON object: truncated or malformed line' end "
-        "from _lines where not _is_object"
+        "from _records where not _is_object"
     ).fetchall()
-    # a view, not a copy: the records are the lines that hold a JSON object
-    con.execute("create or replace temp view _records as select * from _lines where _is_object")
+    # views, not copies: the records are the lines that hold a JSON object
+    con.execute("create or replace temp view _parsed as select * from _records where _is_object")
     known = [c.name for c in contract.columns] + [child.field for child in contract.children]
     known_list = "[" + ", ".join(sql_literal(k) for k in known) + "]"
     problems += con.execute(
         "select _source_line, k, null, 'unknown field: not in the contract' from ("
-        f"select _source_line, unnest(list_filter(json_keys(line), "
-        f"lambda k: not list_contains({known_list}, k))) as k from _records)"
+        f"select _source_line, unnest(list_filter(k, "
+        f"lambda key: not list_contains({known_list}, key))) as k from _parsed)"
     ).fetchall()
-    paths = "[" + ", ".join(sql_literal(f'$."{c.name}"') for c in contract.columns) + "]"
-    # parse each record once: the values of all contract fields, as small JSON values
-    con.execute(
-        "create or replace temp table _parsed as "
-        f"select _source_line, json_extract(line, {paths}) as v from _records"
-    )
     selects = ["_source_line"]
     type_checks = []
     for i, column in enumerate(contract.columns, start=1):
@@ -401,27 +400,26 @@ def stage_ndjson(
         selects.append(f"v[{i}] ->> '$' as {quote_ident(column.name)}")
     problems += con.execute(" union all ".join(type_checks)).fetchall()
     con.execute(f"create or replace temp table _staged as select {', '.join(selects)} from _parsed")
-    con.execute("drop table _parsed")
-    for child in contract.children:
-        problems += _stage_child(con, child)
+    for position, child in enumerate(contract.children, start=len(contract.columns) + 1):
+        problems += _stage_child(con, child, f"v[{position}]")
+    con.execute("drop view _parsed")
     con.execute("drop view _records")
     con.execute("drop table _lines")
     return problems
 
 
-def _stage_child(con: duckdb.DuckDBPyConnection, child: ChildTable) -> list[tuple]:
-    array_path = sql_literal(f'$."{child.field}"')
+def _stage_child(con: duckdb.DuckDBPyConnection, child: ChildTable, array: str) -> list[tuple]:
+    """Unfold one JSON array field (`array`: its value in ``_parsed``) into ``_child_<entity>``."""
     problems = con.execute(
-        f"select _source_line, {sql_literal(child.field)}, json_extract(line, {array_path}), "
-        f"'expected a JSON array, got JSON ' || lower(json_type(line, {array_path})) "
-        f"from _records where json_type(line, {array_path}) not in ('ARRAY', 'NULL')"
+        f"select _source_line, {sql_literal(child.field)}, {array}, "
+        f"'expected a JSON array, got JSON ' || lower(json_type({array})) "
+        f"from _parsed where {array} is not null and json_type({array}) not in ('ARRAY', 'NULL')"
     ).fetchall()
     con.execute(
         f"create or replace temp table {quote_ident('_child_' + child.entity)} as "
-        "select _source_line, "
-        f"unnest(json_extract(line, {sql_literal(f'$.{quote_ident(child.field)}[*]')})) as e, "
-        f"unnest(range(cast(json_array_length(line, {array_path}) as bigint))) as _ordinal "
-        f"from _records where json_type(line, {array_path}) = 'ARRAY'"
+        f"select _source_line, unnest(json_extract({array}, '$[*]')) as e, "
+        f"unnest(range(cast(json_array_length({array}) as bigint))) as _ordinal "
+        f"from _parsed where json_type({array}) = 'ARRAY'"
     )
     table = quote_ident("_child_" + child.entity)
     label = f"'{child.field}[' || _ordinal || ']'"
@@ -675,15 +673,19 @@ def load_file(
     )
     if early_problems:
         con.executemany("insert into _problems values (?, ?, ?, ?)", early_problems)
-    for query in contract_problem_queries(contract, target, relative):
-        # one reason per value, the first rule it breaks: "one" is not an integer, and saying
-        # it is also not one of 1-4 only adds noise
-        con.execute(
-            f"insert into _problems select * from ({query}) "
-            "as q(_source_line, column_name, raw_value, reason) where not exists ("
-            "select 1 from _problems p where p._source_line = q._source_line "
-            "and p.column_name is not distinct from q.column_name)"
-        )
+    # every rule in one statement; one reason per value, the first rule it breaks ("one" is not
+    # an integer, and saying it is also not one of 1-4 only adds noise)
+    candidates = " union all ".join(
+        f"select {order} as _rule, * from ({query})"
+        for order, query in enumerate(contract_problem_queries(contract, target, relative))
+    )
+    con.execute(
+        "insert into _problems select _source_line, column_name, raw_value, reason from ("
+        f"{candidates}) as q(_rule, _source_line, column_name, raw_value, reason) "
+        "where not exists (select 1 from _problems p where p._source_line = q._source_line "
+        "and p.column_name is not distinct from q.column_name) "
+        "qualify row_number() over (partition by _source_line, column_name order by _rule) = 1"
+    )
     staged = con.execute("select count(*) from _staged").fetchall()[0][0]
     structural = len({p[0] for p in early_problems} - {
         r[0] for r in con.execute("select _source_line from _staged").fetchall()
