@@ -20,7 +20,7 @@ from orchestration.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
-LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}
+LAYERS = ("staging", "intermediate", "marts")  # the model folders, each its own group
 
 
 class CooperationTranslator(DagsterDbtTranslator):
@@ -32,7 +32,7 @@ class CooperationTranslator(DagsterDbtTranslator):
         if props["resource_type"] == "snapshot":
             group = "snapshots"
         elif props["resource_type"] == "model":
-            group = LAYER_GROUPS.get(props["fqn"][1], "dbt")
+            group = props["fqn"][1] if props["fqn"][1] in LAYERS else "dbt"
         else:
             return spec
         return spec.replace_attributes(group_name=group, owners=["team:warehouse"])
@@ -48,14 +48,14 @@ def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) ->
     held = list(events)
     with warehouse.writer() as con:
         relations = describe_relations(con, ("staging", "intermediate", "marts", "snapshots"))
+    # asset keys are [schema (the layer), model]; an Output is named after its key
+    by_key = {dg.AssetKey([r.schema, r.name]): r for r in relations.values()}
+    by_output = {key.to_python_identifier(): r for key, r in by_key.items()}
     for event in held:
-        key = getattr(event, "asset_key", None)
         if isinstance(event, dg.Output):
-            key = None  # outputs of @dbt_assets carry their key in the output name
-            name = event.output_name
+            relation = by_output.get(event.output_name)
         else:
-            name = key.path[-1] if key else None
-        relation = relations.get(name) if name else None
+            relation = by_key.get(getattr(event, "asset_key", None))
         if relation is not None and hasattr(event, "with_metadata"):
             event = event.with_metadata(
                 {
