@@ -5,7 +5,8 @@ from dagster_dbt import get_asset_key_for_model
 
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
 from orchestration.defs.resources import WRITER_POOL, WarehouseResource
-from orchestration.lib.docs import generate_docs
+from orchestration.lib.digests import dbt_project_digest
+from orchestration.lib.docs import docs_are_current, generate_docs
 from orchestration.lib.manifest import mart_model_names, mart_models
 from orchestration.lib.publish import publish
 from orchestration.lib.writer import writer_lock
@@ -53,8 +54,15 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
 def dbt_docs_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """The dbt docs site of the published warehouse, `warehouse/docs/index.html`: every mart and
     column described, the 4x4 evaluation, handling codes, agreement types and statuses explained.
-    One self-contained page: open it in a browser from disk."""
+    One self-contained page: open it in a browser from disk. Regenerated after a publish when
+    the dbt project changed; otherwise the site already describes the published warehouse."""
     settings = warehouse.settings
+    digest = dbt_project_digest()
+    index = dg.MetadataValue.path(str(settings.docs_dir / "index.html"))
+    if docs_are_current(settings, digest):
+        # ~20 s of `dbt docs generate` saved: models, columns and descriptions are unchanged
+        context.log.info("dbt project unchanged since the site was generated: kept as it is")
+        return dg.MaterializeResult(metadata={"index": index, "regenerated": False})
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
-        site = generate_docs(settings)
-    return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(site / "index.html"))})
+        generate_docs(settings, digest)
+    return dg.MaterializeResult(metadata={"index": index, "regenerated": True})

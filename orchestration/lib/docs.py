@@ -11,9 +11,17 @@ from pathlib import Path
 from orchestration.settings import DBT_PROJECT_DIR, Settings, dbt_executable
 
 SITE_FILES = ("index.html", "manifest.json", "catalog.json")
+SOURCE_STAMP = ".dbt_project_sha256"  # which dbt project the site describes
 
 
-def generate_docs(settings: Settings) -> Path:
+def docs_are_current(settings: Settings, project_digest: str) -> bool:
+    stamp = settings.docs_dir / SOURCE_STAMP
+    return (settings.docs_dir / "index.html").exists() and (
+        stamp.exists() and stamp.read_text() == project_digest
+    )
+
+
+def generate_docs(settings: Settings, project_digest: str) -> Path:
     """Run `dbt docs generate --static` (one self-contained page that opens from disk, no
     server needed) and replace warehouse/docs/ with the result. The caller holds the lock."""
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
@@ -35,6 +43,7 @@ def generate_docs(settings: Settings) -> Path:
         shutil.copy(Path(target) / "static_index.html", staging / "index.html")
         for name in SITE_FILES[1:]:
             shutil.copy(Path(target) / name, staging / name)
+        (staging / SOURCE_STAMP).write_text(project_digest)
     previous = settings.docs_dir.with_name(f".{settings.docs_dir.name}.old-{os.getpid()}")
     if settings.docs_dir.exists():
         os.replace(settings.docs_dir, previous)

@@ -11,6 +11,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orchestration.lib.digests import sources_digest
 from orchestration.lib.sensing import fingerprint, landing_zone_listing
 from orchestration.settings import (
     DBT_PROJECT_DIR,
@@ -43,13 +44,9 @@ class RunSummary:
 def inputs_fingerprint(settings) -> str:
     """What a build depends on: the landed files (names, sizes, times: cheap, like the sensor),
     the dbt project and the pipeline code. Equal fingerprints build equal warehouses."""
-    digest = hashlib.sha256(fingerprint(landing_zone_listing(settings.raw_dir)).encode())
-    for folder in (DBT_PROJECT_DIR, PROJECT_ROOT / "orchestration"):
-        for path in sorted(folder.rglob("*")):
-            if path.suffix in (".sql", ".yml", ".md", ".py") and "target" not in path.parts:
-                digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
+    landed = fingerprint(landing_zone_listing(settings.raw_dir))
+    code = sources_digest(DBT_PROJECT_DIR, PROJECT_ROOT / "orchestration")
+    return hashlib.sha256(f"{landed}:{code}".encode()).hexdigest()
 
 
 def _state_file(settings) -> Path:
