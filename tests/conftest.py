@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -54,12 +55,21 @@ def make_pipeline_env(root: Path, raw_source: Path | None = SAMPLE_RAW) -> Pipel
     return PipelineEnv(root, load_settings())
 
 
+@contextlib.contextmanager
+def saved_env() -> Iterator[None]:
+    """Put the pipeline's environment variables back as they were on exit."""
+    saved = {key: os.environ.get(key) for key in ENV_KEYS}
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 @pytest.fixture
 def restore_env() -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in ENV_KEYS}
-    yield
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with saved_env():
+        yield

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from orchestration.settings import PROJECT_ROOT
-from tests.conftest import ENV_KEYS, make_pipeline_env
+from tests.conftest import make_pipeline_env, saved_env
 
 RUN = (
     "import sys; from orchestration.lib.runs import run_main_job; "
@@ -77,17 +77,12 @@ def marts_rows(path: Path) -> int:
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    saved = {key: os.environ.get(key) for key in ENV_KEYS}
-    env = make_pipeline_env(tmp_path_factory.mktemp("crash"))
-    baseline = start_run()
-    _, errors = baseline.communicate(timeout=900)
-    assert baseline.returncode == 0, errors
-    yield env
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with saved_env():
+        env = make_pipeline_env(tmp_path_factory.mktemp("crash"))
+        baseline = start_run()
+        _, errors = baseline.communicate(timeout=900)
+        assert baseline.returncode == 0, errors
+        yield env
 
 
 @pytest.mark.parametrize(

@@ -62,17 +62,12 @@ def test_every_mart_reaches_raw_assets_and_feeds_the_publication(graph):
     assert len(marts) >= 10
     published = dg.AssetKey(["warehouse", "cooperation"])
     for mart in marts:
-        ancestors = (
-            graph.get(mart).ancestor_keys if hasattr(graph.get(mart), "ancestor_keys") else None
-        )
-        if ancestors is None:
-            ancestors = set()
-            frontier = [mart]
-            while frontier:
-                for parent in graph.get(frontier.pop()).parent_keys:
-                    if parent not in ancestors:
-                        ancestors.add(parent)
-                        frontier.append(parent)
+        ancestors, frontier = set(), [mart]
+        while frontier:
+            for parent in graph.get(frontier.pop()).parent_keys:
+                if parent not in ancestors:
+                    ancestors.add(parent)
+                    frontier.append(parent)
         assert any(key.path[0] == "raw" for key in ancestors), mart
         assert published in graph.get(mart).child_keys, mart
 

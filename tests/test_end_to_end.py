@@ -16,22 +16,17 @@ import pytest
 
 from orchestration.lib.runs import run_main_job
 from orchestration.settings import PROJECT_ROOT
-from tests.conftest import ENV_KEYS, make_pipeline_env
+from tests.conftest import make_pipeline_env, saved_env
 
 ANALYSES = PROJECT_ROOT / "analyses"
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    saved = {key: os.environ.get(key) for key in ENV_KEYS}
-    env = make_pipeline_env(tmp_path_factory.mktemp("e2e"))
-    summary = run_main_job()
-    yield env, summary
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with saved_env():
+        env = make_pipeline_env(tmp_path_factory.mktemp("e2e"))
+        summary = run_main_job()
+        yield env, summary
 
 
 def query(path: Path, sql: str) -> list[tuple]:

@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from orchestration.lib.publish import swap_folder
 from orchestration.settings import DBT_PROJECT_DIR, Settings, dbt_executable
 
 SITE_FILES = ("index.html", "manifest.json", "catalog.json")
@@ -44,9 +45,5 @@ def generate_docs(settings: Settings, project_digest: str) -> Path:
         for name in SITE_FILES[1:]:
             shutil.copy(Path(target) / name, staging / name)
         (staging / SOURCE_STAMP).write_text(project_digest)
-    previous = settings.docs_dir.with_name(f".{settings.docs_dir.name}.old-{os.getpid()}")
-    if settings.docs_dir.exists():
-        os.replace(settings.docs_dir, previous)
-    os.replace(staging, settings.docs_dir)
-    shutil.rmtree(previous, ignore_errors=True)
+    swap_folder(staging, settings.docs_dir)
     return settings.docs_dir

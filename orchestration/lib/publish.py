@@ -113,7 +113,7 @@ def publish(
         _fsync(temporary)
         os.replace(temporary, settings.published_db)
         _fsync(settings.warehouse_dir)
-        _swap_folder(parquet_staging, settings.parquet_dir)
+        swap_folder(parquet_staging, settings.parquet_dir)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -133,7 +133,8 @@ def _export_parquet(con: duckdb.DuckDBPyConnection, settings: Settings, marts: l
     return staging
 
 
-def _swap_folder(staging: Path, target: Path) -> None:
+def swap_folder(staging: Path, target: Path) -> None:
+    """Replace `target` with `staging` by renames: readers see the old folder or the new one."""
     previous = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         os.replace(target, previous)
