@@ -18,7 +18,7 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	touch $@
 
 manifest: $(VENV)/.synced
-	$(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+	$(BIN)/coop parse
 
 ## build: set up, then load raw/, build and test the marts, publish warehouse/cooperation.duckdb
 build: manifest

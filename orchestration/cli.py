@@ -22,6 +22,15 @@ def fail(message: str) -> None:
 
 
 @app.command()
+def parse() -> None:
+    """Parse the dbt project into the manifest Dagster reads (skipped when it is unchanged)."""
+    from orchestration.lib.runs import prepare_dbt_manifest
+
+    parsed = prepare_dbt_manifest()
+    console.print("dbt project parsed" if parsed else "dbt project unchanged: manifest kept")
+
+
+@app.command()
 def build(
     verbose: bool = typer.Option(False, help="Show Dagster's own step logs."),
     full_refresh: bool = typer.Option(False, help="Rebuild incremental facts from scratch."),

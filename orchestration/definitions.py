@@ -1,7 +1,6 @@
 """The code location: composes the assets, checks, jobs, schedules, sensors and resources."""
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.defs.automation import (
     build_warehouse_job,
@@ -11,7 +10,7 @@ from orchestration.defs.automation import (
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
 from orchestration.defs.ingest import ingest_assets, reference_countries
 from orchestration.defs.publish import dbt_docs_site, published_warehouse
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import DbtCoreResource, WarehouseResource
 from orchestration.settings import dbt_executable
 
 defs = dg.Definitions(
@@ -27,6 +26,6 @@ defs = dg.Definitions(
     sensors=[landed_files_sensor],
     resources={
         "warehouse": WarehouseResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "dbt": DbtCoreResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
     },
 )

@@ -8,12 +8,11 @@ import dagster as dg
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
-    DbtCliResource,
     DbtProject,
     dbt_assets,
 )
 
-from orchestration.defs.resources import WRITER_POOL, WarehouseResource
+from orchestration.defs.resources import WRITER_POOL, DbtCoreResource, WarehouseResource
 from orchestration.lib.relations import describe_relations
 from orchestration.lib.writer import writer_lock
 from orchestration.settings import DBT_PROJECT_DIR
@@ -83,7 +82,7 @@ class DbtBuildConfig(dg.Config):
 def cooperation_dbt_assets(
     context: dg.AssetExecutionContext,
     config: DbtBuildConfig,
-    dbt: DbtCliResource,
+    dbt: DbtCoreResource,
     warehouse: WarehouseResource,
 ):
     """Builds staging and intermediate views, mart tables and the agreements snapshot, and runs
@@ -96,6 +95,7 @@ def cooperation_dbt_assets(
         args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         events = list(invocation.stream())
+        dbt.keep_partial_parse(invocation.target_path)
     yield from _with_table_metadata(iter(events), warehouse)
     if not invocation.is_successful():
         raise dg.Failure(description=f"dbt build failed: {invocation.get_error()}")

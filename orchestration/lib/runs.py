@@ -60,13 +60,26 @@ def nothing_changed_since_last_success(settings) -> bool:
     return json.loads(state.read_text()).get("fingerprint") == inputs_fingerprint(settings)
 
 
-def prepare_dbt_manifest() -> None:
-    """`dbt parse` writes the manifest Dagster reads its dbt assets from (no database needed)."""
+MANIFEST_STAMP = DBT_PROJECT_DIR / "target" / ".manifest_sources_sha256"
+
+
+def prepare_dbt_manifest() -> bool:
+    """`dbt parse` writes the manifest Dagster reads its dbt assets from (no database needed);
+    skipped when the dbt project is unchanged since the last parse. It parses with the
+    pipeline's own profile settings, so the runs that follow reuse its partial-parse state.
+    Returns whether it parsed."""
+    digest = sources_digest(DBT_PROJECT_DIR)
+    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
+    if manifest.exists() and MANIFEST_STAMP.exists() and MANIFEST_STAMP.read_text() == digest:
+        return False
     subprocess.run(
         [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(DBT_PROJECT_DIR)],
         check=True,
+        env={**os.environ, **load_settings().dbt_env()},
     )  # fmt: skip
+    MANIFEST_STAMP.write_text(digest)
+    return True
 
 
 def _process_alive(pid: int) -> bool:
