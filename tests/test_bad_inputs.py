@@ -658,3 +658,59 @@ def test_a_symlinked_directory_leading_outside_is_refused(tmp_path: Path) -> Non
     assert rows(con, "select count(*) from raw_curated.partners where partner_id = 'secret'") == [
         (0,)
     ]
+
+
+# --- the NDJSON fast path ------------------------------------------------------------------------
+
+NDJSON_CASES = [c for c in CASES if extension(c.entity) == ".ndjson"]
+# every line a JSON object of contract fields only: the fast path takes these, bad types and all
+FAST_PATH_CASES = {
+    "event_ends_before_it_starts", "json_parties_as_string", "json_participant_not_object",
+    "json_threat_id_number", "json_scalar_wrong_type", "json_boolean_as_string",
+    "nul_escape_ndjson", "utf8_bom_ndjson", "crlf_ndjson", "one_mb_field_ndjson",
+}  # fmt: skip
+
+
+def loaded_tables(tmp_path: Path, case: Case, fast_path: bool, monkeypatch) -> tuple[dict, set]:
+    """Every row the loader wrote for a case (load time left out), and the files it took the
+    fast path for."""
+    contract = contract_for("curated", case.entity)
+    raw_dir, _ = land(tmp_path / ("fast" if fast_path else "slow"), case.entity,
+                      {case.name: case.content})  # fmt: skip
+    taken: set[str] = set()
+    staged = loader._stage_clean_ndjson
+
+    def spy(con, path, fields):
+        took = fast_path and staged(con, path, fields)
+        if took:
+            taken.add(path.name)
+        return took
+
+    monkeypatch.setattr(loader, "_stage_clean_ndjson", spy)
+    con = duckdb.connect()
+    try:
+        load_extract(con, raw_dir, contract, run_id="test", loaded_at=dt.datetime(2026, 1, 1))
+        tables = {
+            table: rows(con, f'select * exclude (_loaded_at) from "{contract.schema}"."{table}" '
+                             "order by all")
+            for table in (*contract.tables, f"{case.entity}__rejects")
+        }  # fmt: skip
+    finally:
+        con.close()
+    return tables, taken
+
+
+@pytest.mark.parametrize("case", NDJSON_CASES, ids=[c.id for c in NDJSON_CASES])
+def test_the_ndjson_fast_path_loads_exactly_what_the_line_by_line_path_loads(
+    case: Case, tmp_path: Path, monkeypatch
+) -> None:
+    fast, taken = loaded_tables(tmp_path, case, True, monkeypatch)
+    slow, never = loaded_tables(tmp_path, case, False, monkeypatch)
+    assert never == set()
+    assert fast == slow
+    assert "00_good.ndjson" in taken
+    assert (case.name in taken) == (case.id in FAST_PATH_CASES)
+
+
+def test_fast_path_cases_exist() -> None:
+    assert {c.id for c in NDJSON_CASES} >= FAST_PATH_CASES

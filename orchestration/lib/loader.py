@@ -325,6 +325,9 @@ def stage_ndjson(
             f"{relative}: line 1: the file is one JSON array (it starts with '['): expected "
             "newline-delimited JSON, one object per line"
         )
+    fields = [c.name for c in contract.columns] + [child.field for child in contract.children]
+    if _stage_clean_ndjson(con, path, fields):
+        return _stage_parsed(con, contract)
     try:
         # each physical line is one record: no quote character, NUL as the (absent) delimiter
         con.execute(
@@ -346,7 +349,6 @@ def stage_ndjson(
         total = con.execute("select count(*) from _lines_src").fetchall()[0][0] + len(rejected)
         _line_map(con, [n for n in range(1, total + 1) if n not in rejected])
         line_expr = "(select _line from _line_map m where m._rn = s._rn)"
-    fields = [c.name for c in contract.columns] + [child.field for child in contract.children]
     paths = "[" + ", ".join(sql_literal(f'$."{name}"') for name in fields) + "]"
     # parse each line once for the values of all contract fields (small JSON values) and once
     # for its keys; try() turns a malformed line into NULL instead of failing the statement
@@ -388,76 +390,166 @@ def stage_ndjson(
         f"select _source_line, unnest(list_filter(k, "
         f"lambda key: not list_contains({known_list}, key))) as k from _parsed)"
     ).fetchall()
-    selects = ["_source_line"]
-    type_checks = []
-    for i, column in enumerate(contract.columns, start=1):
-        accepted = ", ".join(sql_literal(t) for t in (*JSON_TYPES[column.type], "NULL"))
-        type_checks.append(
-            f"select _source_line, {sql_literal(column.name)}, v[{i}], "
-            f"'expected {JSON_TYPE_NAMES[column.type]}, got JSON ' || lower(json_type(v[{i}])) "
-            f"from _parsed where v[{i}] is not null and json_type(v[{i}]) not in ({accepted})"
-        )
-        selects.append(f"v[{i}] ->> '$' as {quote_ident(column.name)}")
-    problems += con.execute(" union all ".join(type_checks)).fetchall()
-    con.execute(f"create or replace temp table _staged as select {', '.join(selects)} from _parsed")
-    for position, child in enumerate(contract.children, start=len(contract.columns) + 1):
-        problems += _stage_child(con, child, f"v[{position}]")
-    con.execute("drop view _parsed")
+    problems += _stage_parsed(con, contract)
     con.execute("drop view _records")
     con.execute("drop table _lines")
     return problems
 
 
+def json_type_suspect(value: str, kind: str) -> str:
+    """True for every JSON value (minified text) that may not be of the contract type's JSON
+    type, from its first characters alone; false for most good values without parsing them."""
+    text = f"cast({value} as varchar)"
+    if kind == "integer":
+        return f"not regexp_full_match({text}, '-?[0-9]+|null')"
+    if kind == "boolean":
+        return f"{text} not in ('true', 'false', 'null')"
+    return f"left({text}, 1) not in ('\"', 'n')"  # a string, or null
+
+
+def _stage_parsed(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[tuple]:
+    """From view ``_parsed`` (_source_line, v: the JSON value of each contract field, in contract
+    order, then the arrays), fill ``_staged`` and the child tables; return type problems."""
+    selects = ["_source_line"]
+    suspects, type_checks = [], []
+    for i, column in enumerate(contract.columns, start=1):
+        accepted = ", ".join(sql_literal(t) for t in (*JSON_TYPES[column.type], "NULL"))
+        suspects.append(json_type_suspect(f"v[{i}]", column.type))
+        type_checks.append(
+            f"select _source_line, {sql_literal(column.name)}, v[{i}], "
+            f"'expected {JSON_TYPE_NAMES[column.type]}, got JSON ' || lower(json_type(v[{i}])) "
+            f"from _suspects where v[{i}] is not null and json_type(v[{i}]) not in ({accepted})"
+        )
+        selects.append(f"v[{i}] ->> '$' as {quote_ident(column.name)}")
+    # one cheap pass finds the few records that may hold a wrong JSON type; only those are parsed
+    con.execute(
+        f"create or replace temp table _suspects as select * from _parsed "
+        f"where {' or '.join(suspects)}"
+    )
+    problems = con.execute(" union all ".join(type_checks)).fetchall()
+    con.execute("drop table _suspects")
+    con.execute(f"create or replace temp table _staged as select {', '.join(selects)} from _parsed")
+    for position, child in enumerate(contract.children, start=len(contract.columns) + 1):
+        problems += _stage_child(con, child, f"v[{position}]")
+    con.execute("drop view _parsed")
+    con.execute("drop table if exists _json")
+    return problems
+
+
+# errors in the loader's own SQL, never a property of the file: they must not hide as "not clean"
+SQL_MISTAKES = (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException)
+
+
+def _stage_clean_ndjson(con: duckdb.DuckDBPyConnection, path: Path, fields: list[str]) -> bool:
+    """The fast path, for a file whose every line is a JSON object with only contract fields:
+    one pass over the lines proves it (no copy of them is kept), then DuckDB's own JSON reader
+    takes each field's JSON value in one parse per record, and its row order gives the line.
+    Returns False, having staged nothing, when any line needs the line-by-line path (blank or
+    malformed lines, unknown fields, bytes DuckDB will not read): that path names each one."""
+    known = "[" + ", ".join(sql_literal(f) for f in fields) + "]"
+    try:
+        lines, clean = con.execute(
+            "select count(*), count(*) filter (where coalesce(starts_with(line, '{') "
+            f"and len(list_filter(json_keys(line), lambda key: not list_contains({known}, key))) "
+            "= 0, false)) from read_csv(?, columns={'line': 'VARCHAR'}, header=false, "
+            "auto_detect=false, delim='\\0', quote='', escape='')",
+            [str(path)],
+        ).fetchall()[0]
+    except SQL_MISTAKES:
+        raise
+    except duckdb.Error:  # a line DuckDB cannot read: the line-by-line path says which
+        return False
+    if lines == 0 or clean != lines or count_lines(path) != lines:
+        return False
+    columns = "{" + ", ".join(f"{sql_literal(f)}: 'JSON'" for f in fields) + "}"
+    # row order is the file's order only while insertion order is preserved
+    previous = scalar(con, "select current_setting('preserve_insertion_order')")
+    con.execute("set preserve_insertion_order = true")
+    try:
+        con.execute(
+            "create or replace temp table _json as select * from read_json(?, "
+            f"format='newline_delimited', columns={columns}, "
+            f"maximum_object_size={MAX_LINE_BYTES})",
+            [str(path)],
+        )
+    except SQL_MISTAKES:
+        raise
+    except duckdb.Error:
+        con.execute("drop table if exists _json")
+        return False
+    finally:
+        con.execute(f"set preserve_insertion_order = {str(previous).lower()}")
+    if scalar(con, "select count(*) from _json") != lines:
+        con.execute("drop table _json")
+        return False
+    values = ", ".join(quote_ident(f) for f in fields)
+    con.execute(
+        f"create or replace temp view _parsed as select rowid + 1 as _source_line, [{values}] as v "
+        "from _json"
+    )
+    return True
+
+
 def _stage_child(con: duckdb.DuckDBPyConnection, child: ChildTable, array: str) -> list[tuple]:
-    """Unfold one JSON array field (`array`: its value in ``_parsed``) into ``_child_<entity>``."""
+    """Unfold one JSON array field (`array`: its value in ``_parsed``) into ``_child_<entity>``.
+
+    Each array and element is parsed once; a wrong JSON type is first told apart by the value's
+    first character (the text is minified), so good values are never parsed a second time."""
+    table = quote_ident("_child_" + child.entity)
     problems = con.execute(
         f"select _source_line, {sql_literal(child.field)}, {array}, "
-        f"'expected a JSON array, got JSON ' || lower(json_type({array})) "
-        f"from _parsed where {array} is not null and json_type({array}) not in ('ARRAY', 'NULL')"
+        f"'expected a JSON array, got JSON ' || lower(json_type({array})) from _parsed "
+        f"where case when left(cast({array} as varchar), 1) in ('[', 'n') then false "
+        f"else json_type({array}) not in ('ARRAY', 'NULL') end"
     ).fetchall()
-    con.execute(
-        f"create or replace temp table {quote_ident('_child_' + child.entity)} as "
-        f"select _source_line, unnest(json_extract({array}, '$[*]')) as e, "
-        f"unnest(range(cast(json_array_length({array}) as bigint))) as _ordinal "
-        f"from _parsed where json_type({array}) = 'ARRAY'"
+    fields = child.columns if child.value_column is None else []
+    paths = "[" + ", ".join(sql_literal(f'$."{c.name}"') for c in fields) + "]"
+    parsed = (
+        f", case when left(cast(e as varchar), 1) = '{{' then json_keys(e) end as k, "
+        f"case when left(cast(e as varchar), 1) = '{{' then json_extract(e, {paths}) end as f"
+        if fields
+        else ""
     )
-    table = quote_ident("_child_" + child.entity)
+    con.execute(
+        f"create or replace temp table {table} as select _source_line, e, _ordinal{parsed} from ("
+        "select _source_line, unnest(l) as e, unnest(range(len(l))) as _ordinal from ("
+        f"select _source_line, cast({array} as json[]) as l from _parsed "
+        f"where left(cast({array} as varchar), 1) = '['))"
+    )
     label = f"'{child.field}[' || _ordinal || ']'"
     if child.value_column is not None:
         problems += con.execute(
             f"select _source_line, {label}, e, 'expected a string, got JSON ' || "
-            f"lower(json_type(e)) from {table} where json_type(e) <> 'VARCHAR'"
+            f"lower(json_type(e)) from {table} where left(cast(e as varchar), 1) <> '\"'"
         ).fetchall()
         con.execute(
             f"create or replace temp table {table} as select _source_line, _ordinal, "
             f"e ->> '$' as {quote_ident(child.value_column.name)} from {table}"
         )
         return problems
-    problems += con.execute(
-        f"select _source_line, {label}, e, 'expected a JSON object, got JSON ' || "
-        f"lower(json_type(e)) from {table} where json_type(e) <> 'OBJECT'"
-    ).fetchall()
     known = "[" + ", ".join(sql_literal(c.name) for c in child.columns) + "]"
-    problems += con.execute(
+    checks = [
+        f"select _source_line, {label}, e, 'expected a JSON object, got JSON ' || "
+        f"lower(json_type(e)) from {table} where k is null",
         f"select _source_line, {label} || '.' || k, null, 'unknown field: not in the contract' "
-        f"from (select _source_line, _ordinal, unnest(list_filter(json_keys(e), "
-        f"lambda k: not list_contains({known}, k))) as k from {table} "
-        f"where json_type(e) = 'OBJECT')"
-    ).fetchall()
+        f"from (select _source_line, _ordinal, unnest(list_filter(k, "
+        f"lambda key: not list_contains({known}, key))) as k from {table} where k is not null)",
+    ]
     selects = ["_source_line", "_ordinal"]
-    for column in child.columns:
-        path = sql_literal(f'$."{column.name}"')
+    for i, column in enumerate(child.columns, start=1):
         accepted = ", ".join(sql_literal(t) for t in (*JSON_TYPES[column.type], "NULL"))
-        problems += con.execute(
-            f"select _source_line, {label} || '.{column.name}', json_extract(e, {path}), "
-            f"'expected {JSON_TYPE_NAMES[column.type]}, got JSON ' || lower(json_type(e, {path})) "
-            f"from {table} where json_type(e) = 'OBJECT' and json_type(e, {path}) is not null "
-            f"and json_type(e, {path}) not in ({accepted})"
-        ).fetchall()
-        selects.append(f"json_extract(e, {path}) ->> '$' as {quote_ident(column.name)}")
+        checks.append(
+            f"select _source_line, {label} || '.{column.name}', f[{i}], "
+            f"'expected {JSON_TYPE_NAMES[column.type]}, got JSON ' || lower(json_type(f[{i}])) "
+            f"from {table} where case when f[{i}] is null or not "
+            f"({json_type_suspect(f'f[{i}]', column.type)}) then false "
+            f"else json_type(f[{i}]) not in ({accepted}) end"
+        )
+        selects.append(f"f[{i}] ->> '$' as {quote_ident(column.name)}")
+    problems += con.execute(" union all ".join(checks)).fetchall()
     con.execute(
         f"create or replace temp table {table} as select {', '.join(selects)} from {table} "
-        "where json_type(e) = 'OBJECT'"
+        "where k is not null"
     )
     return problems
 
