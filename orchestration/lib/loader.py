@@ -429,8 +429,14 @@ def _stage_parsed(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[tu
     problems = con.execute(" union all ".join(type_checks)).fetchall()
     con.execute("drop table _suspects")
     con.execute(f"create or replace temp table _staged as select {', '.join(selects)} from _parsed")
+    # each child row carries its parent's key, so loading it needs no join back to the parent
+    keys = [
+        f"v[{i}] ->> '$' as {quote_ident(c.name)}"
+        for i, c in enumerate(contract.columns, start=1)
+        if c.name in contract.key
+    ]
     for position, child in enumerate(contract.children, start=len(contract.columns) + 1):
-        problems += _stage_child(con, child, f"v[{position}]")
+        problems += _stage_child(con, child, f"v[{position}]", keys)
     con.execute("drop view _parsed")
     con.execute("drop table if exists _json")
     return problems
@@ -490,7 +496,9 @@ def _stage_clean_ndjson(con: duckdb.DuckDBPyConnection, path: Path, fields: list
     return True
 
 
-def _stage_child(con: duckdb.DuckDBPyConnection, child: ChildTable, array: str) -> list[tuple]:
+def _stage_child(
+    con: duckdb.DuckDBPyConnection, child: ChildTable, array: str, keys: list[str]
+) -> list[tuple]:
     """Unfold one JSON array field (`array`: its value in ``_parsed``) into ``_child_<entity>``.
 
     Each array and element is parsed once; a wrong JSON type is first told apart by the value's
@@ -511,9 +519,9 @@ def _stage_child(con: duckdb.DuckDBPyConnection, child: ChildTable, array: str) 
         else ""
     )
     con.execute(
-        f"create or replace temp table {table} as select _source_line, e, _ordinal{parsed} from ("
-        "select _source_line, unnest(l) as e, unnest(range(len(l))) as _ordinal from ("
-        f"select _source_line, cast({array} as json[]) as l from _parsed "
+        f"create or replace temp table {table} as select * exclude (l){parsed} from ("
+        "select *, unnest(l) as e, unnest(range(len(l))) as _ordinal from ("
+        f"select _source_line, {', '.join(keys)}, cast({array} as json[]) as l from _parsed "
         f"where left(cast({array} as varchar), 1) = '['))"
     )
     label = f"'{child.field}[' || _ordinal || ']'"
@@ -523,7 +531,7 @@ def _stage_child(con: duckdb.DuckDBPyConnection, child: ChildTable, array: str) 
             f"lower(json_type(e)) from {table} where left(cast(e as varchar), 1) <> '\"'"
         ).fetchall()
         con.execute(
-            f"create or replace temp table {table} as select _source_line, _ordinal, "
+            f"create or replace temp table {table} as select * exclude (e), "
             f"e ->> '$' as {quote_ident(child.value_column.name)} from {table}"
         )
         return problems
@@ -535,7 +543,7 @@ def _stage_child(con: duckdb.DuckDBPyConnection, child: ChildTable, array: str) 
         f"from (select _source_line, _ordinal, unnest(list_filter(k, "
         f"lambda key: not list_contains({known}, key))) as k from {table} where k is not null)",
     ]
-    selects = ["_source_line", "_ordinal"]
+    selects = ["* exclude (e, k, f)"]
     for i, column in enumerate(child.columns, start=1):
         accepted = ", ".join(sql_literal(t) for t in (*JSON_TYPES[column.type], "NULL"))
         checks.append(
@@ -784,11 +792,12 @@ def load_file(
     }) if early_problems else 0  # fmt: skip
     rows_read = staged + structural
     rejected = con.execute("select count(distinct _source_line) from _problems").fetchall()[0][0]
-    good = "s._source_line not in (select _source_line from _problems)"
+    good = "s._source_line not in (select _source_line from _problems)" if rejected else "true"
     provenance = [relative, loaded_at, sha256]
     con.execute("begin transaction")
     try:
-        _delete_file_rows(con, contract, relative)
+        if latest is not None:  # rows exist only for a file the ledger has seen
+            _delete_file_rows(con, contract, relative)
         casts = ", ".join(
             f"cast({quote_ident(c.name)} as {c.duckdb_type})" for c in contract.columns
         )
@@ -799,7 +808,7 @@ def load_file(
         )
         for child in contract.children:
             keys = ", ".join(
-                f"cast(p.{quote_ident(k)} as {contract.column(k).duckdb_type})"
+                f"cast(s.{quote_ident(k)} as {contract.column(k).duckdb_type})"
                 for k in contract.key
             )
             own = ", ".join(
@@ -808,8 +817,7 @@ def load_file(
             con.execute(
                 f"insert into {schema}.{quote_ident(child.entity)} select {keys}, {own}, "
                 f"cast(s._ordinal as integer), ?, s._source_line, ?, ? "
-                f"from {quote_ident('_child_' + child.entity)} s join _staged p "
-                f"using (_source_line) where {good}",
+                f"from {quote_ident('_child_' + child.entity)} s where {good}",
                 provenance,
             )
         con.execute(
