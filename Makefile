@@ -13,8 +13,10 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (it is here), nothing caches the
+# bytecode, and every process would compile dagster and dbt again (~half of each start-up)
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --locked --quiet
+	$(UV) sync --locked --quiet --compile-bytecode
 	touch $@
 
 manifest: $(VENV)/.synced
