@@ -494,7 +494,7 @@ def write_increment(
 
 
 def connect(seed: int) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
+    con = duckdb.connect(config={"enable_progress_bar": False})  # logs stay readable
     install_macros(con, seed)
     return con
 

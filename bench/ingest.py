@@ -3,8 +3,9 @@
 On the same generated files, each method fills a fresh DuckDB file, and closes it (closing
 checkpoints, so every method pays for writing its data):
 
-- ``loader``: ``orchestration.lib.loader.load_extract`` (text staging, contract checks,
-  quarantine, ledger, child tables), with the pipeline's connection settings;
+- ``loader``: ``orchestration.lib.loader.load_extract`` (contract checks, quarantine, ledger,
+  child tables; a clean NDJSON file takes the fast path: one keys pass over its lines, then
+  DuckDB's ``read_json`` for the values), with the pipeline's connection settings;
 - ``duckdb floor``: ``read_json`` (NDJSON) or ``read_csv`` (CSV) with the contract's types,
   into one table; the ratio base;
 - ``duckdb + unnest`` (NDJSON only): the floor plus the two child tables the loader also
