@@ -494,7 +494,8 @@ def write_increment(
 
 
 def connect(seed: int) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config={"enable_progress_bar": False})  # logs stay readable
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")  # logs stay readable
     install_macros(con, seed)
     return con
 
