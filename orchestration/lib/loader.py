@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import tempfile
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -326,8 +327,24 @@ def stage_ndjson(
             "newline-delimited JSON, one object per line"
         )
     fields = [c.name for c in contract.columns] + [child.field for child in contract.children]
-    if _stage_clean_ndjson(con, path, fields):
-        return _stage_parsed(con, contract)
+    odd_lines = _lines_needing_the_slow_path(con, path, fields)
+    if odd_lines == []:
+        if _stage_json_records(con, path, fields, skip=[]):
+            return _stage_parsed(con, contract)
+    elif odd_lines is not None:
+        problems = _stage_split(con, path, relative, contract, odd_lines)
+        if problems is not None:
+            return problems
+    return _stage_lines(con, path, relative, contract)
+
+
+def _stage_lines(
+    con: duckdb.DuckDBPyConnection, path: Path, relative: str, contract: Contract,
+    whole_file: bool = True,
+) -> list[tuple]:  # fmt: skip
+    """The line-by-line path: every line read as text, then parsed, so that each bad line is
+    named with its reason. ``whole_file`` is False when only some lines of a file come here."""
+    fields = [c.name for c in contract.columns] + [child.field for child in contract.children]
     try:
         # each physical line is one record: no quote character, NUL as the (absent) delimiter
         con.execute(
@@ -370,7 +387,7 @@ def stage_ndjson(
     valid_lines, total_lines = con.execute(
         "select count(*) filter (where _is_object), count(*) from _records"
     ).fetchall()[0]
-    if total_lines and not valid_lines:
+    if whole_file and total_lines and not valid_lines:
         raise UnreadableFile(
             f"{relative}: no line is a JSON object: expected newline-delimited JSON records"
         )
@@ -439,6 +456,7 @@ def _stage_parsed(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[tu
         problems += _stage_child(con, child, f"v[{position}]", keys)
     con.execute("drop view _parsed")
     con.execute("drop table if exists _json")
+    con.execute("drop table if exists _skip")
     return problems
 
 
@@ -446,29 +464,47 @@ def _stage_parsed(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[tu
 SQL_MISTAKES = (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException)
 
 
-def _stage_clean_ndjson(con: duckdb.DuckDBPyConnection, path: Path, fields: list[str]) -> bool:
-    """The fast path, for a file whose every line is a JSON object with only contract fields:
-    one pass over the lines proves it (no copy of them is kept), then DuckDB's own JSON reader
-    takes each field's JSON value in one parse per record, and its row order gives the line.
-    Returns False, having staged nothing, when any line needs the line-by-line path (blank or
-    malformed lines, unknown fields, bytes DuckDB will not read): that path names each one."""
+def _lines_needing_the_slow_path(
+    con: duckdb.DuckDBPyConnection, path: Path, fields: list[str]
+) -> list[int] | None:
+    """One pass over the lines, no copy of them kept: the lines that are not a JSON object of
+    contract fields only (blank, malformed, not an object, unknown fields), by number. None
+    when the whole file should take the line-by-line path: DuckDB cannot read some line, or
+    too few lines are records for the fast path to pay."""
     known = "[" + ", ".join(sql_literal(f) for f in fields) + "]"
+    previous = scalar(con, "select current_setting('preserve_insertion_order')")
+    con.execute("set preserve_insertion_order = true")  # row order = line order
     try:
-        lines, clean = con.execute(
-            "select count(*), count(*) filter (where coalesce(starts_with(line, '{') "
-            f"and len(list_filter(json_keys(line), lambda key: not list_contains({known}, key))) "
-            "= 0, false)) from read_csv(?, columns={'line': 'VARCHAR'}, header=false, "
-            "auto_detect=false, delim='\\0', quote='', escape='')",
+        con.execute(
+            "create or replace temp table _line_flags as select coalesce(starts_with(line, '{') "
+            f"and len(list_filter(try(json_keys(line)), lambda key: not list_contains({known}, "
+            "key))) = 0, false) as is_record from read_csv(?, columns={'line': 'VARCHAR'}, "
+            "header=false, auto_detect=false, delim='\\0', quote='', escape='')",
             [str(path)],
-        ).fetchall()[0]
+        )
     except SQL_MISTAKES:
         raise
     except duckdb.Error:  # a line DuckDB cannot read: the line-by-line path says which
-        return False
-    if lines == 0 or clean != lines or count_lines(path) != lines:
-        return False
+        return None
+    finally:
+        con.execute(f"set preserve_insertion_order = {str(previous).lower()}")
+    lines = scalar(con, "select count(*) from _line_flags")
+    odd = [n for (n,) in con.execute(
+        "select rowid + 1 from _line_flags where not is_record order by 1"
+    ).fetchall()]  # fmt: skip
+    con.execute("drop table _line_flags")
+    if lines != count_lines(path) or len(odd) == lines or len(odd) > max(1000, lines // 20):
+        return None
+    return odd
+
+
+def _stage_json_records(
+    con: duckdb.DuckDBPyConnection, path: Path, fields: list[str], skip: list[int]
+) -> bool:
+    """The fast path, for a file whose every line is a JSON object of contract fields (lines in
+    `skip` excepted): DuckDB's own JSON reader takes each field's JSON value in one parse per
+    record, and its row order gives the line. Fills view ``_parsed``; False if it cannot."""
     columns = "{" + ", ".join(f"{sql_literal(f)}: 'JSON'" for f in fields) + "}"
-    # row order is the file's order only while insertion order is preserved
     previous = scalar(con, "select current_setting('preserve_insertion_order')")
     con.execute("set preserve_insertion_order = true")
     try:
@@ -485,15 +521,58 @@ def _stage_clean_ndjson(con: duckdb.DuckDBPyConnection, path: Path, fields: list
         return False
     finally:
         con.execute(f"set preserve_insertion_order = {str(previous).lower()}")
-    if scalar(con, "select count(*) from _json") != lines:
+    if scalar(con, "select count(*) from _json") != count_lines(path):
         con.execute("drop table _json")
         return False
+    con.execute("create or replace temp table _skip (line BIGINT)")
+    if skip:
+        con.execute("insert into _skip select unnest(?)", [skip])
     values = ", ".join(quote_ident(f) for f in fields)
     con.execute(
         f"create or replace temp view _parsed as select rowid + 1 as _source_line, [{values}] as v "
-        "from _json"
+        "from _json where rowid + 1 not in (select line from _skip)"
     )
     return True
+
+
+def _stage_split(
+    con: duckdb.DuckDBPyConnection, path: Path, relative: str, contract: Contract,
+    odd_lines: list[int],
+) -> list[tuple] | None:  # fmt: skip
+    """A file with a few odd lines: those take the line-by-line path, the rest the fast path.
+    Two temporary copies keep every line at its number: one with the odd lines only (the others
+    blank), one with the odd lines replaced by an empty object the fast path then skips."""
+    odd = set(odd_lines)
+    with tempfile.TemporaryDirectory(prefix="coop-split-") as folder:
+        records, others = Path(folder) / "records.ndjson", Path(folder) / "odd.ndjson"
+        with path.open("rb") as source, records.open("wb") as fast, others.open("wb") as slow:
+            for number, line in enumerate(source, start=1):
+                if number in odd:
+                    fast.write(b"{}\n")
+                    slow.write(line if line.endswith(b"\n") else line + b"\n")
+                else:
+                    fast.write(line)
+                    slow.write(b"\n")
+        problems = _stage_lines(con, others, relative, contract, whole_file=False)
+        tables = ["_staged", *("_child_" + child.entity for child in contract.children)]
+        for table in tables:
+            con.execute(f"alter table {quote_ident(table)} rename to {quote_ident(table + '_odd')}")
+        if not _stage_json_records(
+            con,
+            records,
+            [c.name for c in contract.columns] + [child.field for child in contract.children],
+            odd_lines,
+        ):
+            for table in tables:
+                con.execute(f"drop table {quote_ident(table + '_odd')}")
+            return None
+        problems += _stage_parsed(con, contract)
+    for table in tables:
+        con.execute(
+            f"insert into {quote_ident(table)} by name select * from {quote_ident(table + '_odd')}"
+        )
+        con.execute(f"drop table {quote_ident(table + '_odd')}")
+    return problems
 
 
 def _stage_child(
