@@ -686,10 +686,11 @@ def loaded_tables(tmp_path: Path, case: Case, fast_path: bool, monkeypatch) -> t
     plan = loader._lines_needing_the_slow_path
 
     def spy(con, path, fields):
-        odd = plan(con, path, fields) if fast_path else None
-        if odd is not None:
+        found = plan(con, path, fields) if fast_path else None
+        if found is not None:
+            _lines, odd = found
             taken.add(path.name if not odd else f"{path.name} (split)")
-        return odd
+        return found
 
     monkeypatch.setattr(loader, "_lines_needing_the_slow_path", spy)
     con = duckdb.connect()

@@ -130,6 +130,11 @@ class Contract:
     def tables(self) -> tuple[str, ...]:
         return (self.entity, *(child.entity for child in self.children))
 
+    @property
+    def record_fields(self) -> tuple[str, ...]:
+        """The top-level fields of an NDJSON record: the columns, then the child arrays."""
+        return (*(c.name for c in self.columns), *(child.field for child in self.children))
+
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 

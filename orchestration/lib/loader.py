@@ -13,12 +13,13 @@ passed as parameters or mapped to positional names first.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import re
 import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -326,15 +327,16 @@ def stage_ndjson(
             f"{relative}: line 1: the file is one JSON array (it starts with '['): expected "
             "newline-delimited JSON, one object per line"
         )
-    fields = [c.name for c in contract.columns] + [child.field for child in contract.children]
-    odd_lines = _lines_needing_the_slow_path(con, path, fields)
-    if odd_lines == []:
-        if _stage_json_records(con, path, fields, skip=[]):
-            return _stage_parsed(con, contract)
-    elif odd_lines is not None:
-        problems = _stage_split(con, path, relative, contract, odd_lines)
-        if problems is not None:
-            return problems
+    plan = _lines_needing_the_slow_path(con, path, contract.record_fields)
+    if plan is not None:
+        lines, odd_lines = plan
+        if not odd_lines:
+            if _stage_json_records(con, path, contract.record_fields, lines, skip=[]):
+                return _stage_parsed(con, contract)
+        else:
+            problems = _stage_split(con, path, relative, contract, lines, odd_lines)
+            if problems is not None:
+                return problems
     return _stage_lines(con, path, relative, contract)
 
 
@@ -344,7 +346,7 @@ def _stage_lines(
 ) -> list[tuple]:  # fmt: skip
     """The line-by-line path: every line read as text, then parsed, so that each bad line is
     named with its reason. ``whole_file`` is False when only some lines of a file come here."""
-    fields = [c.name for c in contract.columns] + [child.field for child in contract.children]
+    fields = contract.record_fields
     try:
         # each physical line is one record: no quote character, NUL as the (absent) delimiter
         con.execute(
@@ -400,8 +402,7 @@ def _stage_lines(
     ).fetchall()
     # views, not copies: the records are the lines that hold a JSON object
     con.execute("create or replace temp view _parsed as select * from _records where _is_object")
-    known = [c.name for c in contract.columns] + [child.field for child in contract.children]
-    known_list = "[" + ", ".join(sql_literal(k) for k in known) + "]"
+    known_list = "[" + ", ".join(sql_literal(k) for k in fields) + "]"
     problems += con.execute(
         "select _source_line, k, null, 'unknown field: not in the contract' from ("
         f"select _source_line, unnest(list_filter(k, "
@@ -464,30 +465,39 @@ def _stage_parsed(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[tu
 SQL_MISTAKES = (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException)
 
 
-def _lines_needing_the_slow_path(
-    con: duckdb.DuckDBPyConnection, path: Path, fields: list[str]
-) -> list[int] | None:
-    """One pass over the lines, no copy of them kept: the lines that are not a JSON object of
-    contract fields only (blank, malformed, not an object, unknown fields), by number. None
-    when the whole file should take the line-by-line path: DuckDB cannot read some line, or
-    too few lines are records for the fast path to pay."""
-    known = "[" + ", ".join(sql_literal(f) for f in fields) + "]"
+@contextlib.contextmanager
+def insertion_order_kept(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Rows land in a table in the order the file gives them, so rowid + 1 is the line; the
+    connection's own setting comes back afterwards."""
     previous = scalar(con, "select current_setting('preserve_insertion_order')")
-    con.execute("set preserve_insertion_order = true")  # row order = line order
+    con.execute("set preserve_insertion_order = true")
     try:
-        con.execute(
-            "create or replace temp table _line_flags as select coalesce(starts_with(line, '{') "
-            f"and len(list_filter(try(json_keys(line)), lambda key: not list_contains({known}, "
-            "key))) = 0, false) as is_record from read_csv(?, columns={'line': 'VARCHAR'}, "
-            "header=false, auto_detect=false, delim='\\0', quote='', escape='')",
-            [str(path)],
-        )
+        yield
+    finally:
+        con.execute(f"set preserve_insertion_order = {str(previous).lower()}")
+
+
+def _lines_needing_the_slow_path(
+    con: duckdb.DuckDBPyConnection, path: Path, fields: tuple[str, ...]
+) -> tuple[int, list[int]] | None:
+    """One pass over the lines, no copy of them kept: how many lines the file has, and the
+    lines that are not a JSON object of contract fields only (blank, malformed, not an object,
+    unknown fields), by number. None when the whole file should take the line-by-line path:
+    DuckDB cannot read some line, or too few lines are records for the fast path to pay."""
+    known = "[" + ", ".join(sql_literal(f) for f in fields) + "]"
+    try:
+        with insertion_order_kept(con):
+            con.execute(
+                "create or replace temp table _line_flags as select coalesce(starts_with(line, "
+                f"'{{') and len(list_filter(try(json_keys(line)), lambda key: not list_contains("
+                f"{known}, key))) = 0, false) as is_record from read_csv(?, columns={{'line': "
+                "'VARCHAR'}, header=false, auto_detect=false, delim='\\0', quote='', escape='')",
+                [str(path)],
+            )
     except SQL_MISTAKES:
         raise
     except duckdb.Error:  # a line DuckDB cannot read: the line-by-line path says which
         return None
-    finally:
-        con.execute(f"set preserve_insertion_order = {str(previous).lower()}")
     lines = scalar(con, "select count(*) from _line_flags")
     odd = [n for (n,) in con.execute(
         "select rowid + 1 from _line_flags where not is_record order by 1"
@@ -495,33 +505,31 @@ def _lines_needing_the_slow_path(
     con.execute("drop table _line_flags")
     if lines != count_lines(path) or len(odd) == lines or len(odd) > max(1000, lines // 20):
         return None
-    return odd
+    return lines, odd
 
 
 def _stage_json_records(
-    con: duckdb.DuckDBPyConnection, path: Path, fields: list[str], skip: list[int]
-) -> bool:
-    """The fast path, for a file whose every line is a JSON object of contract fields (lines in
-    `skip` excepted): DuckDB's own JSON reader takes each field's JSON value in one parse per
+    con: duckdb.DuckDBPyConnection, path: Path, fields: tuple[str, ...], lines: int,
+    skip: list[int],
+) -> bool:  # fmt: skip
+    """The fast path, for a file of `lines` lines, each a JSON object of contract fields (lines
+    in `skip` excepted): DuckDB's own JSON reader takes each field's JSON value in one parse per
     record, and its row order gives the line. Fills view ``_parsed``; False if it cannot."""
     columns = "{" + ", ".join(f"{sql_literal(f)}: 'JSON'" for f in fields) + "}"
-    previous = scalar(con, "select current_setting('preserve_insertion_order')")
-    con.execute("set preserve_insertion_order = true")
     try:
-        con.execute(
-            "create or replace temp table _json as select * from read_json(?, "
-            f"format='newline_delimited', columns={columns}, "
-            f"maximum_object_size={MAX_LINE_BYTES})",
-            [str(path)],
-        )
+        with insertion_order_kept(con):
+            con.execute(
+                "create or replace temp table _json as select * from read_json(?, "
+                f"format='newline_delimited', columns={columns}, "
+                f"maximum_object_size={MAX_LINE_BYTES})",
+                [str(path)],
+            )
     except SQL_MISTAKES:
         raise
     except duckdb.Error:
         con.execute("drop table if exists _json")
         return False
-    finally:
-        con.execute(f"set preserve_insertion_order = {str(previous).lower()}")
-    if scalar(con, "select count(*) from _json") != count_lines(path):
+    if scalar(con, "select count(*) from _json") != lines:
         con.execute("drop table _json")
         return False
     con.execute("create or replace temp table _skip (line BIGINT)")
@@ -536,7 +544,7 @@ def _stage_json_records(
 
 
 def _stage_split(
-    con: duckdb.DuckDBPyConnection, path: Path, relative: str, contract: Contract,
+    con: duckdb.DuckDBPyConnection, path: Path, relative: str, contract: Contract, lines: int,
     odd_lines: list[int],
 ) -> list[tuple] | None:  # fmt: skip
     """A file with a few odd lines: those take the line-by-line path, the rest the fast path.
@@ -557,12 +565,7 @@ def _stage_split(
         tables = ["_staged", *("_child_" + child.entity for child in contract.children)]
         for table in tables:
             con.execute(f"alter table {quote_ident(table)} rename to {quote_ident(table + '_odd')}")
-        if not _stage_json_records(
-            con,
-            records,
-            [c.name for c in contract.columns] + [child.field for child in contract.children],
-            odd_lines,
-        ):
+        if not _stage_json_records(con, records, contract.record_fields, lines, odd_lines):
             for table in tables:
                 con.execute(f"drop table {quote_ident(table + '_odd')}")
             return None

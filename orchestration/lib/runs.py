@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.lib.digests import sources_digest
+from orchestration.lib.digests import dbt_project_digest, sources_digest
 from orchestration.lib.sensing import fingerprint, landing_zone_listing
 from orchestration.settings import (
     DBT_PROJECT_DIR,
@@ -68,7 +68,7 @@ def prepare_dbt_manifest() -> bool:
     skipped when the dbt project is unchanged since the last parse. It parses with the
     pipeline's own profile settings, so the runs that follow reuse its partial-parse state.
     Returns whether it parsed."""
-    digest = sources_digest(DBT_PROJECT_DIR)
+    digest = dbt_project_digest()
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
     if manifest.exists() and MANIFEST_STAMP.exists() and MANIFEST_STAMP.read_text() == digest:
         return False
