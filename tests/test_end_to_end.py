@@ -3,12 +3,14 @@ then the analysts' questions against the published file, and a run that must not
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
 import os
 import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -78,7 +80,7 @@ def test_parquet_exports_hold_every_mart(published):
         query(env.settings.published_db, "select mart, row_count from _meta.publication")
     )
     for mart, count in recorded.items():
-        parquet = env.settings.parquet_dir / f"{mart}.parquet"
+        parquet = env.settings.parquet_dir / mart / "*.parquet"
         assert (
             duckdb.execute("select count(*) from read_parquet(?)", [str(parquet)]).fetchall()[0][0]
             == count
@@ -87,7 +89,9 @@ def test_parquet_exports_hold_every_mart(published):
 
 def test_published_files_are_not_world_writable(published):
     env, _ = published
-    paths = [env.settings.published_db, *env.settings.parquet_dir.glob("*.parquet")]
+    paths = [env.settings.published_db, *env.settings.parquet_dir.glob("*/*.parquet")]
+    marts = query(env.settings.published_db, "select count(*) from _meta.publication")[0][0]
+    assert len(paths) >= 1 + marts  # the file and at least one Parquet file per mart
     for path in paths:
         assert not path.stat().st_mode & stat.S_IWOTH, path
 
@@ -300,8 +304,12 @@ def test_an_incremental_build_gives_the_same_marts_as_a_full_refresh(
     shutil.copytree(good_env.settings.build_dir, env.settings.build_dir)
     events_dir = env.raw_dir / "curated" / "events"
     lines = (events_dir / "events_2025_2026.ndjson").read_text().splitlines()
-    # a changed increment: its last event is withdrawn, the others stay
-    (events_dir / "events_2025_2026.ndjson").write_text("\n".join(lines[:-1]) + "\n")
+    # a changed increment: its last event is withdrawn, one event loses all its participants
+    # (the bridge must drop them although the event stays), the others stay as they were
+    emptied = json.loads(lines[0])
+    emptied["participants"] = []
+    changed = [json.dumps(emptied), *lines[1:-1]]
+    (events_dir / "events_2025_2026.ndjson").write_text("\n".join(changed) + "\n")
     # a new increment: the withdrawn event again, under a new id and with one participant less
     event = json.loads(lines[-1])
     event["event_id"] += "-corrected"
@@ -318,6 +326,9 @@ def test_an_incremental_build_gives_the_same_marts_as_a_full_refresh(
     assert after_increment.keys() == after_full_refresh.keys()
     for table in after_increment:
         assert after_increment[table] == after_full_refresh[table], table
+    emptied_key = {row[0] for row in after_increment["fct_event"] if row[1] == emptied["event_id"]}
+    assert len(emptied_key) == 1
+    assert not emptied_key & {row[0] for row in after_increment["bridge_event_participant"]}
     event_ids = {row[1] for row in after_increment["fct_event"]}
     assert event["event_id"] in event_ids
     assert event["event_id"].removesuffix("-corrected") not in event_ids
@@ -353,3 +364,74 @@ def test_every_materialization_carries_row_count_and_schema(published):
             columns = [c.name for c in metadata["dagster/column_schema"].schema.columns]
             assert columns, key
     assert env.settings.published_db.exists()
+
+
+def dbt_build(settings, target: Path, *args: str) -> dict[str, str]:
+    """`dbt build` on a build file, as the pipeline runs it; the status of each node."""
+    from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
+
+    subprocess.run(
+        [dbt_executable(), "build", *args, "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target)],
+        env={**os.environ, **settings.dbt_env()},
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return {r["unique_id"].split(".")[2]: r["status"] for r in results}
+
+
+def verified_through(path: Path) -> dict[str, datetime.datetime]:
+    return dict(query(path, "select model_name, verified_through from _meta.verified_loads"))
+
+
+def test_row_tests_of_incremental_marts_read_only_unverified_loads_until_they_pass(
+    published, tmp_path
+):
+    good_env, _ = published
+    settings = dataclasses.replace(good_env.settings, build_dir=tmp_path / "build")
+    shutil.copytree(good_env.settings.build_dir, settings.build_dir)
+    db = settings.build_db
+    marks = verified_through(db)
+    for mart in ("fct_event", "bridge_event_participant", "bridge_event_threat"):
+        assert marks[mart] == query(db, f"select max(_loaded_at) from marts.{mart}")[0][0]
+    assert "dim_source_document" in marks and "fct_agreement" not in marks
+    before = marks["fct_event"]
+
+    # a row that passed the loader but breaks a row test (as a loader bug would leave it)
+    con = duckdb.connect(str(db))
+    con.execute(
+        "insert into raw_curated.events select * replace ('ev-bogus' as event_id, "
+        "'not-a-type' as event_type, 'curated/events/bogus.ndjson' as _source_file, "
+        "now()::timestamp as _loaded_at) from raw_curated.events limit 1"
+    )
+    con.close()
+    failing = "accepted_values_fct_event_event_type"
+    for attempt in ("first", "second"):  # the failed load stays unverified: tested again
+        status = dbt_build(settings, tmp_path / attempt, "--select", "fct_event")
+        assert next(s for n, s in status.items() if n.startswith(failing)) == "fail", attempt
+        assert verified_through(db)["fct_event"] == before, attempt
+
+    # the row withdrawn upstream: the build drops it, passes, and verifies the newest load again
+    con = duckdb.connect(str(db))
+    con.execute("delete from raw_curated.events where event_id = 'ev-bogus'")
+    con.close()
+    status = dbt_build(settings, tmp_path / "withdrawn", "--select", "fct_event")
+    assert set(status.values()) == {"success", "pass"}, status
+    assert query(db, "select count(*) from marts.fct_event where event_id = 'ev-bogus'") == [(0,)]
+    assert verified_through(db)["fct_event"] == before
+
+    # an old, verified row changed upstream is not read again by an incremental build, but a
+    # full refresh rewrites every row, so every row is tested again
+    con = duckdb.connect(str(db))
+    con.execute(
+        "update raw_curated.events set event_type = 'not-a-type' where event_id = (select "
+        "min(event_id) from raw_curated.events where _loaded_at = (select min(_loaded_at) "
+        "from raw_curated.events))"
+    )
+    con.close()
+    status = dbt_build(settings, tmp_path / "incremental", "--select", "fct_event")
+    assert set(status.values()) == {"success", "pass"}, status
+    status = dbt_build(settings, tmp_path / "full", "--select", "fct_event", "--full-refresh")
+    assert next(s for n, s in status.items() if n.startswith(failing)) == "fail"
+    assert "fct_event" not in verified_through(db)

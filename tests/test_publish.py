@@ -35,6 +35,41 @@ def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def parquet_rows(settings, mart: str) -> list[tuple]:
+    """Every row of a mart's Parquet folder, sorted."""
+    files = str(settings.parquet_dir / mart / "*.parquet")
+    return duckdb.execute("select * from read_parquet(?) order by all", [files]).fetchall()
+
+
+def load_fact_batch(settings, loaded_at: str, events: list[int]) -> None:
+    """Rows of one load batch into an incremental-style fact, as dbt's delete+insert does."""
+    con = duckdb.connect(str(settings.build_db))
+    con.execute("create schema if not exists marts")
+    con.execute(
+        "create table if not exists marts.fct_y (y_key BIGINT, label VARCHAR, _loaded_at TIMESTAMP)"
+    )
+    con.execute("delete from marts.fct_y where y_key in (select unnest(?))", [events])
+    con.execute(
+        "insert into marts.fct_y "
+        "select e, 'event ' || e, cast(? as timestamp) from unnest(?) as t(e)",
+        [loaded_at, events],
+    )
+    con.close()
+
+
+def batch_files(settings, mart: str) -> dict[str, int]:
+    """File name -> inode of a mart's Parquet folder."""
+    return {p.name: p.stat().st_ino for p in (settings.parquet_dir / mart).glob("*.parquet")}
+
+
+def mart_rows(settings, mart: str) -> list[tuple]:
+    con = duckdb.connect(str(settings.published_db), read_only=True)
+    try:
+        return con.execute(f"select * from marts.{mart} order by all").fetchall()
+    finally:
+        con.close()
+
+
 def test_publish_copies_the_marts_stamps_the_publication_and_exports_parquet(settings):
     build_marts(settings, 3)
     publication = publish(settings, ["dim_x"], run_id="run-1")
@@ -47,7 +82,7 @@ def test_publish_copies_the_marts_stamps_the_publication_and_exports_parquet(set
     ]
     con.close()
     assert publication.mart_rows == {"dim_x": 3}
-    assert (settings.parquet_dir / "dim_x.parquet").exists()
+    assert parquet_rows(settings, "dim_x") == [(0,), (1,), (2,)]
     mode = settings.published_db.stat().st_mode
     assert not mode & stat.S_IWOTH and not mode & stat.S_IWGRP
 
@@ -81,5 +116,58 @@ def test_leftovers_of_a_killed_publish_are_removed_by_the_next(settings):
     leftover = settings.warehouse_dir / ".cooperation.duckdb.tmp-99999"
     leftover.write_bytes(b"half a file")
     assert remove_stale_temporaries(settings.warehouse_dir) == [leftover]
+    half_export = settings.parquet_dir.with_name(".marts.tmp-99999") / "dim_x"
+    half_export.mkdir(parents=True)
+    (half_export / "all-0.parquet").write_bytes(b"half a file")
     publish(settings, ["dim_x"], run_id="run-1")
     assert not leftover.exists()
+    assert not half_export.parent.exists()
+
+
+def test_parquet_has_one_file_per_load_batch_and_links_the_batches_already_published(settings):
+    load_fact_batch(settings, "2026-01-01 08:00:00.123456", [1, 2, 3])
+    load_fact_batch(settings, "2026-01-02 08:00:00", [4, 5])
+    first = publish(settings, ["fct_y"], run_id="run-1")
+    assert (first.parquet_written, first.parquet_linked) == (2, 0)
+    before = batch_files(settings, "fct_y")
+    assert len(before) == 2
+    assert parquet_rows(settings, "fct_y") == mart_rows(settings, "fct_y")
+
+    load_fact_batch(settings, "2026-01-03 08:00:00", [6])
+    second = publish(settings, ["fct_y"], run_id="run-2")
+    after = batch_files(settings, "fct_y")
+    assert (second.parquet_written, second.parquet_linked) == (1, 2)
+    # the two earlier batches are the very same files (hard links), the new one is new
+    assert {name: after[name] for name in before} == before
+    assert len(after) == 3
+    assert parquet_rows(settings, "fct_y") == mart_rows(settings, "fct_y")
+
+
+def test_a_batch_that_changed_since_the_last_publication_is_written_again(settings):
+    load_fact_batch(settings, "2026-01-01 08:00:00", [1, 2, 3])
+    load_fact_batch(settings, "2026-01-02 08:00:00", [4, 5])
+    publish(settings, ["fct_y"], run_id="run-1")
+    con = duckdb.connect(str(settings.build_db))
+    # a full refresh with new logic: same batches, same row counts, other values
+    con.execute("update marts.fct_y set label = upper(label) where y_key = 2")
+    con.close()
+    changed = publish(settings, ["fct_y"], run_id="run-2")
+    assert (changed.parquet_written, changed.parquet_linked) == (1, 1)
+    assert ("2", "EVENT 2") in {(str(k), v) for k, v, _ in parquet_rows(settings, "fct_y")}
+    # a row gone upstream: the batch shrinks and is written again
+    con = duckdb.connect(str(settings.build_db))
+    con.execute("delete from marts.fct_y where y_key = 4")
+    con.close()
+    shrunk = publish(settings, ["fct_y"], run_id="run-3")
+    assert (shrunk.parquet_written, shrunk.parquet_linked) == (1, 1)
+    assert parquet_rows(settings, "fct_y") == mart_rows(settings, "fct_y")
+    assert len(batch_files(settings, "fct_y")) == 2
+
+
+def test_an_empty_mart_still_gets_a_parquet_file_with_its_columns(settings):
+    build_marts(settings, 0)
+    publish(settings, ["dim_x"], run_id="run-1")
+    files = str(settings.parquet_dir / "dim_x" / "*.parquet")
+    described = duckdb.execute("describe select * from read_parquet(?)", [files]).fetchall()
+    assert [row[0] for row in described] == ["x_key"]
+    assert parquet_rows(settings, "dim_x") == []

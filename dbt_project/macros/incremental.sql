@@ -9,15 +9,115 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- After an incremental build, drop rows whose natural key no longer exists upstream (a
-    changed file that no longer holds them): the marts then match a full refresh. -#}
-{% macro delete_rows_missing_from(upstream, key_column, upstream_key_column=none) -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }}
-        where {{ key_column }} not in (
-            select {{ upstream_key_column or key_column }} from {{ upstream }}
-        )
+{#- Pre-hook of an incremental model: before new rows go in, drop the rows whose source rows are
+    gone (a changed file replaced them, or a file was removed), so the marts match a full
+    refresh. A row is kept when `upstream` holds a row with the same `match_columns`.
+
+    The anti-join reads the whole table, so it runs only when the upstream lost rows. Every
+    load is newer than the model's last build, so without a loss the upstream rows of the loads
+    already built (`counted_in`, one row per row of this model) are exactly as many as this
+    model's rows; fewer means some are gone. -#}
+{% macro drop_rows_gone_upstream(upstream, match_columns, counted_in) -%}
+    {%- if execute and is_incremental() -%}
+        {%- set counts = run_query(
+            "select (select count(*) from " ~ this ~ "), (select count(*) from " ~ counted_in
+            ~ " where _loaded_at <= (select max(_loaded_at) from " ~ this ~ "))"
+        ) -%}
+        {%- if counts.rows[0][0] != counts.rows[0][1] -%}
+            delete from {{ this }} as built
+            where not exists (
+                select 1 from {{ upstream }} as kept
+                where {% for column in match_columns -%}
+                    kept.{{ column }} = built.{{ column }}{{ ' and ' if not loop.last }}
+                {%- endfor %}
+            )
+        {%- else -%}
+            select 1
+        {%- endif -%}
     {%- else -%}
         select 1
     {%- endif -%}
+{%- endmacro %}
+
+{#- Which loads of each incremental mart have passed every test. Row-local tests of those marts
+    (not_null, unique, accepted values, dates in order) carry `where: "__unverified_loads__"`
+    and check only the rows loaded after that point: older rows passed them in an earlier build
+    and are never updated in place (a changed file comes back as a newer load), and a delete+
+    insert on the key leaves no duplicate across loads. Relationship tests stay whole: a
+    dimension may lose a key that old rows point to. -#}
+{% macro verified_loads_table() -%}
+    _meta.verified_loads
+{%- endmacro %}
+
+{#- on-run-start: the table exists before any test reads it. -#}
+{% macro create_verified_loads_table() -%}
+    create schema if not exists _meta;
+    create table if not exists {{ verified_loads_table() }} (
+        model_name varchar primary key,
+        verified_through timestamp not null,
+        verified_at timestamp not null,
+        invocation_id varchar not null
+    )
+{%- endmacro %}
+
+{#- Pre-hook of an incremental model: a full build (first build or --full-refresh) rewrites
+    every row, old loads included, so all of them are tested again. -#}
+{% macro forget_verified_loads() -%}
+    {%- if is_incremental() -%}
+        select 1
+    {%- else -%}
+        delete from {{ verified_loads_table() }} where model_name = '{{ this.identifier }}'
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The `where` of a test, with `__unverified_loads__` standing for the rows not yet verified
+    (dbt's own get_where_subquery otherwise). -#}
+{% macro default__get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if where -%}
+        {%- set unverified -%}
+            _loaded_at > coalesce(
+                (select verified_through from {{ verified_loads_table() }}
+                 where model_name = '{{ relation.identifier }}'),
+                cast('-infinity' as {{ dbt.type_timestamp() }})
+            )
+        {%- endset -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ where | replace('__unverified_loads__', unverified) }}) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- on-run-end: an incremental model built in this run is verified up to its newest load when
+    every test that reads it ran here and passed; otherwise its watermark stays where it was,
+    and the next build tests those rows again. -#}
+{% macro record_verified_loads(results) -%}
+    {%- if not execute -%}{{ return('select 1') }}{%- endif -%}
+    {%- set status = {} -%}
+    {%- for result in results -%}
+        {%- do status.update({result.node.unique_id: result.status | string}) -%}
+    {%- endfor -%}
+    {%- set statements = [] -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.config.materialized == 'incremental'
+        and status.get(node.unique_id) == 'success' -%}
+        {%- set tests = [] -%}
+        {%- set passed = [] -%}
+        {%- for test in graph.nodes.values()
+            if test.resource_type == 'test' and node.unique_id in test.depends_on.nodes -%}
+            {%- do tests.append(test.unique_id) -%}
+            {%- if status.get(test.unique_id) == 'pass' -%}{%- do passed.append(test.unique_id) -%}{%- endif -%}
+        {%- endfor -%}
+        {%- if tests and passed | length == tests | length -%}
+            {%- do statements.append(
+                "insert or replace into " ~ verified_loads_table() ~ " select '" ~ node.alias
+                ~ "', max(_loaded_at), now(), '" ~ invocation_id ~ "' from " ~ node.relation_name
+                ~ " having max(_loaded_at) is not null"
+            ) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(statements | join(';\n') if statements else 'select 1') }}
 {%- endmacro %}

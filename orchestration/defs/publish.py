@@ -27,8 +27,9 @@ MART_NAMES = mart_model_names(dbt_project.manifest_path)
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """The analysts' read-only warehouse, `warehouse/cooperation.duckdb`, and Parquet copies of
-    every mart in `warehouse/parquet/marts/`. Dagster runs this only when every blocking check
-    upstream passed; the file is then replaced atomically (write-audit-publish)."""
+    every mart in `warehouse/parquet/marts/<mart>/` (one file per load batch). Dagster runs this
+    only when every blocking check upstream passed; the file is then replaced atomically
+    (write-audit-publish), and Parquet files of unchanged batches are hard-linked, not rewritten."""
     settings = warehouse.settings
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
         publication = publish(settings, MART_NAMES, context.run.run_id)
@@ -39,6 +40,8 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
             "parquet": dg.MetadataValue.path(str(settings.parquet_dir)),
             "published_at": publication.published_at.isoformat(),
             "mart_rows": dg.MetadataValue.json(publication.mart_rows),
+            "parquet_files_written": publication.parquet_written,
+            "parquet_files_linked": publication.parquet_linked,
         }
     )
 

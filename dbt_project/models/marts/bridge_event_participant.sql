@@ -5,7 +5,11 @@
         unique_key='event_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook="{{ delete_rows_missing_from(ref('fct_event'), 'event_key') }}"
+        pre_hook=[
+            "{{ forget_verified_loads() }}",
+            "{{ drop_rows_gone_upstream(ref('fct_event'), ['event_key', '_loaded_at'],
+                counted_in=ref('stg_curated__event_participants')) }}",
+        ]
     )
 }}
 

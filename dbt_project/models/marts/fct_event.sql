@@ -4,7 +4,11 @@
         unique_key='event_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook="{{ delete_rows_missing_from(ref('stg_curated__events'), 'event_id') }}"
+        pre_hook=[
+            "{{ forget_verified_loads() }}",
+            "{{ drop_rows_gone_upstream(ref('stg_curated__events'), ['event_id', '_loaded_at'],
+                counted_in=ref('stg_curated__events')) }}",
+        ]
     )
 }}
 
