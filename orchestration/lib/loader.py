@@ -651,61 +651,67 @@ INTEGER_PATTERN = r"-?\d{1,9}"
 URL_PATTERN = r"https?://[^\s]+"
 
 
-def value_problem_queries(
-    columns: Iterable[Column], table: str, label_prefix: str = ""
-) -> list[str]:
-    """One SELECT per rule: (_source_line, column, raw value, reason) of each broken rule."""
-    queries = []
+def value_rules(columns: Iterable[Column], label_prefix: str = "") -> list[tuple[str, ...]]:
+    """Every per-value rule, in the order they are reported: (label, value, condition, reason)
+    as SQL; the condition is true for a value that breaks the rule."""
+    rules = []
     for column in columns:
         v = quote_ident(column.name)
         label = f"{label_prefix} || '.{column.name}'" if label_prefix else sql_literal(column.name)
 
-        def rule(condition: str, reason: str, v: str = v, label: str = label) -> str:
-            return f"select _source_line, {label}, {v}, {reason} from {table} where {condition}"
+        def rule(condition: str, reason: str, v: str = v, label: str = label) -> None:
+            rules.append((label, v, condition, reason))
 
+        # trim strips spaces, never printable ASCII: only a value starting otherwise (or
+        # empty) needs trimming, which then runs for few values
+        blank = f"({v} = '' or (ascii({v}) not between 33 and 126 and trim({v}) = ''))"
         if column.required:
-            queries.append(rule(f"{v} is null or trim({v}) = ''", "'required value is missing'"))
-        queries.append(rule(f"contains({v}, chr(0))", "'contains a NUL byte'"))
+            rule(f"{v} is null or {blank}", "'required value is missing'")
+        rule(f"contains({v}, chr(0))", "'contains a NUL byte'")
         if column.type == "date":
-            queries.append(
-                rule(
-                    f"{v} is not null and not regexp_full_match({v}, '{DATE_PATTERN}')",
-                    "'not a date in YYYY-MM-DD form'",
-                )
+            rule(
+                f"{v} is not null and not regexp_full_match({v}, '{DATE_PATTERN}')",
+                "'not a date in YYYY-MM-DD form'",
             )
-            queries.append(
-                rule(
-                    f"regexp_full_match({v}, '{DATE_PATTERN}') and try_cast({v} as date) is null",
-                    "'not a calendar date'",
-                )
+            rule(
+                f"regexp_full_match({v}, '{DATE_PATTERN}') and try_cast({v} as date) is null",
+                "'not a calendar date'",
             )
         elif column.type == "integer":
-            queries.append(
-                rule(
-                    f"{v} is not null and not regexp_full_match({v}, '{INTEGER_PATTERN}')",
-                    "'not an integer'",
-                )
+            rule(
+                f"{v} is not null and not regexp_full_match({v}, '{INTEGER_PATTERN}')",
+                "'not an integer'",
             )
         elif column.type == "boolean":
-            queries.append(
-                rule(f"{v} is not null and {v} not in ('true', 'false')", "'not true or false'")
-            )
+            rule(f"{v} is not null and {v} not in ('true', 'false')", "'not true or false'")
         elif column.type == "url":
-            queries.append(
-                rule(
-                    f"{v} is not null and not regexp_full_match({v}, '{URL_PATTERN}')",
-                    "'not an http(s) URL'",
-                )
+            rule(
+                f"{v} is not null and not regexp_full_match({v}, '{URL_PATTERN}')",
+                "'not an http(s) URL'",
             )
         if column.values:
             allowed = ", ".join(sql_literal(x) for x in column.values)
-            queries.append(
-                rule(
-                    f"{v} is not null and trim({v}) <> '' and {v} not in ({allowed})",
-                    sql_literal(f"not one of the allowed values: {', '.join(column.values)}"),
-                )
+            rule(
+                f"{v} not in ({allowed}) and not {blank}",
+                sql_literal(f"not one of the allowed values: {', '.join(column.values)}"),
             )
-    return queries
+    return rules
+
+
+def value_problem_queries(
+    columns: Iterable[Column], table: str, label_prefix: str = ""
+) -> list[str]:
+    """One SELECT per rule: (_source_line, column, raw value, reason) of each broken rule."""
+    return [
+        f"select _source_line, {label}, {v}, {reason} from {table} where {condition}"
+        for label, v, condition, reason in value_rules(columns, label_prefix)
+    ]
+
+
+def breaks_a_value_rule(columns: Iterable[Column]) -> str:
+    """True for a row with at least one value breaking a rule: the OR of every rule's condition,
+    so the rules need only run over the (few) rows it keeps."""
+    return " or ".join(f"({c})" for _, _, c, _ in value_rules(columns)) or "false"
 
 
 def typed_select(columns: Iterable[Column], table: str) -> str:
@@ -716,8 +722,26 @@ def typed_select(columns: Iterable[Column], table: str) -> str:
     return f"select _source_line, {casts} from {table}"
 
 
+def suspect_table(table: str) -> str:
+    return quote_ident("_suspects_" + table.strip('"'))
+
+
+def stage_value_suspects(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    """Copy the rows of ``_staged`` and of each child table that break some value rule: one
+    scan each, where running every rule over every row took a scan per rule."""
+    tables = [("_staged", contract.columns)]
+    tables += [("_child_" + child.entity, child.element_columns) for child in contract.children]
+    for table, columns in tables:
+        con.execute(
+            f"create or replace temp table {suspect_table(table)} as select * from "
+            f"{quote_ident(table)} where {breaks_a_value_rule(columns)}"
+        )
+
+
 def contract_problem_queries(contract: Contract, target: str, source_file: str) -> list[str]:
-    queries = value_problem_queries(contract.columns, "_staged")
+    """Every rule of the contract as one query each; the per-value rules read the suspect
+    tables of :func:`stage_value_suspects`."""
+    queries = value_problem_queries(contract.columns, suspect_table("_staged"))
     typed = typed_select(contract.columns, "_staged")
     for check in contract.row_checks:
         shown = check.columns[-1]
@@ -730,11 +754,16 @@ def contract_problem_queries(contract: Contract, target: str, source_file: str) 
     key_label = sql_literal(", ".join(contract.key))
     key_text = " || ', ' || ".join(f"coalesce(cast({quote_ident(k)} as varchar), '')"
                                    for k in contract.key)  # fmt: skip
+    # the window runs only over rows whose key is repeated (NULL keys group together, as they
+    # do in the window)
+    same = " and ".join(f"t.{quote_ident(k)} is not distinct from d.{quote_ident(k)}"
+                        for k in contract.key)  # fmt: skip
     queries.append(
         f"select _source_line, {key_label}, {key_text}, "
         "'duplicate key: first seen at line ' || first_line from ("
-        f"select *, min(_source_line) over (partition by {keys}) as first_line from ({typed})) "
-        "where _source_line > first_line"
+        f"select *, min(_source_line) over (partition by {keys}) as first_line from ({typed}) t "
+        f"semi join (select {keys} from ({typed}) group by all having count(*) > 1) d "
+        f"on {same}) where _source_line > first_line"
     )
     join = " and ".join(f"r.{quote_ident(k)} = t.{quote_ident(k)}" for k in contract.key)
     queries.append(
@@ -747,7 +776,7 @@ def contract_problem_queries(contract: Contract, target: str, source_file: str) 
         f"where r._source_file <> {sql_literal(source_file)}"
     )
     for child in contract.children:
-        table = quote_ident("_child_" + child.entity)
+        table = suspect_table("_child_" + child.entity)
         label = f"'{child.field}[' || _ordinal || ']'"
         for query in value_problem_queries(child.element_columns, table, label):
             queries.append(query)
@@ -855,6 +884,7 @@ def load_file(
     )
     if early_problems:
         con.executemany("insert into _problems values (?, ?, ?, ?)", early_problems)
+    stage_value_suspects(con, contract)
     # every rule in one statement; one reason per value, the first rule it breaks ("one" is not
     # an integer, and saying it is also not one of 1-4 only adds noise)
     candidates = " union all ".join(
@@ -868,11 +898,14 @@ def load_file(
         "and p.column_name is not distinct from q.column_name) "
         "qualify row_number() over (partition by _source_line, column_name order by _rule) = 1"
     )
-    staged = con.execute("select count(*) from _staged").fetchall()[0][0]
-    structural = len({p[0] for p in early_problems} - {
-        r[0] for r in con.execute("select _source_line from _staged").fetchall()
-    }) if early_problems else 0  # fmt: skip
-    rows_read = staged + structural
+    for table in ("_staged", *("_child_" + child.entity for child in contract.children)):
+        con.execute(f"drop table {suspect_table(table)}")
+    # lines read = records staged + lines with a problem that never became a record (malformed)
+    rows_read = scalar(
+        con,
+        "select (select count(*) from _staged) + (select count(distinct _source_line) from "
+        "_problems where _source_line not in (select _source_line from _staged))",
+    )
     rejected = con.execute("select count(distinct _source_line) from _problems").fetchall()[0][0]
     good = "s._source_line not in (select _source_line from _problems)" if rejected else "true"
     provenance = [relative, loaded_at, sha256]
