@@ -401,7 +401,10 @@ def _stage_lines(
         "from _records where not _is_object"
     ).fetchall()
     # views, not copies: the records are the lines that hold a JSON object
-    con.execute("create or replace temp view _parsed as select * from _records where _is_object")
+    values = ", ".join(f"v[{i}] as _v{i}" for i in range(1, len(fields) + 1))
+    con.execute(
+        f"create or replace temp view _parsed as select *, {values} from _records where _is_object"
+    )
     known_list = "[" + ", ".join(sql_literal(k) for k in fields) + "]"
     problems += con.execute(
         "select _source_line, k, null, 'unknown field: not in the contract' from ("
@@ -426,19 +429,20 @@ def json_type_suspect(value: str, kind: str) -> str:
 
 
 def _stage_parsed(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[tuple]:
-    """From view ``_parsed`` (_source_line, v: the JSON value of each contract field, in contract
-    order, then the arrays), fill ``_staged`` and the child tables; return type problems."""
+    """From view ``_parsed`` (_source_line, _v1, _v2, ...: the JSON value of each contract field,
+    in contract order, then the arrays), fill ``_staged`` and the child tables; return type
+    problems."""
     selects = ["_source_line"]
     suspects, type_checks = [], []
     for i, column in enumerate(contract.columns, start=1):
         accepted = ", ".join(sql_literal(t) for t in (*JSON_TYPES[column.type], "NULL"))
-        suspects.append(json_type_suspect(f"v[{i}]", column.type))
+        suspects.append(json_type_suspect(f"_v{i}", column.type))
         type_checks.append(
-            f"select _source_line, {sql_literal(column.name)}, v[{i}], "
-            f"'expected {JSON_TYPE_NAMES[column.type]}, got JSON ' || lower(json_type(v[{i}])) "
-            f"from _suspects where v[{i}] is not null and json_type(v[{i}]) not in ({accepted})"
+            f"select _source_line, {sql_literal(column.name)}, _v{i}, "
+            f"'expected {JSON_TYPE_NAMES[column.type]}, got JSON ' || lower(json_type(_v{i})) "
+            f"from _suspects where _v{i} is not null and json_type(_v{i}) not in ({accepted})"
         )
-        selects.append(f"v[{i}] ->> '$' as {quote_ident(column.name)}")
+        selects.append(f"_v{i} ->> '$' as {quote_ident(column.name)}")
     # one cheap pass finds the few records that may hold a wrong JSON type; only those are parsed
     con.execute(
         f"create or replace temp table _suspects as select * from _parsed "
@@ -449,12 +453,12 @@ def _stage_parsed(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[tu
     con.execute(f"create or replace temp table _staged as select {', '.join(selects)} from _parsed")
     # each child row carries its parent's key, so loading it needs no join back to the parent
     keys = [
-        f"v[{i}] ->> '$' as {quote_ident(c.name)}"
+        f"_v{i} ->> '$' as {quote_ident(c.name)}"
         for i, c in enumerate(contract.columns, start=1)
         if c.name in contract.key
     ]
     for position, child in enumerate(contract.children, start=len(contract.columns) + 1):
-        problems += _stage_child(con, child, f"v[{position}]", keys)
+        problems += _stage_child(con, child, f"_v{position}", keys)
     con.execute("drop view _parsed")
     con.execute("drop table if exists _json")
     con.execute("drop table if exists _skip")
@@ -535,9 +539,11 @@ def _stage_json_records(
     con.execute("create or replace temp table _skip (line BIGINT)")
     if skip:
         con.execute("insert into _skip select unnest(?)", [skip])
-    values = ", ".join(quote_ident(f) for f in fields)
+    # a column per field, not a list of them: the view is read once per check, and building
+    # the list each time cost more than the check
+    values = ", ".join(f"{quote_ident(f)} as _v{i}" for i, f in enumerate(fields, start=1))
     con.execute(
-        f"create or replace temp view _parsed as select rowid + 1 as _source_line, [{values}] as v "
+        f"create or replace temp view _parsed as select rowid + 1 as _source_line, {values} "
         "from _json where rowid + 1 not in (select line from _skip)"
     )
     return True
