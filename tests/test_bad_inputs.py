@@ -351,6 +351,11 @@ CASES = [
          corpus("events/participant_not_object.ndjson"),
          Quarantines(((1, "participants[0]", "expected a JSON object, got JSON varchar"),),
                      loaded=1, check=check_children_of_loaded_rows)),
+    Case("json_participant_null", "events", "participant_null.ndjson",
+         event("ev-p-1", **{'"participants": [{': b'"participants": [null, {'}) + event("ev-p-2"),
+         Quarantines(((1, "participants[0]", "expected a JSON object, got JSON null"),),
+                     loaded=1, check=check_children_of_loaded_rows),
+         "it once failed the whole run with a NOT NULL error on the reason"),
     Case("json_threat_id_number", "events", "threat_id_number.ndjson",
          corpus("events/threat_id_number.ndjson"),
          Quarantines(((1, "threat_ids[1]", "expected a string, got JSON ubigint"),), loaded=1)),
@@ -666,6 +671,7 @@ NDJSON_CASES = [c for c in CASES if extension(c.entity) == ".ndjson"]
 # every line a JSON object of contract fields only: the fast path takes these, bad types and all
 FAST_PATH_CASES = {
     "event_ends_before_it_starts", "json_parties_as_string", "json_participant_not_object",
+    "json_participant_null",
     "json_threat_id_number", "json_scalar_wrong_type", "json_boolean_as_string",
     "nul_escape_ndjson", "utf8_bom_ndjson", "crlf_ndjson", "one_mb_field_ndjson",
 }  # fmt: skip

@@ -625,8 +625,9 @@ def _stage_child(
         return problems
     known = "[" + ", ".join(sql_literal(c.name) for c in child.columns) + "]"
     checks = [
+        # a JSON null element is a SQL NULL once the array is cast: its type is then NULL too
         f"select _source_line, {label}, e, 'expected a JSON object, got JSON ' || "
-        f"lower(json_type(e)) from {table} where k is null",
+        f"coalesce(lower(json_type(e)), 'null') from {table} where k is null",
         f"select _source_line, {label} || '.' || k, null, 'unknown field: not in the contract' "
         f"from (select _source_line, _ordinal, unnest(list_filter(k, "
         f"lambda key: not list_contains({known}, key))) as k from {table} where k is not null)",
