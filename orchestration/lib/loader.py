@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import json
 import re
 import tempfile
 import uuid
@@ -584,17 +585,66 @@ def _stage_split(
     return problems
 
 
+PLAIN_STRING = r'"[^"\\]*"'  # a JSON string without escapes: its text is its value
+
+
+def plain_array_pattern(child: ChildTable) -> str | None:
+    """A regular expression that the (minified, valid) JSON text of an array matches only when
+    the array is exactly what the contract asks for, holding plain strings (or nulls in an
+    object): each element an object with the contract's fields in order, or a string. Such an
+    array can break no JSON rule. None when the element columns are not all text."""
+    if any(c.type not in ("text", "url", "date") for c in child.element_columns):
+        return None
+    if child.value_column is not None:
+        return rf"\[({PLAIN_STRING}(,{PLAIN_STRING})*)?\]"
+    pairs = ",".join(f'"{re.escape(c.name)}":({PLAIN_STRING}|null)' for c in child.columns)
+    return rf"\[(\{{{pairs}\}},?)*\]"  # a comma can only sit between elements: valid JSON
+
+
 def _stage_child(
     con: duckdb.DuckDBPyConnection, child: ChildTable, array: str, keys: list[str]
 ) -> list[tuple]:
     """Unfold one JSON array field (`array`: its value in ``_parsed``) into ``_child_<entity>``.
 
-    Each array and element is parsed once; a wrong JSON type is first told apart by the value's
-    first character (the text is minified), so good values are never parsed a second time."""
+    An array of plain values (:func:`plain_array_pattern`), most of them, is converted in one
+    go. Each other array and element is parsed once; a wrong JSON type is first told apart by
+    the value's first character (the text is minified), so good values are never parsed a
+    second time."""
     table = quote_ident("_child_" + child.entity)
+    pattern = plain_array_pattern(child)
+    plain = (
+        f"coalesce(regexp_full_match(cast({array} as varchar), {sql_literal(pattern)}), false)"
+        if pattern
+        else "false"
+    )
+    # the few other arrays, copied in one pass: the regular expression runs once per array
+    con.execute(f"create or replace temp table _unfold as select * from _parsed where not {plain}")
+    problems = _stage_child_elements(con, child, array, keys, table)
+    if pattern:
+        names = [c.name for c in child.element_columns]
+        if child.value_column is None:
+            shape = json.dumps([{name: "VARCHAR" for name in names}])
+            elements = "unnest(l, recursive := true)"
+        else:
+            shape = json.dumps(["VARCHAR"])
+            elements = f"unnest(l) as {quote_ident(names[0])}"
+        con.execute(
+            f"insert into {table} by name select _source_line, * exclude (_source_line, l), "
+            f"{elements}, unnest(range(len(l))) as _ordinal from (select _source_line, "
+            f"{', '.join(keys)}, from_json({array}, {sql_literal(shape)}) as l "
+            "from _parsed where _source_line not in (select _source_line from _unfold))"
+        )
+    con.execute("drop table _unfold")
+    return problems
+
+
+def _stage_child_elements(
+    con: duckdb.DuckDBPyConnection, child: ChildTable, array: str, keys: list[str], table: str
+) -> list[tuple]:
+    """Unfold the arrays of view ``_unfold`` into `table`, checking every element."""
     problems = con.execute(
         f"select _source_line, {sql_literal(child.field)}, {array}, "
-        f"'expected a JSON array, got JSON ' || lower(json_type({array})) from _parsed "
+        f"'expected a JSON array, got JSON ' || lower(json_type({array})) from _unfold "
         f"where case when left(cast({array} as varchar), 1) in ('[', 'n') then false "
         f"else json_type({array}) not in ('ARRAY', 'NULL') end"
     ).fetchall()
@@ -609,7 +659,7 @@ def _stage_child(
     con.execute(
         f"create or replace temp table {table} as select * exclude (l){parsed} from ("
         "select *, unnest(l) as e, unnest(range(len(l))) as _ordinal from ("
-        f"select _source_line, {', '.join(keys)}, cast({array} as json[]) as l from _parsed "
+        f"select _source_line, {', '.join(keys)}, cast({array} as json[]) as l from _unfold "
         f"where left(cast({array} as varchar), 1) = '['))"
     )
     label = f"'{child.field}[' || _ordinal || ']'"
