@@ -21,6 +21,7 @@ from orchestration.lib.loader import (
     quote_ident,
     read_csv_header,
     scalar,
+    split_lines,
     sql_literal,
     value_problem_queries,
 )
@@ -223,3 +224,35 @@ def test_find_landed_files_skips_partials_dotfiles_and_other_extensions(tmp_path
     ]
     assert all(f.refused_reason is None for f in found)
     assert find_landed_files(tmp_path / "missing", PARTNERS) == []
+
+
+def split_lines_one_by_one(path: Path, odd: set[int]) -> tuple[bytes, bytes]:
+    """What `split_lines` must write, line by line."""
+    fast, slow = b"", b""
+    with path.open("rb") as source:
+        for number, line in enumerate(source, start=1):
+            if number in odd:
+                fast += b"{}\n"
+                slow += line if line.endswith(b"\n") else line + b"\n"
+            else:
+                fast += line
+                slow += b"\n"
+    return fast, slow
+
+
+@pytest.mark.parametrize("block_size", [1, 3, 7, 64, 1 << 16])
+def test_split_lines_copies_blocks_as_it_would_copy_lines(tmp_path: Path, block_size: int) -> None:
+    import random
+
+    rng = random.Random(block_size)
+    path, records, others = tmp_path / "in", tmp_path / "records", tmp_path / "others"
+    for trial in range(40):
+        lines = [b"x" * rng.choice([0, 1, 5, 30]) + b"\r" * rng.randint(0, 1)
+                 for _ in range(rng.randint(1, 25))]  # fmt: skip
+        content = b"\n".join(lines) + (b"\n" if trial % 2 else b"")
+        path.write_bytes(content)
+        odd = sorted(rng.sample(range(1, len(lines) + 1), rng.randint(0, len(lines))))
+        split_lines(path, records, others, odd, block_size)
+        assert (records.read_bytes(), others.read_bytes()) == split_lines_one_by_one(
+            path, set(odd)
+        ), (content, odd)
