@@ -8,17 +8,20 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.contracts import PARTNERS, Column
+from orchestration.lib.contracts import MEMBERSHIPS, PARTNERS, Column
 from orchestration.lib.landing import binary_kind, count_lines, file_digest, find_landed_files
 from orchestration.lib.loader import (
     NOT_UTF8,
     UnreadableFile,
     _structural_problems,
+    breaks_a_value_rule,
     check_header,
+    contract_problem_queries,
     csv_record_lines,
     quote_ident,
     read_csv_header,
     scalar,
+    split_lines,
     sql_literal,
     value_problem_queries,
 )
@@ -122,6 +125,68 @@ def test_value_rules() -> None:
     ]
 
 
+def test_value_rules_run_on_the_rows_the_prefilter_keeps() -> None:
+    """The rules run only over rows `breaks_a_value_rule` keeps: it must keep every row that
+    breaks one; and the cheap blank test must agree with trim() on every kind of space."""
+    con = duckdb.connect()
+    values = ["", " ", "  ", "\u00a0", "\u3000 ", "\t", " a", "a ", "x", "é", "A", "2025-02-29",
+              "2025-02-28", "2025-2-28", None]  # fmt: skip
+    con.execute("create table v (x varchar)")
+    con.executemany("insert into v values (?)", [[x] for x in values])
+    con.execute(
+        "create table t as select row_number() over () as _source_line, a.x as name, b.x as d, "
+        "c.x as kind from v a, v b, (select unnest(['A', 'B', ' ', null, 'b']) as x) c"
+    )
+    columns = [Column("name", required=True), Column("d", "date"),
+               Column("kind", required=True, values=("A", "B"))]  # fmt: skip
+    broken = {
+        row[0]
+        for query in value_problem_queries(columns, "t")
+        for row in con.execute(query).fetchall()
+    }
+    kept = {row[0] for row in con.execute(
+        f"select _source_line from t where {breaks_a_value_rule(columns)}"
+    ).fetchall()}  # fmt: skip
+    assert broken == kept
+    missing = {row[0] for row in con.execute(
+        value_problem_queries(columns[:1], "t")[0]
+    ).fetchall()}  # fmt: skip
+    assert missing == {row[0] for row in con.execute(
+        "select _source_line from t where name is null or trim(name) = ''"
+    ).fetchall()}  # fmt: skip
+    assert len(missing) > 5
+
+
+def test_duplicate_keys_with_nulls_are_those_of_the_window_over_all_rows() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "create table raw (organisation_partner_id varchar, member_partner_id varchar, "
+        "valid_from date, _source_file varchar)"
+    )
+    names = [c.name for c in MEMBERSHIPS.columns]
+    keys = [("o", "m", "2020-01-01"), ("o", None, "2020-01-01"), ("o", None, "2020-01-01"),
+            ("o", "m", "2020-01-01"), (None, None, None), (None, None, "bad"), ("p", "m", None),
+            ("p", "m", None), ("q", "m", "2020-01-01")]  # fmt: skip
+    rows = [[n + 2, *k, *[None] * (len(names) - 3)] for n, k in enumerate(keys)]
+    con.execute(
+        "create table _staged (_source_line bigint, "
+        + ", ".join(f'"{n}" varchar' for n in names) + ")"
+    )  # fmt: skip
+    con.executemany(f"insert into _staged values ({', '.join('?' * (len(names) + 1))})", rows)
+    query = next(
+        q for q in contract_problem_queries(MEMBERSHIPS, "raw", "f.csv") if "first seen" in q
+    )
+    found = sorted((line, reason) for line, _, _, reason in con.execute(query).fetchall())
+    window = con.execute(
+        "select _source_line, 'duplicate key: first seen at line ' || first from (select "
+        "_source_line, min(_source_line) over (partition by organisation_partner_id, "
+        "member_partner_id, try_cast(valid_from as date)) as first from _staged) "
+        "where _source_line > first order by 1"
+    ).fetchall()
+    assert found == window
+    assert [line for line, _ in found] == [4, 5, 7, 9]
+
+
 def test_binary_kind(tmp_path: Path) -> None:
     path = tmp_path / "f"
     for content, kind in [
@@ -159,3 +224,35 @@ def test_find_landed_files_skips_partials_dotfiles_and_other_extensions(tmp_path
     ]
     assert all(f.refused_reason is None for f in found)
     assert find_landed_files(tmp_path / "missing", PARTNERS) == []
+
+
+def split_lines_one_by_one(path: Path, odd: set[int]) -> tuple[bytes, bytes]:
+    """What `split_lines` must write, line by line."""
+    fast, slow = b"", b""
+    with path.open("rb") as source:
+        for number, line in enumerate(source, start=1):
+            if number in odd:
+                fast += b"{}\n"
+                slow += line if line.endswith(b"\n") else line + b"\n"
+            else:
+                fast += line
+                slow += b"\n"
+    return fast, slow
+
+
+@pytest.mark.parametrize("block_size", [1, 3, 7, 64, 1 << 16])
+def test_split_lines_copies_blocks_as_it_would_copy_lines(tmp_path: Path, block_size: int) -> None:
+    import random
+
+    rng = random.Random(block_size)
+    path, records, others = tmp_path / "in", tmp_path / "records", tmp_path / "others"
+    for trial in range(40):
+        lines = [b"x" * rng.choice([0, 1, 5, 30]) + b"\r" * rng.randint(0, 1)
+                 for _ in range(rng.randint(1, 25))]  # fmt: skip
+        content = b"\n".join(lines) + (b"\n" if trial % 2 else b"")
+        path.write_bytes(content)
+        odd = sorted(rng.sample(range(1, len(lines) + 1), rng.randint(0, len(lines))))
+        split_lines(path, records, others, odd, block_size)
+        assert (records.read_bytes(), others.read_bytes()) == split_lines_one_by_one(
+            path, set(odd)
+        ), (content, odd)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import json
 import re
 import tempfile
 import uuid
@@ -401,7 +402,10 @@ def _stage_lines(
         "from _records where not _is_object"
     ).fetchall()
     # views, not copies: the records are the lines that hold a JSON object
-    con.execute("create or replace temp view _parsed as select * from _records where _is_object")
+    values = ", ".join(f"v[{i}] as _v{i}" for i in range(1, len(fields) + 1))
+    con.execute(
+        f"create or replace temp view _parsed as select *, {values} from _records where _is_object"
+    )
     known_list = "[" + ", ".join(sql_literal(k) for k in fields) + "]"
     problems += con.execute(
         "select _source_line, k, null, 'unknown field: not in the contract' from ("
@@ -426,19 +430,20 @@ def json_type_suspect(value: str, kind: str) -> str:
 
 
 def _stage_parsed(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[tuple]:
-    """From view ``_parsed`` (_source_line, v: the JSON value of each contract field, in contract
-    order, then the arrays), fill ``_staged`` and the child tables; return type problems."""
+    """From view ``_parsed`` (_source_line, _v1, _v2, ...: the JSON value of each contract field,
+    in contract order, then the arrays), fill ``_staged`` and the child tables; return type
+    problems."""
     selects = ["_source_line"]
     suspects, type_checks = [], []
     for i, column in enumerate(contract.columns, start=1):
         accepted = ", ".join(sql_literal(t) for t in (*JSON_TYPES[column.type], "NULL"))
-        suspects.append(json_type_suspect(f"v[{i}]", column.type))
+        suspects.append(json_type_suspect(f"_v{i}", column.type))
         type_checks.append(
-            f"select _source_line, {sql_literal(column.name)}, v[{i}], "
-            f"'expected {JSON_TYPE_NAMES[column.type]}, got JSON ' || lower(json_type(v[{i}])) "
-            f"from _suspects where v[{i}] is not null and json_type(v[{i}]) not in ({accepted})"
+            f"select _source_line, {sql_literal(column.name)}, _v{i}, "
+            f"'expected {JSON_TYPE_NAMES[column.type]}, got JSON ' || lower(json_type(_v{i})) "
+            f"from _suspects where _v{i} is not null and json_type(_v{i}) not in ({accepted})"
         )
-        selects.append(f"v[{i}] ->> '$' as {quote_ident(column.name)}")
+        selects.append(f"_v{i} ->> '$' as {quote_ident(column.name)}")
     # one cheap pass finds the few records that may hold a wrong JSON type; only those are parsed
     con.execute(
         f"create or replace temp table _suspects as select * from _parsed "
@@ -449,12 +454,12 @@ def _stage_parsed(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[tu
     con.execute(f"create or replace temp table _staged as select {', '.join(selects)} from _parsed")
     # each child row carries its parent's key, so loading it needs no join back to the parent
     keys = [
-        f"v[{i}] ->> '$' as {quote_ident(c.name)}"
+        f"_v{i} ->> '$' as {quote_ident(c.name)}"
         for i, c in enumerate(contract.columns, start=1)
         if c.name in contract.key
     ]
     for position, child in enumerate(contract.children, start=len(contract.columns) + 1):
-        problems += _stage_child(con, child, f"v[{position}]", keys)
+        problems += _stage_child(con, child, f"_v{position}", keys)
     con.execute("drop view _parsed")
     con.execute("drop table if exists _json")
     con.execute("drop table if exists _skip")
@@ -535,12 +540,57 @@ def _stage_json_records(
     con.execute("create or replace temp table _skip (line BIGINT)")
     if skip:
         con.execute("insert into _skip select unnest(?)", [skip])
-    values = ", ".join(quote_ident(f) for f in fields)
+    # a column per field, not a list of them: the view is read once per check, and building
+    # the list each time cost more than the check
+    values = ", ".join(f"{quote_ident(f)} as _v{i}" for i, f in enumerate(fields, start=1))
     con.execute(
-        f"create or replace temp view _parsed as select rowid + 1 as _source_line, [{values}] as v "
+        f"create or replace temp view _parsed as select rowid + 1 as _source_line, {values} "
         "from _json where rowid + 1 not in (select line from _skip)"
     )
     return True
+
+
+def _whole_lines(path: Path, block_size: int) -> Iterator[bytes]:
+    """The file in blocks of whole lines (a line longer than a block makes a longer block)."""
+    rest = b""
+    with path.open("rb") as source:
+        while chunk := source.read(max(block_size, len(rest))):  # doubles past a long line
+            block = rest + chunk
+            cut = block.rfind(b"\n") + 1
+            rest = block[cut:]
+            if cut:
+                yield block[:cut]
+    if rest:
+        yield rest  # the last line, without its newline
+
+
+def split_lines(
+    path: Path, records: Path, others: Path, odd_lines: list[int], block_size: int = 1 << 16
+) -> None:
+    """Write `records`, `path` with each odd line replaced by ``{}``, and `others`, the odd
+    lines alone with every other line blank, so that every line keeps its number. Blocks of
+    lines copy whole; only a block holding an odd line is cut into lines (per line in Python,
+    1M lines took 2.4 s)."""
+    odd = sorted(set(odd_lines))
+    at, first = 0, 1  # the next odd line (index in odd); the number of the block's first line
+    with records.open("wb") as fast, others.open("wb") as slow:
+        for block in _whole_lines(path, block_size):
+            count = block.count(b"\n") + (not block.endswith(b"\n"))
+            if at == len(odd) or odd[at] >= first + count:
+                fast.write(block)
+                slow.write(b"\n" * count)
+            else:
+                # only the file's last line may lack a newline, and it comes alone in a block:
+                # cut here, it is an odd line
+                for number, line in enumerate(block.split(b"\n")[:count], start=first):
+                    if at < len(odd) and odd[at] == number:
+                        at += 1
+                        fast.write(b"{}\n")
+                        slow.write(line + b"\n")
+                    else:
+                        fast.write(line + b"\n")
+                        slow.write(b"\n")
+            first += count
 
 
 def _stage_split(
@@ -550,17 +600,9 @@ def _stage_split(
     """A file with a few odd lines: those take the line-by-line path, the rest the fast path.
     Two temporary copies keep every line at its number: one with the odd lines only (the others
     blank), one with the odd lines replaced by an empty object the fast path then skips."""
-    odd = set(odd_lines)
     with tempfile.TemporaryDirectory(prefix="coop-split-") as folder:
         records, others = Path(folder) / "records.ndjson", Path(folder) / "odd.ndjson"
-        with path.open("rb") as source, records.open("wb") as fast, others.open("wb") as slow:
-            for number, line in enumerate(source, start=1):
-                if number in odd:
-                    fast.write(b"{}\n")
-                    slow.write(line if line.endswith(b"\n") else line + b"\n")
-                else:
-                    fast.write(line)
-                    slow.write(b"\n")
+        split_lines(path, records, others, odd_lines)
         problems = _stage_lines(con, others, relative, contract, whole_file=False)
         tables = ["_staged", *("_child_" + child.entity for child in contract.children)]
         for table in tables:
@@ -578,17 +620,66 @@ def _stage_split(
     return problems
 
 
+PLAIN_STRING = r'"[^"\\]*"'  # a JSON string without escapes: its text is its value
+
+
+def plain_array_pattern(child: ChildTable) -> str | None:
+    """A regular expression that the (minified, valid) JSON text of an array matches only when
+    the array is exactly what the contract asks for, holding plain strings (or nulls in an
+    object): each element an object with the contract's fields in order, or a string. Such an
+    array can break no JSON rule. None when the element columns are not all text."""
+    if any(c.type not in ("text", "url", "date") for c in child.element_columns):
+        return None
+    if child.value_column is not None:
+        return rf"\[({PLAIN_STRING}(,{PLAIN_STRING})*)?\]"
+    pairs = ",".join(f'"{re.escape(c.name)}":({PLAIN_STRING}|null)' for c in child.columns)
+    return rf"\[(\{{{pairs}\}},?)*\]"  # a comma can only sit between elements: valid JSON
+
+
 def _stage_child(
     con: duckdb.DuckDBPyConnection, child: ChildTable, array: str, keys: list[str]
 ) -> list[tuple]:
     """Unfold one JSON array field (`array`: its value in ``_parsed``) into ``_child_<entity>``.
 
-    Each array and element is parsed once; a wrong JSON type is first told apart by the value's
-    first character (the text is minified), so good values are never parsed a second time."""
+    An array of plain values (:func:`plain_array_pattern`), most of them, is converted in one
+    go. Each other array and element is parsed once; a wrong JSON type is first told apart by
+    the value's first character (the text is minified), so good values are never parsed a
+    second time."""
     table = quote_ident("_child_" + child.entity)
+    pattern = plain_array_pattern(child)
+    plain = (
+        f"coalesce(regexp_full_match(cast({array} as varchar), {sql_literal(pattern)}), false)"
+        if pattern
+        else "false"
+    )
+    # the few other arrays, copied in one pass: the regular expression runs once per array
+    con.execute(f"create or replace temp table _unfold as select * from _parsed where not {plain}")
+    problems = _stage_child_elements(con, child, array, keys, table)
+    if pattern:
+        names = [c.name for c in child.element_columns]
+        if child.value_column is None:
+            shape = json.dumps([{name: "VARCHAR" for name in names}])
+            elements = "unnest(l, recursive := true)"
+        else:
+            shape = json.dumps(["VARCHAR"])
+            elements = f"unnest(l) as {quote_ident(names[0])}"
+        con.execute(
+            f"insert into {table} by name select _source_line, * exclude (_source_line, l), "
+            f"{elements}, unnest(range(len(l))) as _ordinal from (select _source_line, "
+            f"{', '.join(keys)}, from_json({array}, {sql_literal(shape)}) as l "
+            "from _parsed where _source_line not in (select _source_line from _unfold))"
+        )
+    con.execute("drop table _unfold")
+    return problems
+
+
+def _stage_child_elements(
+    con: duckdb.DuckDBPyConnection, child: ChildTable, array: str, keys: list[str], table: str
+) -> list[tuple]:
+    """Unfold the arrays of view ``_unfold`` into `table`, checking every element."""
     problems = con.execute(
         f"select _source_line, {sql_literal(child.field)}, {array}, "
-        f"'expected a JSON array, got JSON ' || lower(json_type({array})) from _parsed "
+        f"'expected a JSON array, got JSON ' || lower(json_type({array})) from _unfold "
         f"where case when left(cast({array} as varchar), 1) in ('[', 'n') then false "
         f"else json_type({array}) not in ('ARRAY', 'NULL') end"
     ).fetchall()
@@ -603,7 +694,7 @@ def _stage_child(
     con.execute(
         f"create or replace temp table {table} as select * exclude (l){parsed} from ("
         "select *, unnest(l) as e, unnest(range(len(l))) as _ordinal from ("
-        f"select _source_line, {', '.join(keys)}, cast({array} as json[]) as l from _parsed "
+        f"select _source_line, {', '.join(keys)}, cast({array} as json[]) as l from _unfold "
         f"where left(cast({array} as varchar), 1) = '['))"
     )
     label = f"'{child.field}[' || _ordinal || ']'"
@@ -619,8 +710,9 @@ def _stage_child(
         return problems
     known = "[" + ", ".join(sql_literal(c.name) for c in child.columns) + "]"
     checks = [
+        # a JSON null element is a SQL NULL once the array is cast: its type is then NULL too
         f"select _source_line, {label}, e, 'expected a JSON object, got JSON ' || "
-        f"lower(json_type(e)) from {table} where k is null",
+        f"coalesce(lower(json_type(e)), 'null') from {table} where k is null",
         f"select _source_line, {label} || '.' || k, null, 'unknown field: not in the contract' "
         f"from (select _source_line, _ordinal, unnest(list_filter(k, "
         f"lambda key: not list_contains({known}, key))) as k from {table} where k is not null)",
@@ -651,61 +743,67 @@ INTEGER_PATTERN = r"-?\d{1,9}"
 URL_PATTERN = r"https?://[^\s]+"
 
 
-def value_problem_queries(
-    columns: Iterable[Column], table: str, label_prefix: str = ""
-) -> list[str]:
-    """One SELECT per rule: (_source_line, column, raw value, reason) of each broken rule."""
-    queries = []
+def value_rules(columns: Iterable[Column], label_prefix: str = "") -> list[tuple[str, ...]]:
+    """Every per-value rule, in the order they are reported: (label, value, condition, reason)
+    as SQL; the condition is true for a value that breaks the rule."""
+    rules = []
     for column in columns:
         v = quote_ident(column.name)
         label = f"{label_prefix} || '.{column.name}'" if label_prefix else sql_literal(column.name)
 
-        def rule(condition: str, reason: str, v: str = v, label: str = label) -> str:
-            return f"select _source_line, {label}, {v}, {reason} from {table} where {condition}"
+        def rule(condition: str, reason: str, v: str = v, label: str = label) -> None:
+            rules.append((label, v, condition, reason))
 
+        # trim strips spaces, never printable ASCII: only a value starting otherwise (or
+        # empty) needs trimming, which then runs for few values
+        blank = f"({v} = '' or (ascii({v}) not between 33 and 126 and trim({v}) = ''))"
         if column.required:
-            queries.append(rule(f"{v} is null or trim({v}) = ''", "'required value is missing'"))
-        queries.append(rule(f"contains({v}, chr(0))", "'contains a NUL byte'"))
+            rule(f"{v} is null or {blank}", "'required value is missing'")
+        rule(f"contains({v}, chr(0))", "'contains a NUL byte'")
         if column.type == "date":
-            queries.append(
-                rule(
-                    f"{v} is not null and not regexp_full_match({v}, '{DATE_PATTERN}')",
-                    "'not a date in YYYY-MM-DD form'",
-                )
+            rule(
+                f"{v} is not null and not regexp_full_match({v}, '{DATE_PATTERN}')",
+                "'not a date in YYYY-MM-DD form'",
             )
-            queries.append(
-                rule(
-                    f"regexp_full_match({v}, '{DATE_PATTERN}') and try_cast({v} as date) is null",
-                    "'not a calendar date'",
-                )
+            rule(
+                f"regexp_full_match({v}, '{DATE_PATTERN}') and try_cast({v} as date) is null",
+                "'not a calendar date'",
             )
         elif column.type == "integer":
-            queries.append(
-                rule(
-                    f"{v} is not null and not regexp_full_match({v}, '{INTEGER_PATTERN}')",
-                    "'not an integer'",
-                )
+            rule(
+                f"{v} is not null and not regexp_full_match({v}, '{INTEGER_PATTERN}')",
+                "'not an integer'",
             )
         elif column.type == "boolean":
-            queries.append(
-                rule(f"{v} is not null and {v} not in ('true', 'false')", "'not true or false'")
-            )
+            rule(f"{v} is not null and {v} not in ('true', 'false')", "'not true or false'")
         elif column.type == "url":
-            queries.append(
-                rule(
-                    f"{v} is not null and not regexp_full_match({v}, '{URL_PATTERN}')",
-                    "'not an http(s) URL'",
-                )
+            rule(
+                f"{v} is not null and not regexp_full_match({v}, '{URL_PATTERN}')",
+                "'not an http(s) URL'",
             )
         if column.values:
             allowed = ", ".join(sql_literal(x) for x in column.values)
-            queries.append(
-                rule(
-                    f"{v} is not null and trim({v}) <> '' and {v} not in ({allowed})",
-                    sql_literal(f"not one of the allowed values: {', '.join(column.values)}"),
-                )
+            rule(
+                f"{v} not in ({allowed}) and not {blank}",
+                sql_literal(f"not one of the allowed values: {', '.join(column.values)}"),
             )
-    return queries
+    return rules
+
+
+def value_problem_queries(
+    columns: Iterable[Column], table: str, label_prefix: str = ""
+) -> list[str]:
+    """One SELECT per rule: (_source_line, column, raw value, reason) of each broken rule."""
+    return [
+        f"select _source_line, {label}, {v}, {reason} from {table} where {condition}"
+        for label, v, condition, reason in value_rules(columns, label_prefix)
+    ]
+
+
+def breaks_a_value_rule(columns: Iterable[Column]) -> str:
+    """True for a row with at least one value breaking a rule: the OR of every rule's condition,
+    so the rules need only run over the (few) rows it keeps."""
+    return " or ".join(f"({c})" for _, _, c, _ in value_rules(columns)) or "false"
 
 
 def typed_select(columns: Iterable[Column], table: str) -> str:
@@ -716,8 +814,26 @@ def typed_select(columns: Iterable[Column], table: str) -> str:
     return f"select _source_line, {casts} from {table}"
 
 
+def suspect_table(table: str) -> str:
+    return quote_ident("_suspects_" + table.strip('"'))
+
+
+def stage_value_suspects(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    """Copy the rows of ``_staged`` and of each child table that break some value rule: one
+    scan each, where running every rule over every row took a scan per rule."""
+    tables = [("_staged", contract.columns)]
+    tables += [("_child_" + child.entity, child.element_columns) for child in contract.children]
+    for table, columns in tables:
+        con.execute(
+            f"create or replace temp table {suspect_table(table)} as select * from "
+            f"{quote_ident(table)} where {breaks_a_value_rule(columns)}"
+        )
+
+
 def contract_problem_queries(contract: Contract, target: str, source_file: str) -> list[str]:
-    queries = value_problem_queries(contract.columns, "_staged")
+    """Every rule of the contract as one query each; the per-value rules read the suspect
+    tables of :func:`stage_value_suspects`."""
+    queries = value_problem_queries(contract.columns, suspect_table("_staged"))
     typed = typed_select(contract.columns, "_staged")
     for check in contract.row_checks:
         shown = check.columns[-1]
@@ -730,11 +846,16 @@ def contract_problem_queries(contract: Contract, target: str, source_file: str) 
     key_label = sql_literal(", ".join(contract.key))
     key_text = " || ', ' || ".join(f"coalesce(cast({quote_ident(k)} as varchar), '')"
                                    for k in contract.key)  # fmt: skip
+    # the window runs only over rows whose key is repeated (NULL keys group together, as they
+    # do in the window)
+    same = " and ".join(f"t.{quote_ident(k)} is not distinct from d.{quote_ident(k)}"
+                        for k in contract.key)  # fmt: skip
     queries.append(
         f"select _source_line, {key_label}, {key_text}, "
         "'duplicate key: first seen at line ' || first_line from ("
-        f"select *, min(_source_line) over (partition by {keys}) as first_line from ({typed})) "
-        "where _source_line > first_line"
+        f"select *, min(_source_line) over (partition by {keys}) as first_line from ({typed}) t "
+        f"semi join (select {keys} from ({typed}) group by all having count(*) > 1) d "
+        f"on {same}) where _source_line > first_line"
     )
     join = " and ".join(f"r.{quote_ident(k)} = t.{quote_ident(k)}" for k in contract.key)
     queries.append(
@@ -747,7 +868,7 @@ def contract_problem_queries(contract: Contract, target: str, source_file: str) 
         f"where r._source_file <> {sql_literal(source_file)}"
     )
     for child in contract.children:
-        table = quote_ident("_child_" + child.entity)
+        table = suspect_table("_child_" + child.entity)
         label = f"'{child.field}[' || _ordinal || ']'"
         for query in value_problem_queries(child.element_columns, table, label):
             queries.append(query)
@@ -855,6 +976,7 @@ def load_file(
     )
     if early_problems:
         con.executemany("insert into _problems values (?, ?, ?, ?)", early_problems)
+    stage_value_suspects(con, contract)
     # every rule in one statement; one reason per value, the first rule it breaks ("one" is not
     # an integer, and saying it is also not one of 1-4 only adds noise)
     candidates = " union all ".join(
@@ -868,11 +990,14 @@ def load_file(
         "and p.column_name is not distinct from q.column_name) "
         "qualify row_number() over (partition by _source_line, column_name order by _rule) = 1"
     )
-    staged = con.execute("select count(*) from _staged").fetchall()[0][0]
-    structural = len({p[0] for p in early_problems} - {
-        r[0] for r in con.execute("select _source_line from _staged").fetchall()
-    }) if early_problems else 0  # fmt: skip
-    rows_read = staged + structural
+    for table in ("_staged", *("_child_" + child.entity for child in contract.children)):
+        con.execute(f"drop table {suspect_table(table)}")
+    # lines read = records staged + lines with a problem that never became a record (malformed)
+    rows_read = scalar(
+        con,
+        "select (select count(*) from _staged) + (select count(distinct _source_line) from "
+        "_problems where _source_line not in (select _source_line from _staged))",
+    )
     rejected = con.execute("select count(distinct _source_line) from _problems").fetchall()[0][0]
     good = "s._source_line not in (select _source_line from _problems)" if rejected else "true"
     provenance = [relative, loaded_at, sha256]
