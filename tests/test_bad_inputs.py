@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -556,6 +557,55 @@ def test_relanding_an_identical_file_is_a_no_op(tmp_path: Path) -> None:
     assert {f.outcome for f in result.values()} == {"unchanged"}
     assert counts(con, "partners") == before
     assert rows(con, "select count(*) from raw_curated.partners__rejects") == rejects_before
+
+
+def test_a_file_with_the_size_and_time_the_ledger_saw_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, folder = land(tmp_path, "events", {"b.ndjson": event("ev-1")})
+    con, _ = load(tmp_path, "events")
+    con.close()
+    hashed: list[str] = []
+    real_digest = loader.file_digest
+    monkeypatch.setattr(loader, "file_digest", lambda p: hashed.append(p.name) or real_digest(p))
+
+    def run() -> dict[str, FileResult]:
+        hashed.clear()
+        con, result = load(tmp_path, "events")
+        con.close()
+        return result
+
+    result = run()
+    assert hashed == []
+    assert result["curated/events/b.ndjson"].outcome == "unchanged"
+    assert "not read again" in result["curated/events/b.ndjson"].message
+    # touched: the same content is hashed once, then its new time is remembered
+    path = folder / "b.ndjson"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert run()["curated/events/b.ndjson"].outcome == "unchanged"
+    assert hashed == ["b.ndjson"]
+    run()
+    assert hashed == []
+    # rewritten with the same size: the new time makes it read
+    path.write_bytes(event("ev-2"))
+    assert run()["curated/events/b.ndjson"].outcome == "loaded"
+    assert hashed == ["b.ndjson"]
+    con, _ = load(tmp_path, "events")
+    query = "select event_id from raw_curated.events where _source_file = 'curated/events/b.ndjson'"
+    assert rows(con, query) == [("ev-2",)]
+
+
+def test_a_ledger_from_before_modification_times_gains_the_column(tmp_path: Path) -> None:
+    land(tmp_path, "partners", {})
+    con, _ = load(tmp_path, "partners")
+    con.execute("alter table _meta.load_ledger drop column file_mtime_ns")
+    con.close()
+    con, result = load(tmp_path, "partners")  # hashed (no time known), unchanged, time recorded
+    assert result["curated/partners/00_good.csv"].message == "same SHA-256 as loaded"
+    con.close()
+    con, result = load(tmp_path, "partners")
+    assert "not read again" in result["curated/partners/00_good.csv"].message
+    assert rows(con, "select count(*) from _meta.load_ledger where file_mtime_ns is null") == [(0,)]
 
 
 def test_a_changed_file_replaces_exactly_its_own_rows(tmp_path: Path) -> None:

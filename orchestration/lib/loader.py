@@ -1,11 +1,12 @@
 """Load landed extract files into typed DuckDB raw tables, with a ledger and a quarantine.
 
-For each file of an extract: skip it when the ledger already holds its SHA-256 (nothing doubled);
-otherwise read it with DuckDB's own readers as text, check every value against the contract,
-and in one transaction replace that file's rows with the good ones, put each bad one in
-``<entity>__rejects`` with line, column, raw value and reason (nothing lost), and append a ledger
-row where rows read = rows loaded + rows rejected. A file that cannot be read at all raises
-:class:`UnreadableFile` inside the loop: it is recorded as failed and the other files still load.
+For each file of an extract: skip it when the ledger already holds its size and modification
+time, or its SHA-256 (nothing doubled); otherwise read it with DuckDB's own readers as text,
+check every value against the contract, and in one transaction replace that file's rows with
+the good ones, put each bad one in ``<entity>__rejects`` with line, column, raw value and reason
+(nothing lost), and append a ledger row where rows read = rows loaded + rows rejected. A file
+that cannot be read at all raises :class:`UnreadableFile` inside the loop: it is recorded as
+failed and the other files still load.
 
 Identifiers in SQL come only from the contracts; file names, header names and values are
 passed as parameters or mapped to positional names first.
@@ -51,6 +52,7 @@ class FileResult:
     outcome: str  # loaded | unchanged | failed | removed | retained
     sha256: str | None = None
     size_bytes: int | None = None
+    mtime_ns: int | None = None
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
@@ -129,8 +131,11 @@ def prepare_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
         "load_id VARCHAR PRIMARY KEY, system VARCHAR NOT NULL, entity VARCHAR NOT NULL, "
         "source_file VARCHAR NOT NULL, file_sha256 VARCHAR, file_size_bytes BIGINT, "
         "rows_read BIGINT NOT NULL, rows_loaded BIGINT NOT NULL, rows_rejected BIGINT NOT NULL, "
-        "outcome VARCHAR NOT NULL, message VARCHAR, loaded_at TIMESTAMP NOT NULL, run_id VARCHAR)"
+        "outcome VARCHAR NOT NULL, message VARCHAR, loaded_at TIMESTAMP NOT NULL, run_id VARCHAR, "
+        "file_mtime_ns BIGINT)"
     )
+    # ledgers written before the column existed gain it; their files are hashed once more
+    con.execute(f"alter table {LEDGER_TABLE} add column if not exists file_mtime_ns BIGINT")
 
 
 # --- reading: every value as text, with its physical line -------------------------------------
@@ -880,7 +885,8 @@ def contract_problem_queries(contract: Contract, target: str, source_file: str) 
 
 def _latest_ledger_row(con: duckdb.DuckDBPyConnection, relative: str) -> tuple | None:
     rows = con.execute(
-        f"select file_sha256, outcome, message from {LEDGER_TABLE} where source_file = ? "
+        f"select file_sha256, outcome, message, file_size_bytes, file_mtime_ns, load_id "
+        f"from {LEDGER_TABLE} where source_file = ? "
         "order by loaded_at desc, rows_read desc limit 1",
         [relative],
     ).fetchall()
@@ -892,7 +898,9 @@ def _record_ledger(
     loaded_at: dt.datetime,
 ) -> None:  # fmt: skip
     con.execute(
-        f"insert into {LEDGER_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"insert into {LEDGER_TABLE} (load_id, system, entity, source_file, file_sha256, "
+        "file_size_bytes, rows_read, rows_loaded, rows_rejected, outcome, message, loaded_at, "
+        "run_id, file_mtime_ns) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             str(uuid.uuid4()),
             contract.system,
@@ -907,6 +915,7 @@ def _record_ledger(
             result.message,
             loaded_at,
             run_id,
+            result.mtime_ns,
         ],
     )
 
@@ -950,15 +959,32 @@ def load_file(
     loaded_at: dt.datetime,
 ) -> FileResult:
     relative = landed.relative_path
-    # a refused path is never read, not even to hash it: its ledger rows carry no SHA-256
-    sha256, size = (None, None) if landed.refused_reason else file_digest(landed.path)
     latest = _latest_ledger_row(con, relative)
+    mtime_ns, same_as = None, "same SHA-256 as loaded"
+    if landed.refused_reason:  # never read, not even to hash it: its ledger rows have no SHA-256
+        sha256, size = None, None
+    else:
+        info = landed.path.stat()
+        mtime_ns = info.st_mtime_ns
+        if latest and latest[0] and (latest[3], latest[4]) == (info.st_size, mtime_ns):
+            # same size and modification time as the version the ledger saw: not read again
+            # (as make and rsync decide); a rewrite keeping both needs the file touched
+            sha256, size = latest[0], info.st_size
+            same_as = "same size and modification time as loaded (not read again)"
+        else:
+            sha256, size = file_digest(landed.path)
+            if latest and latest[0] == sha256 and latest[4] != mtime_ns:
+                # the same content touched: remember its new time so it is not hashed again
+                con.execute(
+                    f"update {LEDGER_TABLE} set file_mtime_ns = ? where load_id = ?",
+                    [mtime_ns, latest[5]],
+                )
     if latest and latest[0] == sha256 and latest[1] == "loaded":
-        return FileResult(relative, "unchanged", sha256, size, message="same SHA-256 as loaded")
+        return FileResult(relative, "unchanged", sha256, size, mtime_ns, message=same_as)
     if latest and latest[0] == sha256 and latest[1] == "failed":
         # still failing: reported on every run, recorded in the ledger once
         message = landed.refused_reason or latest[2]
-        return FileResult(relative, "failed", sha256, size, message=message)
+        return FileResult(relative, "failed", sha256, size, mtime_ns, message=message)
     if landed.refused_reason:
         result = FileResult(relative, "failed", message=landed.refused_reason)
         return _record_failure(con, contract, result, run_id, loaded_at)
@@ -966,7 +992,7 @@ def load_file(
         stage = stage_csv if contract.format == "csv" else stage_ndjson
         early_problems = stage(con, landed.path, relative, contract)
     except UnreadableFile as error:
-        result = FileResult(relative, "failed", sha256, size, message=str(error))
+        result = FileResult(relative, "failed", sha256, size, mtime_ns, message=str(error))
         return _record_failure(con, contract, result, run_id, loaded_at)
     schema = quote_ident(contract.schema)
     target = f"{schema}.{quote_ident(contract.entity)}"
@@ -1034,7 +1060,7 @@ def load_file(
             [relative, sha256, loaded_at, run_id],
         )
         loaded = rows_read - rejected
-        result = FileResult(relative, "loaded", sha256, size, rows_read, loaded, rejected)
+        result = FileResult(relative, "loaded", sha256, size, mtime_ns, rows_read, loaded, rejected)
         if rejected:
             result.message = f"{rejected} row(s) quarantined in {contract.entity}__rejects"
         _record_ledger(con, contract, result, run_id, loaded_at)
