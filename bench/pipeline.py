@@ -74,6 +74,9 @@ def layer_of(unique_id: str) -> str:
     return "intermediate" if name.startswith("int_") else "marts"
 
 
+SLOWEST_NODES = 8
+
+
 def dbt_layers(run_id: str) -> dict[str, Any]:
     """Per-layer seconds from this run's run_results.json; the folder is removed afterwards
     (it is this benchmark's own output, and each run leaves one)."""
@@ -90,6 +93,9 @@ def dbt_layers(run_id: str) -> dict[str, Any]:
                 is_model = result["unique_id"].startswith(("model.", "snapshot."))
                 executed += is_model and result["status"] == "success"
             found = {"elapsed": results["elapsed_time"], "layers": dict(layers)}
+            # the nodes that cost most: where an increment's model work goes
+            timed = [(r["execution_time"], r["unique_id"]) for r in results["results"]]
+            found["slowest"] = sorted(timed, reverse=True)[:SLOWEST_NODES]
             found["models_built"] = executed
             found["log_span"] = log_span(folder / "dbt.log")
         shutil.rmtree(folder, ignore_errors=True)
@@ -263,6 +269,13 @@ def report(results: list[dict], args: argparse.Namespace) -> str:
         f"every run succeeded, the full build and the increment published, the no-op did not: "
         f"{ok}",
     ]  # fmt: skip
+    for phase in ("full", "increment"):
+        slowest = results[-1][phase]["dbt"].get("slowest") if results[-1][phase]["dbt"] else None
+        if slowest:
+            nodes = ", ".join(
+                f"{node.split('.', 2)[-1]} {seconds:.1f}" for seconds, node in slowest
+            )
+            lines.append(f"slowest dbt nodes, {phase} (last repetition, s): {nodes}")
     if failures:
         lines.append("failures: " + "; ".join(sorted(failures))[:2000])
     return "\n".join(lines)
