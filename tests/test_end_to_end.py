@@ -39,6 +39,15 @@ def query(path: Path, sql: str) -> list[tuple]:
         con.close()
 
 
+def change(path: Path, sql: str) -> list[tuple]:
+    """A statement run on a build file behind dbt's back, as a bug or a hand would."""
+    con = duckdb.connect(str(path))
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def answer(path: Path, name: str) -> list[tuple]:
     return query(path, (ANALYSES / name).read_text())
 
@@ -435,3 +444,60 @@ def test_row_tests_of_incremental_marts_read_only_unverified_loads_until_they_pa
     status = dbt_build(settings, tmp_path / "full", "--select", "fct_event", "--full-refresh")
     assert next(s for n, s in status.items() if n.startswith(failing)) == "fail"
     assert "fct_event" not in verified_through(db)
+
+
+def test_relationship_tests_of_incremental_marts_read_old_loads_only_when_a_parent_lost_a_key(
+    published, tmp_path
+):
+    good_env, _ = published
+    settings = dataclasses.replace(good_env.settings, build_dir=tmp_path / "build")
+    shutil.copytree(good_env.settings.build_dir, settings.build_dir)
+    db = settings.build_db
+    fingerprints = query(
+        db, "select model_name, parent_name, parent_field from _meta.verified_parent_keys"
+    )
+    assert ("fct_event", "dim_partner", "partner_key") in fingerprints
+    assert ("bridge_event_participant", "fct_event", "event_key") in fingerprints
+    to_partner = "relationships_since_verified_fct_event_location_partner_key"
+    to_document = "relationships_since_verified_fct_event_document_key"
+
+    # fct_event computes its keys itself: its parents are built only when selected too
+    with_parents = ("--select", "+fct_event", "+dim_partner", "+dim_source_document")
+
+    def status_of(statuses: dict[str, str], prefix: str) -> str:
+        return next(s for n, s in statuses.items() if n.startswith(prefix))
+
+    # an old, verified row broken behind dbt's back: its parents kept every key, so an
+    # incremental build does not read it again; a full refresh does
+    [(event_id,)] = change(
+        db,
+        "update marts.fct_event set location_partner_key = 'no-such-partner' where event_id = "
+        "(select min(event_id) from marts.fct_event) returning event_id",
+    )
+    status = dbt_build(settings, tmp_path / "unchanged", *with_parents)
+    assert status_of(status, to_partner) == "pass"
+    status = dbt_build(settings, tmp_path / "refresh", "--select", "fct_event", "--full-refresh")
+    assert status_of(status, to_partner) == "pass"  # rebuilt from raw: the bad key is gone
+    assert query(db, f"select count(*) from marts.fct_event where event_id = '{event_id}'")[0][0]
+
+    # a partner withdrawn upstream: dim_partner, rebuilt whole, loses a key that verified
+    # events use, so the test reads every row again and fails
+    status = dbt_build(settings, tmp_path / "verified", *with_parents)
+    assert status_of(status, to_partner) == "pass"
+    change(
+        db,
+        "delete from raw_curated.partners where partner_id = (select location_partner_id from "
+        "raw_curated.events where location_partner_id is not null order by _loaded_at limit 1)",
+    )
+    status = dbt_build(settings, tmp_path / "partner-gone", *with_parents)
+    assert status_of(status, to_partner) == "fail"
+
+    # a source document withdrawn upstream: dim_source_document (incremental) drops it, its
+    # loaded-up-to fingerprint changes, and the events citing it fail again
+    change(
+        db,
+        "delete from raw_curated.source_documents where document_id = (select document_id "
+        "from raw_curated.events order by _loaded_at limit 1)",
+    )
+    status = dbt_build(settings, tmp_path / "document-gone", *with_parents)
+    assert status_of(status, to_document) == "fail"

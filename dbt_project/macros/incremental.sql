@@ -43,10 +43,40 @@
     (not_null, unique, accepted values, dates in order) carry `where: "__unverified_loads__"`
     and check only the rows loaded after that point: older rows passed them in an earlier build
     and are never updated in place (a changed file comes back as a newer load), and a delete+
-    insert on the key leaves no duplicate across loads. Relationship tests stay whole: a
-    dimension may lose a key that old rows point to. -#}
+    insert on the key leaves no duplicate across loads. Relationship tests of those marts
+    (`relationships_since_verified`) read only those rows too while the parent keeps every key
+    it held when the older rows were verified: `_meta.verified_parent_keys` holds a fingerprint
+    of those keys per model, parent and field, taken when the watermark moves. -#}
 {% macro verified_loads_table() -%}
     _meta.verified_loads
+{%- endmacro %}
+
+{% macro verified_parent_keys_table() -%}
+    _meta.verified_parent_keys
+{%- endmacro %}
+
+{#- Whether a model grows by load batches (an incremental mart carries `_loaded_at`). Read from
+    the graph, not the database: an adapter call here would open a transaction in the hooks,
+    which dbt then rolls back. The marts' contracts are enforced, so their columns are declared. -#}
+{% macro grows_by_loads(relation) -%}
+    {%- if not execute -%}{{- return(false) -}}{%- endif -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.alias == relation.identifier
+        and node.schema == relation.schema -%}
+        {{- return('_loaded_at' in node.columns) -}}
+    {%- endfor -%}
+    {{- return(false) -}}
+{%- endmacro %}
+
+{#- One row: how many keys `parent` holds in `field` and the sum of their hashes, counting only
+    rows loaded up to `loaded_through` (a SQL expression) when the parent grows by loads: those
+    rows are never inserted again later, so the same fingerprint means no key was lost. -#}
+{% macro parent_key_fingerprint(parent, field, loaded_through) -%}
+    select count(*) as key_count, coalesce(sum(hash({{ field }})::hugeint), 0) as key_hash
+    from {{ parent }}
+    {%- if grows_by_loads(parent) %}
+    where _loaded_at <= {{ loaded_through }}
+    {%- endif %}
 {%- endmacro %}
 
 {#- on-run-start: the table exists before any test reads it. -#}
@@ -57,6 +87,15 @@
         verified_through timestamp not null,
         verified_at timestamp not null,
         invocation_id varchar not null
+    );
+    create table if not exists {{ verified_parent_keys_table() }} (
+        model_name varchar not null,
+        parent_name varchar not null,
+        parent_field varchar not null,
+        loaded_through timestamp,  -- null for a parent rebuilt whole
+        key_count bigint not null,
+        key_hash hugeint not null,
+        primary key (model_name, parent_name, parent_field)
     )
 {%- endmacro %}
 
@@ -66,7 +105,8 @@
     {%- if is_incremental() -%}
         select 1
     {%- else -%}
-        delete from {{ verified_loads_table() }} where model_name = '{{ this.identifier }}'
+        delete from {{ verified_loads_table() }} where model_name = '{{ this.identifier }}';
+        delete from {{ verified_parent_keys_table() }} where model_name = '{{ this.identifier }}'
     {%- endif -%}
 {%- endmacro %}
 
@@ -117,6 +157,22 @@
                 ~ "', max(_loaded_at), now(), '" ~ invocation_id ~ "' from " ~ node.relation_name
                 ~ " having max(_loaded_at) is not null"
             ) -%}
+            {%- for test in graph.nodes.values()
+                if test.resource_type == 'test' and test.attached_node == node.unique_id
+                and test.test_metadata and test.test_metadata.name == 'relationships_since_verified' -%}
+                {%- set parent = graph.nodes[test.depends_on.nodes | reject('equalto', node.unique_id) | first] -%}
+                {%- set parent_relation = api.Relation.create(
+                    database=parent.database, schema=parent.schema, identifier=parent.alias) -%}
+                {%- set field = test.test_metadata.kwargs.field -%}
+                {%- set loaded_through = '(select max(_loaded_at) from ' ~ parent_relation ~ ')' -%}
+                {%- set batched = grows_by_loads(parent_relation) -%}
+                {%- do statements.append(
+                    "insert or replace into " ~ verified_parent_keys_table() ~ " select '"
+                    ~ node.alias ~ "', '" ~ parent.alias ~ "', '" ~ field ~ "', "
+                    ~ (loaded_through if batched else 'null') ~ ", key_count, key_hash from ("
+                    ~ parent_key_fingerprint(parent_relation, field, loaded_through) ~ ")"
+                ) -%}
+            {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(statements | join(';\n') if statements else 'select 1') }}

@@ -1,0 +1,58 @@
+{#- dbt's `relationships` test for an incremental model (one with `_loaded_at`): every non-null
+    value of the column exists in `to`.`field`. It reads only the rows of loads not yet verified
+    (see `macros/incremental.sql`) when the parent still holds every key it held when the older
+    loads were verified: a fingerprint of those keys (count and hash sum, over the parent's rows
+    loaded up to then when it grows by loads) is kept with the model's watermark. A parent that
+    lost or changed a key, or a model never verified, gets the whole table tested. -#}
+{% test relationships_since_verified(model, column_name, to, field) %}
+
+with mark as (
+
+    select verified.verified_through, parent_keys.loaded_through,
+           parent_keys.key_count, parent_keys.key_hash
+    from {{ verified_loads_table() }} as verified
+    join {{ verified_parent_keys_table() }} as parent_keys using (model_name)
+    where verified.model_name = '{{ model.identifier }}'
+      and parent_keys.parent_name = '{{ to.identifier }}'
+      and parent_keys.parent_field = '{{ field }}'
+
+),
+
+parent_now as (
+
+    {{ parent_key_fingerprint(to, field, '(select loaded_through from mark)') }}
+
+),
+
+checked_since as (
+
+    select coalesce(
+        (select mark.verified_through from mark join parent_now using (key_count, key_hash)),
+        cast('-infinity' as {{ dbt.type_timestamp() }})
+    ) as loaded_after
+
+),
+
+child as (
+
+    select {{ column_name }} as from_field
+    from {{ model }}
+    where {{ column_name }} is not null
+      and _loaded_at > (select loaded_after from checked_since)
+
+),
+
+parent as (
+
+    select {{ field }} as to_field
+    from {{ to }}
+
+)
+
+select from_field
+from child
+left join parent
+    on child.from_field = parent.to_field
+where parent.to_field is null
+
+{% endtest %}
