@@ -354,24 +354,28 @@ def test_a_run_with_nothing_landed_rebuilds_no_model_and_keeps_the_publication(p
     assert hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest() == before
 
 
-def test_every_materialization_carries_row_count_and_schema(published):
+def test_every_materialization_carries_its_schema_and_tables_their_row_count(published):
     import dagster as dg
 
     env, _ = published
-    keys = [
+    tables = [
         ["raw", "curated", "partners"],
         ["raw", "curated", "event_threats"],
-        ["staging", "stg_curated__partners"],
         ["marts", "dim_partner"],
         ["marts", "fct_event"],
+        ["snapshots", "agreements_snapshot"],
     ]
+    views = [["staging", "stg_curated__partners"], ["marts", "threat_timeline"]]
     with dg.DagsterInstance.from_config(os.environ["DAGSTER_HOME"]) as instance:
-        for key in keys:
+        for key in tables + views:
             event = instance.get_latest_materialization_event(dg.AssetKey(key))
             metadata = event.asset_materialization.metadata
-            assert metadata["dagster/row_count"].value > 0, key
             columns = [c.name for c in metadata["dagster/column_schema"].schema.columns]
             assert columns, key
+            if key in tables:
+                assert metadata["dagster/row_count"].value > 0, key
+            else:  # counting a view runs its query: left out, as dagster-dbt does
+                assert "dagster/row_count" not in metadata, key
     assert env.settings.published_db.exists()
 
 

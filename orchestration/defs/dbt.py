@@ -43,7 +43,8 @@ translator = CooperationTranslator(
 
 
 def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) -> Iterator[Any]:
-    """Attach row counts and column schemas once dbt has exited and released the file."""
+    """Attach column schemas, and row counts of tables, once dbt has exited and released the
+    file."""
     held = list(events)
     with warehouse.writer() as con:
         relations = describe_relations(con, ("staging", "intermediate", "marts", "snapshots"))
@@ -56,16 +57,16 @@ def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) ->
         else:
             relation = by_key.get(getattr(event, "asset_key", None))
         if relation is not None and hasattr(event, "with_metadata"):
-            event = event.with_metadata(
-                {
-                    **(event.metadata or {}),
-                    "dagster/row_count": relation.row_count,
-                    "dagster/table_name": f"{relation.schema}.{relation.name}",
-                    "dagster/column_schema": dg.TableSchema(
-                        columns=[dg.TableColumn(c, t) for c, t in relation.columns]
-                    ),
-                }
-            )
+            metadata = {
+                **(event.metadata or {}),
+                "dagster/table_name": f"{relation.schema}.{relation.name}",
+                "dagster/column_schema": dg.TableSchema(
+                    columns=[dg.TableColumn(c, t) for c, t in relation.columns]
+                ),
+            }
+            if relation.row_count is not None:
+                metadata["dagster/row_count"] = relation.row_count
+            event = event.with_metadata(metadata)
         yield event
 
 
