@@ -1,10 +1,14 @@
-"""The whole pipeline at a scale, through Dagster: full build, no-op rerun, 1 % increment.
+"""The whole pipeline at a scale, through Dagster: full build, no-op rerun, 1 % increment, then
+a full refresh whose marts must equal the increment's.
 
 For each repetition a fresh child process points COOP_RAW_DIR, COOP_WAREHOUSE_DIR,
 COOP_BUILD_DIR and DAGSTER_HOME (with a copy of the project's dagster.yaml) at temporary
 folders, imports the definitions, then runs ``orchestration.lib.runs.run_main_job()`` three
 times: on the generated extracts (full build), again with nothing landed (no-op), and after
-landing one more events file with 1 % new events (increment). Stage durations come from the
+landing one more events file with 1 % new events (increment), then a fourth time with
+``full_refresh=True`` (every incremental mart rebuilt from scratch, nothing new loaded): the
+published marts after the increment and after the full refresh are compared row for row, by
+a count and an order-free sum of row hashes per mart. Stage durations come from the
 run's STEP_START / STEP_SUCCESS events in the instance's event log; dbt's per-layer times from
 the run_results.json that dagster-dbt leaves in ``dbt_project/target/<op>-<run id>-*``. The
 parent samples the child's process tree for peak RSS.
@@ -37,7 +41,8 @@ from bench.common import (
     run_measured,
 )
 
-PHASES = ("full", "noop", "increment")
+PHASES = ("full", "noop", "increment", "full_refresh")
+PHASE_TITLES = {"full": "full build", "noop": "no-op rerun", "full_refresh": "full refresh"}
 DBT_STEP = "cooperation_dbt_assets"
 DBT_TARGET = PROJECT_ROOT / "dbt_project" / "target"
 
@@ -119,7 +124,7 @@ def run_phase(name: str) -> dict[str, Any]:
     from orchestration.lib.runs import run_main_job
 
     began, wall_start = time.perf_counter(), time.time()
-    summary = run_main_job()
+    summary = run_main_job(full_refresh=name == "full_refresh")
     wall = time.perf_counter() - began
     steps = step_durations(summary.run_id)
     return {
@@ -135,9 +140,37 @@ def run_phase(name: str) -> dict[str, Any]:
     }
 
 
+def marts_fingerprint(database: Path) -> dict[str, tuple[int, int]]:
+    """Per mart of a published file: row count and the sum of its rows' hashes (order-free)."""
+    import duckdb
+
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        columns: dict[str, list[str]] = defaultdict(list)
+        for table, column in con.execute(
+            "select c.table_name, c.column_name from information_schema.columns c join "
+            "information_schema.tables t using (table_schema, table_name) where "
+            "c.table_schema = 'marts' and t.table_type = 'BASE TABLE' order by c.ordinal_position"
+        ).fetchall():
+            columns[table].append(f'"{column}"')
+        return {
+            table: tuple(
+                con.execute(
+                    f"select count(*), coalesce(sum(hash({', '.join(names)})::hugeint), 0) "
+                    f'from marts."{table}"'
+                ).fetchone()
+            )
+            for table, names in sorted(columns.items())
+        }
+    finally:
+        con.close()
+
+
 def child(rep_dir: Path, scale: float, seed: int, bad_share: float, share: float) -> None:
-    """One repetition: import, full build, no-op rerun, increment; results to result.json."""
+    """One repetition: import, full build, no-op rerun, increment, full refresh; results and
+    the comparison of the increment's marts with the full refresh's to result.json."""
     from bench.generate import write_increment
+    from orchestration.settings import load_settings
 
     result: dict[str, Any] = {}
     began = time.perf_counter()
@@ -149,6 +182,8 @@ def child(rep_dir: Path, scale: float, seed: int, bad_share: float, share: float
             write_increment(rep_dir / "raw", scale, seed, bad_share, share)
         result[phase] = run_phase(phase)
         print(f"  {phase}: {result[phase]['wall']:.1f} s", flush=True)
+        if phase in ("increment", "full_refresh"):
+            result[phase]["marts"] = marts_fingerprint(load_settings().published_db)
     (rep_dir / "result.json").write_text(json.dumps(result, indent=1))
 
 
@@ -241,7 +276,7 @@ def report(results: list[dict], args: argparse.Namespace) -> str:
     for figures in per_phase["full"] + per_phase["increment"]:
         names += [n for n in figures if n not in names]
     rows = [["process start-up (import definitions)", fmt_seconds([r["import"] for r in results]),
-             "", ""]]  # fmt: skip
+             *[""] * (len(PHASES) - 1)]]  # fmt: skip
     for name in names:
         cells = []
         for phase in PHASES:
@@ -262,11 +297,11 @@ def report(results: list[dict], args: argparse.Namespace) -> str:
     lines = [
         f"pipeline at scale {args.scale:g} (seed {args.seed}, bad share {args.bad_share:g}), "
         f"{len(results)} repetition(s); seconds as min / median; {machine()}",
-        fmt_table(["figure", "full build", "no-op rerun", f"{args.increment_share:.0%} increment"],
-                  rows),
+        fmt_table(["figure", *(PHASE_TITLES.get(p, f"{args.increment_share:.0%} {p}")
+                               for p in PHASES)], rows),
         f"increment / full build: {ratio[0]:.0%} / {ratio[1]:.0%}; "
         f"peak RSS of the whole run: {max(r['peak_rss'] for r in results) / 1e9:.2f} GB; "
-        f"every run succeeded, the full build and the increment published, the no-op did not: "
+        f"every run succeeded, each published but the no-op: "
         f"{ok}",
     ]  # fmt: skip
     for phase in ("full", "increment"):
@@ -276,9 +311,29 @@ def report(results: list[dict], args: argparse.Namespace) -> str:
                 f"{node.split('.', 2)[-1]} {seconds:.1f}" for seconds, node in slowest
             )
             lines.append(f"slowest dbt nodes, {phase} (last repetition, s): {nodes}")
+    lines.append(compare_marts(results))
     if failures:
         lines.append("failures: " + "; ".join(sorted(failures))[:2000])
     return "\n".join(lines)
+
+
+def compare_marts(results: list[dict]) -> str:
+    """Whether every repetition's marts after the increment equal those after the refresh."""
+    differing = sorted(
+        {
+            mart
+            for r in results
+            for mart in r["increment"]["marts"].keys() | r["full_refresh"]["marts"].keys()
+            if r["increment"]["marts"].get(mart) != r["full_refresh"]["marts"].get(mart)
+        }
+    )
+    marts = results[-1]["increment"]["marts"]
+    rows = sum(count for count, _ in marts.values())
+    return (
+        f"marts after the increment = marts after a full refresh (row count and hash sum per "
+        f"mart): {not differing} ({len(marts)} marts, {rows:,} rows)"
+        + (f"; differing: {', '.join(differing)}" if differing else "")
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
