@@ -70,4 +70,9 @@ def test_every_primary_key_is_unique_and_every_foreign_key_is_related():
             if position == 0 and not is_bridge:
                 assert {"unique", "not_null"} <= tests, f"{model['name']}.{name}"
             elif model["name"] != "dim_date":
-                assert "relationships" in tests, f"{model['name']}.{name}"
+                assert tests & {"relationships", "relationships_since_verified"}, (
+                    f"{model['name']}.{name}"
+                )
+                if "relationships_since_verified" in tests:  # it reads loads by `_loaded_at`
+                    columns = {c["name"] for c in model["columns"]}
+                    assert "_loaded_at" in columns, f"{model['name']}.{name}"
