@@ -70,11 +70,14 @@
 
 {#- One row: how many keys `parent` holds in `field` and the sum of their hashes, counting only
     rows loaded up to `loaded_through` (a SQL expression) when the parent grows by loads: those
-    rows are never inserted again later, so the same fingerprint means no key was lost. -#}
+    rows are never inserted again later, so the same fingerprint means no key was lost. Also the
+    newest load counted (null for a parent rebuilt whole). -#}
 {% macro parent_key_fingerprint(parent, field, loaded_through) -%}
-    select count(*) as key_count, coalesce(sum(hash({{ field }})::hugeint), 0) as key_hash
+    {%- set batched = grows_by_loads(parent) -%}
+    select count(*) as key_count, coalesce(sum(hash({{ field }})::hugeint), 0) as key_hash,
+        {{ 'max(_loaded_at)' if batched else 'null' }} as loaded_through
     from {{ parent }}
-    {%- if grows_by_loads(parent) %}
+    {%- if batched %}
     where _loaded_at <= {{ loaded_through }}
     {%- endif %}
 {%- endmacro %}
@@ -164,13 +167,12 @@
                 {%- set parent_relation = api.Relation.create(
                     database=parent.database, schema=parent.schema, identifier=parent.alias) -%}
                 {%- set field = test.test_metadata.kwargs.field -%}
-                {%- set loaded_through = '(select max(_loaded_at) from ' ~ parent_relation ~ ')' -%}
-                {%- set batched = grows_by_loads(parent_relation) -%}
+                {%- set every_load = '(select max(_loaded_at) from ' ~ parent_relation ~ ')' -%}
                 {%- do statements.append(
                     "insert or replace into " ~ verified_parent_keys_table() ~ " select '"
                     ~ node.alias ~ "', '" ~ parent.alias ~ "', '" ~ field ~ "', "
-                    ~ (loaded_through if batched else 'null') ~ ", key_count, key_hash from ("
-                    ~ parent_key_fingerprint(parent_relation, field, loaded_through) ~ ")"
+                    ~ "loaded_through, key_count, key_hash from ("
+                    ~ parent_key_fingerprint(parent_relation, field, every_load) ~ ")"
                 ) -%}
             {%- endfor -%}
         {%- endif -%}
