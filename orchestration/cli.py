@@ -61,6 +61,11 @@ def build(
         )
         console.print(f"published warehouse (current): {settings.published_db}")
         return
+    if summary.rebuilt_for:
+        console.print(
+            f"landed or changed: {', '.join(summary.rebuilt_for)}; rebuilt only what depends on "
+            "them (use --force to rebuild everything)"
+        )
     if summary.published:
         table = Table("mart", "rows", title=f"published {settings.published_db}")
         for mart, rows in published_rows(settings.published_db).items():

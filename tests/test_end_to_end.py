@@ -328,6 +328,15 @@ def test_an_incremental_build_gives_the_same_marts_as_a_full_refresh(
     incremental = run_main_job()
     assert incremental.success, incremental.step_failures
     after_increment = marts_content(env.settings.published_db)
+    # only events landed: their ingest and what depends on them ran, nothing else was rebuilt
+    assert incremental.rebuilt_for == ["curated/events"]
+    rebuilt = set(incremental.materialized)
+    assert {"raw/curated/events", "marts/fct_event", "marts/bridge_event_threat"} <= rebuilt
+    assert "warehouse/cooperation" in rebuilt and incremental.published
+    assert not rebuilt & {"raw/curated/partners", "marts/dim_partner", "marts/fct_agreement"}
+    # each test of a rebuilt mart ran, those of the marts left alone did not
+    assert any(c.startswith("marts/fct_event:") for c in incremental.checks_passed)
+    assert not any(c.startswith("marts/dim_partner:") for c in incremental.checks_passed)
     full = run_main_job(full_refresh=True)
     assert full.success, full.step_failures
     after_full_refresh = marts_content(env.settings.published_db)

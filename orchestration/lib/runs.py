@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import socket
@@ -12,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.lib.digests import dbt_project_digest, sources_digest
-from orchestration.lib.sensing import fingerprint, landing_zone_listing
+from orchestration.lib.sensing import changed_files, landing_zone_listing
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     PROJECT_ROOT,
@@ -39,25 +38,46 @@ class RunSummary:
     published: bool = False
     log_path: str = ""
     noop: bool = False  # nothing landed and nothing changed: only the ingest checks ran
+    # the extracts ("<system>/<entity>") whose files changed since the last published build,
+    # when only what depends on them was rebuilt; None when the run rebuilt everything
+    rebuilt_for: list[str] | None = None
+    materialized: list[str] = field(default_factory=list)  # asset keys, as "raw/curated/events"
 
 
-def inputs_fingerprint(settings) -> str:
-    """What a build depends on: the landed files (names, sizes, times: cheap, like the sensor),
-    the dbt project and the pipeline code. Equal fingerprints build equal warehouses."""
-    landed = fingerprint(landing_zone_listing(settings.raw_dir))
-    code = sources_digest(DBT_PROJECT_DIR, PROJECT_ROOT / "orchestration")
-    return hashlib.sha256(f"{landed}:{code}".encode()).hexdigest()
+def code_digest() -> str:
+    """The dbt project and the pipeline code: when either changes, everything is rebuilt."""
+    return sources_digest(DBT_PROJECT_DIR, PROJECT_ROOT / "orchestration")
 
 
 def _state_file(settings) -> Path:
     return settings.build_dir / "last_success.json"
 
 
-def nothing_changed_since_last_success(settings) -> bool:
+def _last_success(settings) -> dict | None:
     state = _state_file(settings)
     if not state.exists() or not settings.published_db.exists():
-        return False
-    return json.loads(state.read_text()).get("fingerprint") == inputs_fingerprint(settings)
+        return None
+    return json.loads(state.read_text())
+
+
+def changed_extracts(settings, listing: dict[str, list[int]], code: str) -> set[str] | None:
+    """The extracts ("<system>/<entity>", one per contract) whose landed files are new, changed
+    or removed since the last published build, from names, sizes and modification times (as
+    the ledger skips a file). None when only a whole rebuild is safe: no published build, the
+    code changed since, or a changed file that belongs to no extract's folder."""
+    from orchestration.lib.contracts import CONTRACTS
+
+    state = _last_success(settings)
+    if state is None or state.get("code") != code or "listing" not in state:
+        return None
+    extracts = {f"{c.system}/{c.entity}" for c in CONTRACTS}
+    changed = set()
+    for name in changed_files(state["listing"], listing):
+        extract = "/".join(name.split("/")[:2])
+        if extract not in extracts:
+            return None
+        changed.add(extract)
+    return changed
 
 
 MANIFEST_STAMP = DBT_PROJECT_DIR / "target" / ".manifest_sources_sha256"
@@ -117,26 +137,40 @@ def recover_abandoned_runs(instance) -> list[str]:
 def run_main_job(
     verbose: bool = False, full_refresh: bool = False, force: bool = False
 ) -> RunSummary:
-    """Materialize every asset through the `build_warehouse` job on the project's instance.
+    """Materialize the assets of the `build_warehouse` job on the project's instance.
 
-    When nothing landed and nothing changed since the last published build, only the ingest
-    assets run (they confirm every file is unchanged by its SHA-256): no model is rebuilt and
-    the published warehouse stays as it is. `force` or `full_refresh` rebuild everything."""
+    Only what changed is rebuilt. When nothing landed and nothing changed since the last
+    published build, only the ingest assets run (they confirm every file is unchanged): no
+    model is rebuilt and the published warehouse stays as it is. When files of some extracts
+    changed, their ingest assets and everything downstream of them run (with every dbt test
+    that reads a rebuilt model), then the publication. A first build, changed code, `force`
+    or `full_refresh` rebuild everything."""
     ensure_dagster_home()
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.lib.contracts import CONTRACTS
 
     published_asset = dg.AssetKey(PUBLISHED_ASSET_PATH)
     job = defs.resolve_job_def(JOB_NAME)
     settings = load_settings()
-    fingerprint_before = inputs_fingerprint(settings)
-    noop = not (force or full_refresh) and nothing_changed_since_last_success(settings)
-    selection = (
-        [key for key in defs.resolve_asset_graph().get_all_asset_keys() if key.path[0] == "raw"]
-        if noop
-        else None
-    )
+    # taken before the run: a file landing during the run is seen by the next one
+    listing, code = landing_zone_listing(settings.raw_dir), code_digest()
+    changed = None if force or full_refresh else changed_extracts(settings, listing, code)
+    graph = defs.resolve_asset_graph()
+    noop = changed == set()
+    if changed is None:
+        selection = None
+    elif noop:
+        selection = [key for key in graph.get_all_asset_keys() if key.path[0] == "raw"]
+    else:
+        landed = [
+            dg.AssetKey(["raw", c.system, table])
+            for c in CONTRACTS
+            if f"{c.system}/{c.entity}" in changed
+            for table in c.tables
+        ]
+        selection = sorted(dg.AssetSelection.assets(*landed).downstream().resolve(graph))
     log_path = settings.build_dir / "logs" / "last_build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
@@ -155,7 +189,13 @@ def run_main_job(
             tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
             asset_selection=selection,
         )
-        summary = RunSummary(result.run_id, result.success, log_path=str(log_path), noop=noop)
+        summary = RunSummary(
+            result.run_id,
+            result.success,
+            log_path=str(log_path),
+            noop=noop,
+            rebuilt_for=sorted(changed) if changed else None,
+        )
         for evaluation in result.get_asset_check_evaluations():
             name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
             (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
@@ -164,12 +204,14 @@ def run_main_job(
                 error = event.step_failure_data.error
                 message = error.message.strip() if error else "failed"
                 summary.step_failures.append(f"{event.step_key}: {message}")
-        summary.published = any(
-            event.is_step_materialization and event.asset_key == published_asset
+        summary.materialized = [
+            event.asset_key.to_user_string()
             for event in result.all_events
-        )
+            if event.is_step_materialization
+        ]
+        summary.published = published_asset.to_user_string() in summary.materialized
     if summary.published:
         _state_file(settings).write_text(
-            json.dumps({"fingerprint": fingerprint_before, "run_id": summary.run_id})
+            json.dumps({"code": code, "listing": listing, "run_id": summary.run_id})
         )
     return summary
