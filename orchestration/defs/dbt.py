@@ -1,5 +1,6 @@
 """dbt models, snapshots and tests as Dagster assets and blocking asset checks."""
 
+import json
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -11,6 +12,7 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
+from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
 from orchestration.defs.resources import WRITER_POOL, DbtCoreResource, WarehouseResource
 from orchestration.lib.relations import describe_relations
@@ -40,6 +42,26 @@ class CooperationTranslator(DagsterDbtTranslator):
 translator = CooperationTranslator(
     settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_code_references=False)
 )
+
+
+def checks_reading(assets: set[dg.AssetKey]) -> set[dg.AssetCheckKey]:
+    """The checks (dbt tests) that read any of `assets`, wherever they are attached: a
+    relationships test on an unselected mart that points to a rebuilt one must run too, as a
+    check, where Dagster would select only the checks of the rebuilt marts."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    found = set()
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] != "test":
+            continue
+        reads = {
+            translator.get_asset_spec(manifest, parent, dbt_project).key
+            for parent in node["depends_on"]["nodes"]
+            if parent in manifest["nodes"] or parent in manifest["sources"]
+        }
+        key = get_asset_check_key_for_test(manifest, translator, unique_id, dbt_project)
+        if key is not None and reads & assets:
+            found.add(key)
+    return found
 
 
 def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) -> Iterator[Any]:

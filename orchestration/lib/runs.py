@@ -149,6 +149,7 @@ def run_main_job(
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.defs.dbt import checks_reading
     from orchestration.lib.contracts import CONTRACTS
 
     published_asset = dg.AssetKey(PUBLISHED_ASSET_PATH)
@@ -170,7 +171,13 @@ def run_main_job(
             if f"{c.system}/{c.entity}" in changed
             for table in c.tables
         ]
-        selection = sorted(dg.AssetSelection.assets(*landed).downstream().resolve(graph))
+        selection = dg.AssetSelection.assets(*landed).downstream().resolve(graph)
+        job = job.get_subset(
+            asset_selection=selection,
+            asset_check_selection=dg.AssetSelection.assets(*selection).resolve_checks(graph)
+            | checks_reading(selection),
+        )
+        selection = None  # the subset job holds it
     log_path = settings.build_dir / "logs" / "last_build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
