@@ -40,7 +40,8 @@
 {%- endmacro %}
 
 {#- Which loads of each incremental mart have passed every test. Row-local tests of those marts
-    (not_null, unique, accepted values, dates in order) carry `where: "__unverified_loads__"`
+    (unique, accepted values, dates in order; not-null is a constraint DuckDB checks on every
+    insert) carry `where: "__unverified_loads__"`
     and check only the rows loaded after that point: older rows passed them in an earlier build
     and are never updated in place (a changed file comes back as a newer load), and a delete+
     insert on the key leaves no duplicate across loads. Relationship tests of those marts
