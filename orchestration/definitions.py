@@ -4,7 +4,7 @@ import dagster as dg
 
 from orchestration.defs.automation import (
     build_warehouse_job,
-    daily_build_schedule,
+    daily_build,
     landed_files_sensor,
 )
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
@@ -22,7 +22,7 @@ defs = dg.Definitions(
         dbt_docs_site,
     ],
     jobs=[build_warehouse_job],
-    schedules=[daily_build_schedule],
+    schedules=[daily_build],
     sensors=[landed_files_sensor],
     resources={
         "warehouse": WarehouseResource(),

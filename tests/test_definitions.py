@@ -11,7 +11,9 @@ import dagster as dg
 import pytest
 
 from orchestration.lib.contracts import CONTRACTS
+from orchestration.lib.planning import PLAN_TAG, record_publication, state_file
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from tests.conftest import make_pipeline_env
 
 
 @pytest.fixture(scope="module")
@@ -108,22 +110,67 @@ def test_sensor_requests_a_run_when_files_land_without_opening_duckdb(
         raise AssertionError("the sensor must not open DuckDB")
 
     monkeypatch.setattr(duckdb, "connect", refuse)
-    raw = tmp_path / "raw" / "curated" / "partners"
+    env = make_pipeline_env(tmp_path, raw_source=None)
+    raw = env.raw_dir / "curated" / "partners"
     raw.mkdir(parents=True)
     (raw / "partners.csv").write_text("partner_id\n")
-    monkeypatch.setenv("COOP_RAW_DIR", str(tmp_path / "raw"))
     sensor = defs.resolve_sensor_def("landed_files_sensor")
     with dg.instance_for_test() as instance:
-        context = dg.build_sensor_context(instance=instance)
+
+        def tick(cursor=None):
+            return sensor(
+                dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
+            )
+
+        context = dg.build_sensor_context(instance=instance, definitions=defs)
         first = sensor(context)
         assert isinstance(first, dg.RunRequest)
         assert "curated/partners/partners.csv" in first.tags["coop/changed_files"]
-        again = sensor(dg.build_sensor_context(instance=instance, cursor=context.cursor))
+        assert first.asset_selection is None  # nothing published yet: everything
+        again = tick(context.cursor)
         assert isinstance(again, dg.SkipReason)
         (raw / ".half-written.csv.partial").write_text("x")
-        ignored = sensor(dg.build_sensor_context(instance=instance, cursor=context.cursor))
+        ignored = tick(context.cursor)
         assert isinstance(ignored, dg.SkipReason)
         (raw / "more.csv").write_text("partner_id\n")
-        changed = sensor(dg.build_sensor_context(instance=instance, cursor=context.cursor))
+        changed = tick(context.cursor)
         assert isinstance(changed, dg.RunRequest)
         assert changed.tags["coop/changed_files"] == "curated/partners/more.csv"
+
+
+def test_sensor_and_schedule_runs_record_what_they_were_planned_from_when_they_publish(
+    defs, tmp_path, restore_env
+):
+    env = make_pipeline_env(tmp_path)
+    sensor = defs.resolve_sensor_def("landed_files_sensor")
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, definitions=defs)
+        first = sensor(context)
+        assert isinstance(first, dg.RunRequest) and first.asset_selection is None
+        # the run published: its plan is what the next request compares with
+        env.settings.published_db.parent.mkdir(parents=True)
+        env.settings.published_db.write_bytes(b"")
+        assert record_publication(env.settings, first.tags[PLAN_TAG])
+        assert state_file(env.settings).exists()
+
+        partners = env.raw_dir / "curated" / "partners" / "partners.csv"
+        partners.write_text(partners.read_text() + "\n")
+        request = sensor(
+            dg.build_sensor_context(instance=instance, cursor=context.cursor, definitions=defs)
+        )
+        assert isinstance(request, dg.RunRequest)
+        selected = {key.to_user_string() for key in request.asset_selection}
+        assert {"raw/curated/partners", "marts/dim_partner", "warehouse/cooperation"} <= selected
+        assert not selected & {"raw/curated/events", "marts/fct_event"}
+        # a relationships test of an unchanged mart that reads dim_partner runs too
+        checks = {key.to_user_string() for key in request.asset_check_keys}
+        assert any(c.startswith("marts/fct_event:relationships") for c in checks), checks
+        assert not any(c.startswith("marts/fct_event:unique") for c in checks), checks
+
+    schedule = defs.resolve_schedule_def("daily_build")
+    with dg.instance_for_test() as instance:
+        daily = schedule(
+            dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def())
+        )
+    assert isinstance(daily, dg.RunRequest) and daily.asset_selection is None
+    assert (env.settings.build_dir / "plans" / f"{daily.tags[PLAN_TAG]}.json").exists()

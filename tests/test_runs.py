@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from orchestration.lib.runs import changed_extracts, code_digest
+from orchestration.lib.planning import changed_extracts, code_digest
 from orchestration.lib.sensing import landing_zone_listing
 from tests.conftest import make_pipeline_env
 

@@ -4,6 +4,7 @@ import json
 
 import dagster as dg
 
+from orchestration.lib.planning import PLAN_TAG, plan_run, save_plan
 from orchestration.lib.sensing import changed_files, fingerprint, landing_zone_listing
 from orchestration.settings import load_settings
 
@@ -16,14 +17,36 @@ build_warehouse_job = dg.define_asset_job(
     description="Load every landed extract, build and test the dbt models, publish the warehouse.",
 )
 
-daily_build_schedule = dg.ScheduleDefinition(
-    name="daily_build",
+
+def planned_request(
+    context: dg.SensorEvaluationContext | dg.ScheduleEvaluationContext,
+    tags: dict[str, str],
+    run_key: str | None = None,
+    rebuild_all: bool = False,
+) -> dg.RunRequest | dg.SkipReason:
+    """A run of what changed since the last publication (see orchestration/lib/planning.py),
+    its plan saved for the run to record when it publishes."""
+    settings = load_settings()
+    plan = plan_run(settings, context.repository_def.asset_graph, rebuild_all=rebuild_all)
+    if plan.noop:
+        return dg.SkipReason("every landed file is as the last publication was built from")
+    return dg.RunRequest(
+        run_key=run_key,
+        tags={**tags, PLAN_TAG: save_plan(settings, plan)},
+        asset_selection=sorted(plan.assets) if plan.assets is not None else None,
+        asset_check_keys=sorted(plan.checks) if plan.checks is not None else None,
+    )
+
+
+@dg.schedule(
     job=build_warehouse_job,
     cron_schedule="0 5 * * *",
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Rebuild and republish every day at 05:00 UTC, landed files or not.",
 )
+def daily_build(context: dg.ScheduleEvaluationContext):
+    """Rebuild everything and republish every day at 05:00 UTC, landed files or not."""
+    return planned_request(context, tags={}, rebuild_all=True)
 
 
 @dg.sensor(
@@ -32,7 +55,8 @@ daily_build_schedule = dg.ScheduleDefinition(
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def landed_files_sensor(context: dg.SensorEvaluationContext):
-    """Requests a run when a file under raw/ is new, changed or removed. It lists names, sizes
+    """Requests a run when a file under raw/ is new, changed or removed: of the extracts whose
+    files changed since the last publication and what depends on them. It lists names, sizes
     and modification times only; it never opens a file's content or DuckDB."""
     current = landing_zone_listing(load_settings().raw_dir)
     previous = json.loads(context.cursor) if context.cursor else {}
@@ -40,7 +64,5 @@ def landed_files_sensor(context: dg.SensorEvaluationContext):
     if not changes:
         return dg.SkipReason("nothing new under raw/")
     context.update_cursor(json.dumps(current, sort_keys=True))
-    return dg.RunRequest(
-        run_key=fingerprint(current),
-        tags={"coop/changed_files": ", ".join(changes)[:1000]},
-    )
+    tags = {"coop/changed_files": ", ".join(changes)[:1000]}
+    return planned_request(context, tags, run_key=fingerprint(current))

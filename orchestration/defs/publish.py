@@ -8,6 +8,7 @@ from orchestration.defs.resources import WRITER_POOL, WarehouseResource
 from orchestration.lib.digests import dbt_project_digest
 from orchestration.lib.docs import docs_are_current, generate_docs
 from orchestration.lib.manifest import mart_model_names, mart_models
+from orchestration.lib.planning import PLAN_TAG, record_publication
 from orchestration.lib.publish import publish
 from orchestration.lib.writer import writer_lock
 
@@ -33,6 +34,8 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     settings = warehouse.settings
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
         publication = publish(settings, MART_NAMES, context.run.run_id)
+        # what this run was planned from is now published: the next run compares with it
+        record_publication(settings, context.run.tags.get(PLAN_TAG))
     context.log.info(f"published {publication.path}")
     return dg.MaterializeResult(
         metadata={

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import socket
 import subprocess
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from orchestration.lib.digests import dbt_project_digest, sources_digest
-from orchestration.lib.sensing import changed_files, landing_zone_listing
+from orchestration.lib.digests import dbt_project_digest
+from orchestration.lib.planning import PLAN_TAG, plan_run, save_plan
 from orchestration.settings import (
     DBT_PROJECT_DIR,
-    PROJECT_ROOT,
     dbt_executable,
     ensure_dagster_home,
     load_settings,
@@ -42,42 +39,6 @@ class RunSummary:
     # when only what depends on them was rebuilt; None when the run rebuilt everything
     rebuilt_for: list[str] | None = None
     materialized: list[str] = field(default_factory=list)  # asset keys, as "raw/curated/events"
-
-
-def code_digest() -> str:
-    """The dbt project and the pipeline code: when either changes, everything is rebuilt."""
-    return sources_digest(DBT_PROJECT_DIR, PROJECT_ROOT / "orchestration")
-
-
-def _state_file(settings) -> Path:
-    return settings.build_dir / "last_success.json"
-
-
-def _last_success(settings) -> dict | None:
-    state = _state_file(settings)
-    if not state.exists() or not settings.published_db.exists():
-        return None
-    return json.loads(state.read_text())
-
-
-def changed_extracts(settings, listing: dict[str, list[int]], code: str) -> set[str] | None:
-    """The extracts ("<system>/<entity>", one per contract) whose landed files are new, changed
-    or removed since the last published build, from names, sizes and modification times (as
-    the ledger skips a file). None when only a whole rebuild is safe: no published build, the
-    code changed since, or a changed file that belongs to no extract's folder."""
-    from orchestration.lib.contracts import CONTRACTS
-
-    state = _last_success(settings)
-    if state is None or state.get("code") != code or "listing" not in state:
-        return None
-    extracts = {f"{c.system}/{c.entity}" for c in CONTRACTS}
-    changed = set()
-    for name in changed_files(state["listing"], listing):
-        extract = "/".join(name.split("/")[:2])
-        if extract not in extracts:
-            return None
-        changed.add(extract)
-    return changed
 
 
 MANIFEST_STAMP = DBT_PROJECT_DIR / "target" / ".manifest_sources_sha256"
@@ -149,35 +110,18 @@ def run_main_job(
     import dagster as dg
 
     from orchestration.definitions import defs
-    from orchestration.defs.dbt import checks_reading
-    from orchestration.lib.contracts import CONTRACTS
 
     published_asset = dg.AssetKey(PUBLISHED_ASSET_PATH)
     job = defs.resolve_job_def(JOB_NAME)
     settings = load_settings()
-    # taken before the run: a file landing during the run is seen by the next one
-    listing, code = landing_zone_listing(settings.raw_dir), code_digest()
-    changed = None if force or full_refresh else changed_extracts(settings, listing, code)
-    graph = defs.resolve_asset_graph()
-    noop = changed == set()
-    if changed is None:
-        selection = None
-    elif noop:
-        selection = [key for key in graph.get_all_asset_keys() if key.path[0] == "raw"]
-    else:
-        landed = [
-            dg.AssetKey(["raw", c.system, table])
-            for c in CONTRACTS
-            if f"{c.system}/{c.entity}" in changed
-            for table in c.tables
-        ]
-        selection = dg.AssetSelection.assets(*landed).downstream().resolve(graph)
-        job = job.get_subset(
-            asset_selection=selection,
-            asset_check_selection=dg.AssetSelection.assets(*selection).resolve_checks(graph)
-            | checks_reading(selection),
-        )
-        selection = None  # the subset job holds it
+    # planned before the run: a file landing during the run is seen by the next one
+    plan = plan_run(settings, defs.resolve_asset_graph(), rebuild_all=force or full_refresh)
+    noop = plan.noop
+    if plan.assets is not None:
+        job = job.get_subset(asset_selection=plan.assets, asset_check_selection=plan.checks)
+    tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+    if not noop:  # recorded as the last publication when the run publishes
+        tags[PLAN_TAG] = save_plan(settings, plan)
     log_path = settings.build_dir / "logs" / "last_build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
@@ -193,15 +137,14 @@ def run_main_job(
                 **({} if verbose else QUIET_LOGS),
                 **({} if noop else {"ops": {DBT_OP: {"config": {"full_refresh": full_refresh}}}}),
             },
-            tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
-            asset_selection=selection,
+            tags=tags,
         )
         summary = RunSummary(
             result.run_id,
             result.success,
             log_path=str(log_path),
             noop=noop,
-            rebuilt_for=sorted(changed) if changed else None,
+            rebuilt_for=sorted(plan.changed) if plan.changed else None,
         )
         for evaluation in result.get_asset_check_evaluations():
             name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
@@ -217,8 +160,4 @@ def run_main_job(
             if event.is_step_materialization
         ]
         summary.published = published_asset.to_user_string() in summary.materialized
-    if summary.published:
-        _state_file(settings).write_text(
-            json.dumps({"code": code, "listing": listing, "run_id": summary.run_id})
-        )
     return summary
