@@ -69,17 +69,23 @@
     {{- return(false) -}}
 {%- endmacro %}
 
-{#- One row: how many keys `parent` holds in `field` and the sum of their hashes, counting only
-    rows loaded up to `loaded_through` (a SQL expression) when the parent grows by loads: those
-    rows are never inserted again later, so the same fingerprint means no key was lost. Also the
-    newest load counted (null for a parent rebuilt whole). -#}
+{#- One row: a fingerprint of the keys `parent` holds in `field`, and the newest load it counted
+    (null for a parent rebuilt whole). For a parent that grows by loads, the count of its rows
+    loaded up to `loaded_through` (a SQL expression): those rows are never inserted again later,
+    only deleted (a changed file comes back as a newer load), so the same count means no key was
+    lost, and counting skips hashing millions of keys. A full build of such a parent forgets the
+    fingerprints taken of it (a new key formula would keep the count). For a parent rebuilt
+    whole, the count and the sum of the keys' hashes. -#}
 {% macro parent_key_fingerprint(parent, field, loaded_through) -%}
-    {%- set batched = grows_by_loads(parent) -%}
-    select count(*) as key_count, coalesce(sum(hash({{ field }})::hugeint), 0) as key_hash,
-        {{ 'max(_loaded_at)' if batched else 'null' }} as loaded_through
+    {%- if grows_by_loads(parent) -%}
+    select count(*) as key_count, cast(0 as hugeint) as key_hash,
+        max(_loaded_at) as loaded_through
     from {{ parent }}
-    {%- if batched %}
     where _loaded_at <= {{ loaded_through }}
+    {%- else -%}
+    select count(*) as key_count, coalesce(sum(hash({{ field }})::hugeint), 0) as key_hash,
+        null as loaded_through
+    from {{ parent }}
     {%- endif %}
 {%- endmacro %}
 
@@ -104,13 +110,15 @@
 {%- endmacro %}
 
 {#- Pre-hook of an incremental model: a full build (first build or --full-refresh) rewrites
-    every row, old loads included, so all of them are tested again. -#}
+    every row, old loads included, so all of them are tested again, and so are the rows of the
+    models whose relationship tests point to it. -#}
 {% macro forget_verified_loads() -%}
     {%- if is_incremental() -%}
         select 1
     {%- else -%}
         delete from {{ verified_loads_table() }} where model_name = '{{ this.identifier }}';
         delete from {{ verified_parent_keys_table() }} where model_name = '{{ this.identifier }}'
+            or parent_name = '{{ this.identifier }}'
     {%- endif -%}
 {%- endmacro %}
 

@@ -1,9 +1,9 @@
 {#- dbt's `relationships` test for an incremental model (one with `_loaded_at`): every non-null
     value of the column exists in `to`.`field`. It reads only the rows of loads not yet verified
     (see `macros/incremental.sql`) when the parent still holds every key it held when the older
-    loads were verified: a fingerprint of those keys (count and hash sum, over the parent's rows
-    loaded up to then when it grows by loads) is kept with the model's watermark. A parent that
-    lost or changed a key, or a model never verified, gets the whole table tested. -#}
+    loads were verified: a fingerprint of those keys (`parent_key_fingerprint`) is kept with the
+    model's watermark. A parent that lost or changed a key, or was rebuilt from scratch, or a
+    model never verified, gets the whole table tested. -#}
 {% test relationships_since_verified(model, column_name, to, field) %}
 
 with mark as (
