@@ -570,3 +570,36 @@ def test_not_null_columns_of_the_marts_refuse_a_null_on_every_build(published, t
     assert status["fct_event"] == "error"
     untyped = "select count(*) from marts.fct_event where event_id = 'ev-untyped'"
     assert query(settings.build_db, untyped) == [(0,)]
+
+
+def test_staging_unique_tests_check_new_keys_against_every_row(published, tmp_path):
+    """The unique tests of the staging views that grow by loads read the keys of unverified
+    loads only, but look for them in every row; the view's mark holds for its definition."""
+    good_env, _ = published
+    settings = dataclasses.replace(good_env.settings, build_dir=tmp_path / "build")
+    shutil.copytree(good_env.settings.build_dir, settings.build_dir)
+    db = settings.build_db
+    manifest = json.loads((PROJECT_ROOT / "dbt_project" / "target" / "manifest.json").read_text())
+    checksum = manifest["nodes"]["model.cooperation.stg_curated__events"]["checksum"]["checksum"]
+    mark = "select verified_through, definition_checksum from _meta.verified_loads where "
+    mark += "model_name = 'stg_curated__events'"
+    [(before, recorded)] = query(db, mark)
+    assert recorded == checksum
+    assert before == query(db, "select max(_loaded_at) from raw_curated.events")[0][0]
+
+    # a new load repeats the key of an old, verified event (as a loader bug would leave it)
+    change(
+        db,
+        "insert into raw_curated.events select * replace ('curated/events/again.ndjson' as "
+        "_source_file, now()::timestamp as _loaded_at) from raw_curated.events "
+        "where event_id = (select min(event_id) from raw_curated.events)",
+    )
+    status = dbt_build(settings, tmp_path / "again", "--select", "stg_curated__events")
+    assert status["unique_stg_curated__events_event_id"] == "fail"
+    assert query(db, mark) == [(before, checksum)]  # not verified: tested again next time
+
+    # withdrawn: the new load passes and becomes verified
+    change(db, "delete from raw_curated.events where _source_file = 'curated/events/again.ndjson'")
+    status = dbt_build(settings, tmp_path / "withdrawn", "--select", "stg_curated__events")
+    assert set(status.values()) == {"success", "pass"}, status
+    assert query(db, mark) == [(before, checksum)]

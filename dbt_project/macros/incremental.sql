@@ -56,17 +56,29 @@
     _meta.verified_parent_keys
 {%- endmacro %}
 
-{#- Whether a model grows by load batches (an incremental mart carries `_loaded_at`). Read from
-    the graph, not the database: an adapter call here would open a transaction in the hooks,
-    which dbt then rolls back. The marts' contracts are enforced, so their columns are declared. -#}
-{% macro grows_by_loads(relation) -%}
-    {%- if not execute -%}{{- return(false) -}}{%- endif -%}
+{#- The graph node of the model behind `relation`. Read from the graph, not the database: an
+    adapter call in a hook would open a transaction, which dbt then rolls back. -#}
+{% macro model_node(relation) -%}
+    {%- if not execute -%}{{- return(none) -}}{%- endif -%}
     {%- for node in graph.nodes.values()
         if node.resource_type == 'model' and node.alias == relation.identifier
         and node.schema == relation.schema -%}
-        {{- return('_loaded_at' in node.columns) -}}
+        {{- return(node) -}}
     {%- endfor -%}
-    {{- return(false) -}}
+    {{- return(none) -}}
+{%- endmacro %}
+
+{#- Whether a model grows by load batches (an incremental mart carries `_loaded_at`; the marts'
+    contracts are enforced, so their columns are declared). -#}
+{% macro grows_by_loads(relation) -%}
+    {%- set node = model_node(relation) -%}
+    {{- return(node is not none and '_loaded_at' in node.columns) -}}
+{%- endmacro %}
+
+{#- The checksum of a view's definition, none for a table: the mark of a view holds only for the
+    definition that was tested. -#}
+{% macro view_checksum(node) -%}
+    {{- return(node.checksum.checksum if node is not none and node.config.materialized == 'view' else none) -}}
 {%- endmacro %}
 
 {#- One row: a fingerprint of the keys `parent` holds in `field`, and the newest load it counted
@@ -98,6 +110,8 @@
         verified_at timestamp not null,
         invocation_id varchar not null
     );
+    -- a view's rows are computed anew by each definition: its mark holds for one definition
+    alter table {{ verified_loads_table() }} add column if not exists definition_checksum varchar;
     create table if not exists {{ verified_parent_keys_table() }} (
         model_name varchar not null,
         parent_name varchar not null,
@@ -122,20 +136,26 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The `where` of a test, with `__unverified_loads__` standing for the rows not yet verified
-    (dbt's own get_where_subquery otherwise). -#}
+{#- The `where` of a test, with `__unverified_loads__` standing for the rows not yet verified and
+    `__this__` for the tested relation (dbt's own get_where_subquery otherwise). A staging view's
+    `unique` test checks the keys of new loads against every row:
+    `event_id in (select event_id from __this__ where __unverified_loads__)`. -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- if where -%}
+        {%- set checksum = view_checksum(model_node(relation)) -%}
         {%- set unverified -%}
             _loaded_at > coalesce(
                 (select verified_through from {{ verified_loads_table() }}
-                 where model_name = '{{ relation.identifier }}'),
+                 where model_name = '{{ relation.identifier }}'
+                 {%- if checksum %} and definition_checksum = '{{ checksum }}'{% endif %}),
                 cast('-infinity' as {{ dbt.type_timestamp() }})
             )
         {%- endset -%}
+        {%- set condition = where | replace('__this__', relation | string)
+                                  | replace('__unverified_loads__', unverified) -%}
         {%- set filtered -%}
-            (select * from {{ relation }} where {{ where | replace('__unverified_loads__', unverified) }}) dbt_subquery
+            (select * from {{ relation }} where {{ condition }}) dbt_subquery
         {%- endset -%}
         {%- do return(filtered) -%}
     {%- else -%}
@@ -143,9 +163,10 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- on-run-end: an incremental model built in this run is verified up to its newest load when
-    every test that reads it ran here and passed; otherwise its watermark stays where it was,
-    and the next build tests those rows again. -#}
+{#- on-run-end: an incremental model built in this run, or a staging view with a test that reads
+    only unverified loads, is verified up to its newest load when every test that reads it ran
+    here and passed; otherwise its watermark stays where it was, and the next build tests those
+    rows again. -#}
 {% macro record_verified_loads(results) -%}
     {%- if not execute -%}{{ return('select 1') }}{%- endif -%}
     {%- set status = {} -%}
@@ -154,19 +175,26 @@
     {%- endfor -%}
     {%- set statements = [] -%}
     {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and node.config.materialized == 'incremental'
+        if node.resource_type == 'model' and node.config.materialized in ('incremental', 'view')
         and status.get(node.unique_id) == 'success' -%}
         {%- set tests = [] -%}
         {%- set passed = [] -%}
+        {%- set since_verified = [] -%}
         {%- for test in graph.nodes.values()
             if test.resource_type == 'test' and node.unique_id in test.depends_on.nodes -%}
             {%- do tests.append(test.unique_id) -%}
             {%- if status.get(test.unique_id) == 'pass' -%}{%- do passed.append(test.unique_id) -%}{%- endif -%}
+            {%- if '__unverified_loads__' in (test.config.where or '') -%}{%- do since_verified.append(test.unique_id) -%}{%- endif -%}
         {%- endfor -%}
-        {%- if tests and passed | length == tests | length -%}
+        {#- a view is marked only when a test of it reads unverified loads alone -#}
+        {%- set marked = node.config.materialized == 'incremental' or since_verified -%}
+        {%- set checksum = view_checksum(node) -%}
+        {%- if marked and tests and passed | length == tests | length -%}
             {%- do statements.append(
-                "insert or replace into " ~ verified_loads_table() ~ " select '" ~ node.alias
-                ~ "', max(_loaded_at), now(), '" ~ invocation_id ~ "' from " ~ node.relation_name
+                "insert or replace into " ~ verified_loads_table() ~ " (model_name, "
+                ~ "verified_through, verified_at, invocation_id, definition_checksum) select '"
+                ~ node.alias ~ "', max(_loaded_at), now(), '" ~ invocation_id ~ "', "
+                ~ ("'" ~ checksum ~ "'" if checksum else "null") ~ " from " ~ node.relation_name
                 ~ " having max(_loaded_at) is not null"
             ) -%}
             {%- for test in graph.nodes.values()
