@@ -136,14 +136,35 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Whether `relation` has a load mark (for a view: of its current definition), asked when the
+    test compiles; false when the marks table does not exist yet (`dbt compile` on a new file). -#}
+{% macro has_verified_loads(relation, checksum) -%}
+    {%- if not execute -%}{{- return(false) -}}{%- endif -%}
+    {%- set query -%}
+        select count(*) from information_schema.tables
+        where table_schema = '_meta' and table_name = 'verified_loads'
+    {%- endset -%}
+    {%- if run_query(query).rows[0][0] == 0 -%}{{- return(false) -}}{%- endif -%}
+    {%- set query -%}
+        select count(*) from {{ verified_loads_table() }}
+        where model_name = '{{ relation.identifier }}'
+        {%- if checksum %} and definition_checksum = '{{ checksum }}'{% endif %}
+    {%- endset -%}
+    {{- return(run_query(query).rows[0][0] > 0) -}}
+{%- endmacro %}
+
 {#- The `where` of a test, with `__unverified_loads__` standing for the rows not yet verified and
     `__this__` for the tested relation (dbt's own get_where_subquery otherwise). A staging view's
     `unique` test checks the keys of new loads against every row:
     `event_id in (select event_id from __this__ where __unverified_loads__)`. -#}
 {% macro default__get_where_subquery(relation) -%}
-    {%- set where = config.get('where', '') -%}
+    {%- set where = config.get('where') or '' -%}
     {%- if where -%}
         {%- set checksum = view_checksum(model_node(relation)) -%}
+        {%- if '__this__' in where and not has_verified_loads(relation, checksum) -%}
+            {#- nothing verified yet: every row is new, a lookup in every row would only cost -#}
+            {%- do return(relation) -%}
+        {%- endif -%}
         {%- set unverified -%}
             _loaded_at > coalesce(
                 (select verified_through from {{ verified_loads_table() }}
