@@ -23,11 +23,13 @@ def planned_request(
     tags: dict[str, str],
     run_key: str | None = None,
     rebuild_all: bool = False,
+    listing: dict[str, list[int]] | None = None,
 ) -> dg.RunRequest | dg.SkipReason:
     """A run of what changed since the last publication (see orchestration/lib/planning.py),
     its plan saved for the run to record when it publishes."""
     settings = load_settings()
-    plan = plan_run(settings, context.repository_def.asset_graph, rebuild_all=rebuild_all)
+    graph = context.repository_def.asset_graph
+    plan = plan_run(settings, graph, rebuild_all=rebuild_all, listing=listing)
     if plan.noop:
         return dg.SkipReason("every landed file is as the last publication was built from")
     return dg.RunRequest(
@@ -65,4 +67,5 @@ def landed_files_sensor(context: dg.SensorEvaluationContext):
         return dg.SkipReason("nothing new under raw/")
     context.update_cursor(json.dumps(current, sort_keys=True))
     tags = {"coop/changed_files": ", ".join(changes)[:1000]}
-    return planned_request(context, tags, run_key=fingerprint(current))
+    # planned from the listing the cursor keeps, so the request and the cursor agree
+    return planned_request(context, tags, run_key=fingerprint(current), listing=current)

@@ -3,7 +3,8 @@
 A run is planned from a listing of the landing zone (names, sizes, modification times: what
 the sensor sees, never a file's content) and a digest of the code. The plan is saved under
 `<build>/plans/` and named in the run's `coop/plan` tag; when the run publishes, that plan
-becomes `<build>/last_success.json`, whoever launched the run (the CLI, the sensor, the UI).
+becomes `<build>/last_success.json`, whether the CLI, the sensor or the schedule launched it
+(a run launched from the UI carries no plan and leaves the state as it was).
 The next plan compares against it: only the extracts whose files landed, changed or went since
 are loaded again, and only what depends on them is rebuilt.
 """
@@ -80,17 +81,23 @@ def changed_extracts(
     return changed
 
 
-def plan_run(settings: Settings, graph, rebuild_all: bool = False) -> RunPlan:
-    """Plan a run of the job over asset graph `graph`. Nothing changed: only the ingest assets
-    (they confirm each file unchanged). Some extracts changed: their ingest assets and
-    everything downstream, with every dbt test that reads one of those (a relationships test
-    of an unchanged mart pointing to a rebuilt one included). Otherwise, or `rebuild_all`:
-    everything."""
+def plan_run(
+    settings: Settings,
+    graph,
+    rebuild_all: bool = False,
+    listing: dict[str, list[int]] | None = None,
+) -> RunPlan:
+    """Plan a run of the job over asset graph `graph`, from `listing` (the landing zone's, taken
+    now when not given). Nothing changed: only the ingest assets (they confirm each file
+    unchanged). Some extracts changed: their ingest assets and everything downstream, with every
+    dbt test that reads one of those (a relationships test of an unchanged mart pointing to a
+    rebuilt one included). Otherwise, or `rebuild_all`: everything."""
     import dagster as dg
 
     from orchestration.defs.dbt import checks_reading
 
-    listing, code = landing_zone_listing(settings.raw_dir), code_digest()
+    listing = landing_zone_listing(settings.raw_dir) if listing is None else listing
+    code = code_digest()
     changed = None if rebuild_all else changed_extracts(settings, listing, code)
     if changed is None:
         return RunPlan(listing, code, None)
