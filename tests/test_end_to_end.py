@@ -536,6 +536,37 @@ def test_relationship_tests_of_incremental_marts_read_old_loads_only_when_a_pare
     assert status_of(status, to_document) == "fail"
 
 
+def test_relationship_tests_to_a_parent_that_grows_by_loads_look_in_every_load(published, tmp_path):
+    """A bridge row's event is looked up first among the events of the newest loads (the
+    cheap path), then in every load: an event loaded long before is found, a missing one is
+    not."""
+    good_env, _ = published
+    settings = dataclasses.replace(good_env.settings, build_dir=tmp_path / "build")
+    shutil.copytree(good_env.settings.build_dir, settings.build_dir)
+    db = settings.build_db
+    to_event = "relationships_since_verified_bridge_event_participant_event_key__event_key__"
+    assert "bridge_event_participant" in verified_through(db)  # only new loads are tested
+
+    def new_participant(event_id: str, file: str) -> None:
+        change(
+            db,
+            f"insert into raw_curated.event_participants select * replace ({event_id} as "
+            f"event_id, 'curated/events/{file}.ndjson' as _source_file, now()::timestamp as "
+            "_loaded_at) from raw_curated.event_participants where _loaded_at = (select "
+            "min(_loaded_at) from raw_curated.event_participants) limit 1",
+        )
+
+    # a new load naming an event of the oldest load: not among the newest events, found in all
+    new_participant("event_id", "late")
+    status = dbt_build(settings, tmp_path / "older-event", "--select", "bridge_event_participant")
+    assert next(s for n, s in status.items() if n.startswith(to_event)) == "pass"
+
+    # a new load naming an event that no load holds
+    new_participant("'ev-nowhere'", "nowhere")
+    status = dbt_build(settings, tmp_path / "no-event", "--select", "bridge_event_participant")
+    assert next(s for n, s in status.items() if n.startswith(to_event)) == "fail"
+
+
 def test_not_null_columns_of_the_marts_refuse_a_null_on_every_build(published, tmp_path):
     """Not-null is a constraint of each mart's enforced contract: DuckDB checks it on every
     insert, an incremental one too, so no data test needs to read the rows again."""

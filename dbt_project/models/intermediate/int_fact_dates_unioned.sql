@@ -1,4 +1,5 @@
--- Every date any fact carries: the calendar dimension spans them all.
+-- Every date any fact carries, repeats kept: the calendar dimension reads only their range,
+-- and a distinct over every event's dates would cost more than the whole calendar.
 with agreements as (
 
     select * from {{ ref('stg_curated__agreements') }}
@@ -47,7 +48,7 @@ all_dates as (
 
 final as (
 
-    select distinct fact_date
+    select fact_date
     from all_dates
     where fact_date is not null
 

@@ -3,7 +3,12 @@
     (see `macros/incremental.sql`) when the parent still holds every key it held when the older
     loads were verified: a fingerprint of those keys (`parent_key_fingerprint`) is kept with the
     model's watermark. A parent that lost or changed a key, or was rebuilt from scratch, or a
-    model never verified, gets the whole table tested. -#}
+    model never verified, gets the whole table tested.
+
+    A parent that grows by loads is searched in two steps: first only among its rows loaded
+    since the oldest child row tested (a new bridge row's event came in the same load, and
+    DuckDB skips the older row groups by their min/max), then, for the values not found there,
+    in every row. When the first step finds them all, the second reads nothing. -#}
 {% test relationships_since_verified(model, column_name, to, field) %}
 
 with mark as (
@@ -35,12 +40,30 @@ checked_since as (
 
 child as (
 
-    select {{ column_name }} as from_field
+    select {{ column_name }} as from_field, _loaded_at
     from {{ model }}
     where {{ column_name }} is not null
       and _loaded_at > (select loaded_after from checked_since)
 
 ),
+
+{%- if grows_by_loads(to) %}
+
+not_in_recent_loads as (
+
+    select child.from_field
+    from child
+    left join (
+        select {{ field }} as to_field
+        from {{ to }}
+        where _loaded_at >= (select min(_loaded_at) from child)
+    ) as recent
+        on child.from_field = recent.to_field
+    where recent.to_field is null
+
+),
+
+{%- endif %}
 
 parent as (
 
@@ -49,10 +72,12 @@ parent as (
 
 )
 
+{%- set unfound = 'not_in_recent_loads' if grows_by_loads(to) else 'child' %}
+
 select from_field
-from child
+from {{ unfound }}
 left join parent
-    on child.from_field = parent.to_field
+    on {{ unfound }}.from_field = parent.to_field
 where parent.to_field is null
 
 {% endtest %}
