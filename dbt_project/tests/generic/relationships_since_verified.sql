@@ -40,7 +40,7 @@ checked_since as (
 
 child as (
 
-    select {{ column_name }} as from_field, _loaded_at
+    select {{ column_name }} as from_field
     from {{ model }}
     where {{ column_name }} is not null
       and _loaded_at > (select loaded_after from checked_since)
@@ -56,7 +56,12 @@ not_in_recent_loads as (
     left join (
         select {{ field }} as to_field
         from {{ to }}
-        where _loaded_at >= (select min(_loaded_at) from child)
+        -- from the model, not from `child`: a CTE read twice is materialized, every row of
+        -- it when nothing is verified yet
+        where _loaded_at >= (
+            select min(_loaded_at) from {{ model }}
+            where _loaded_at > (select loaded_after from checked_since)
+        )
     ) as recent
         on child.from_field = recent.to_field
     where recent.to_field is null
