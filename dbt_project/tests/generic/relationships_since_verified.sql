@@ -6,9 +6,9 @@
     model never verified, gets the whole table tested.
 
     A parent that grows by loads is searched in two steps: first only among its rows loaded
-    since the oldest child row tested (a new bridge row's event came in the same load, and
-    DuckDB skips the older row groups by their min/max), then, for the values not found there,
-    in every row. When the first step finds them all, the second reads nothing. -#}
+    after the child's verified loads (a new bridge row's event came in the same load), then,
+    for the values not found there, in every row. When the first step finds them all, the
+    second reads nothing. -#}
 {% test relationships_since_verified(model, column_name, to, field) %}
 
 with mark as (
@@ -49,19 +49,16 @@ child as (
 
 {%- if grows_by_loads(to) %}
 
-not_in_recent_loads as (
+-- materialized: DuckDB then knows it is small, builds the last join on it, and skips reading
+-- the whole parent when it is empty
+not_in_recent_loads as materialized (
 
     select child.from_field
     from child
     left join (
         select {{ field }} as to_field
         from {{ to }}
-        -- from the model, not from `child`: a CTE read twice is materialized, every row of
-        -- it when nothing is verified yet
-        where _loaded_at >= (
-            select min(_loaded_at) from {{ model }}
-            where _loaded_at > (select loaded_after from checked_since)
-        )
+        where _loaded_at > (select loaded_after from checked_since)
     ) as recent
         on child.from_field = recent.to_field
     where recent.to_field is null
