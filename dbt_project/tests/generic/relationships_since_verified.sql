@@ -10,6 +10,7 @@
     for the values not found there, in every row. When the first step finds them all, the
     second reads nothing. -#}
 {% test relationships_since_verified(model, column_name, to, field) %}
+{%- set parent_grows = grows_by_loads(to) %}
 
 with mark as (
 
@@ -47,7 +48,7 @@ child as (
 
 ),
 
-{%- if grows_by_loads(to) %}
+{%- if parent_grows %}
 
 -- materialized: DuckDB then knows it is small, builds the last join on it, and skips reading
 -- the whole parent when it is empty
@@ -74,7 +75,7 @@ parent as (
 
 )
 
-{%- set unfound = 'not_in_recent_loads' if grows_by_loads(to) else 'child' %}
+{%- set unfound = 'not_in_recent_loads' if parent_grows else 'child' %}
 
 select from_field
 from {{ unfound }}
