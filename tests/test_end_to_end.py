@@ -413,6 +413,11 @@ def dbt_build(settings, target: Path, *args: str) -> dict[str, str]:
     return {r["unique_id"].split(".")[2]: r["status"] for r in results}
 
 
+def status_of(statuses: dict[str, str], prefix: str) -> str:
+    """The status of the node whose name starts with `prefix` (tests end with a hash)."""
+    return next(s for n, s in statuses.items() if n.startswith(prefix))
+
+
 def verified_through(path: Path) -> dict[str, datetime.datetime]:
     return dict(query(path, "select model_name, verified_through from _meta.verified_loads"))
 
@@ -441,7 +446,7 @@ def test_row_tests_of_incremental_marts_read_only_unverified_loads_until_they_pa
     failing = "accepted_values_fct_event_event_type"
     for attempt in ("first", "second"):  # the failed load stays unverified: tested again
         status = dbt_build(settings, tmp_path / attempt, "--select", "fct_event")
-        assert next(s for n, s in status.items() if n.startswith(failing)) == "fail", attempt
+        assert status_of(status, failing) == "fail", attempt
         assert verified_through(db)["fct_event"] == before, attempt
 
     # the row withdrawn upstream: the build drops it, passes, and verifies the newest load again
@@ -465,7 +470,7 @@ def test_row_tests_of_incremental_marts_read_only_unverified_loads_until_they_pa
     status = dbt_build(settings, tmp_path / "incremental", "--select", "fct_event")
     assert set(status.values()) == {"success", "pass"}, status
     status = dbt_build(settings, tmp_path / "full", "--select", "fct_event", "--full-refresh")
-    assert next(s for n, s in status.items() if n.startswith(failing)) == "fail"
+    assert status_of(status, failing) == "fail"
     assert "fct_event" not in verified_through(db)
 
 
@@ -492,9 +497,6 @@ def test_relationship_tests_of_incremental_marts_read_old_loads_only_when_a_pare
 
     # fct_event computes its keys itself: its parents are built only when selected too
     with_parents = ("--select", "+fct_event", "+dim_partner", "+dim_source_document")
-
-    def status_of(statuses: dict[str, str], prefix: str) -> str:
-        return next(s for n, s in statuses.items() if n.startswith(prefix))
 
     # an old, verified row broken behind dbt's back: its parents kept every key, so an
     # incremental build does not read it again; a full refresh does
@@ -559,12 +561,12 @@ def test_relationship_tests_to_a_parent_that_grows_by_loads_look_in_every_load(p
     # a new load naming an event of the oldest load: not among the newest events, found in all
     new_participant("event_id", "late")
     status = dbt_build(settings, tmp_path / "older-event", "--select", "bridge_event_participant")
-    assert next(s for n, s in status.items() if n.startswith(to_event)) == "pass"
+    assert status_of(status, to_event) == "pass"
 
     # a new load naming an event that no load holds
     new_participant("'ev-nowhere'", "nowhere")
     status = dbt_build(settings, tmp_path / "no-event", "--select", "bridge_event_participant")
-    assert next(s for n, s in status.items() if n.startswith(to_event)) == "fail"
+    assert status_of(status, to_event) == "fail"
 
 
 def test_not_null_columns_of_the_marts_refuse_a_null_on_every_build(published, tmp_path):

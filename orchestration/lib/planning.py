@@ -132,7 +132,7 @@ def save_plan(settings: Settings, plan: RunPlan) -> str:
 
 def record_publication(settings: Settings, plan_id: str | None) -> bool:
     """Called once a run published: its plan becomes the state the next plan compares with.
-    A run without a plan (a schedule's, or one launched by hand) leaves the state as it was:
+    A run without a plan (one launched from the UI) leaves the state as it was:
     the next plan then compares with an older publication, and rebuilds more, never less."""
     if not plan_id:
         return False
