@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import stat
 
 import duckdb
 import pytest
 
+from orchestration.lib import publish as publish_module
 from orchestration.lib.publish import AuditFailed, publish, remove_stale_temporaries
 from orchestration.settings import load_settings
 
@@ -96,6 +98,32 @@ def test_a_failed_audit_leaves_the_published_file_untouched(settings):
         publish(settings, ["dim_x", "dim_missing"], run_id="run-2")
     assert digest(settings.published_db) == before
     assert list(settings.warehouse_dir.glob(".cooperation.duckdb.tmp-*")) == []
+
+
+def test_a_copy_that_differs_from_the_build_is_not_published_nor_its_parquet(settings, monkeypatch):
+    """The copy is audited against the build while the Parquet export runs beside it: when the
+    copy is wrong, neither the file nor the export replaces what analysts have."""
+    build_marts(settings, 3)
+    publish(settings, ["dim_x"], run_id="run-1")
+    before = digest(settings.published_db)
+    exported = batch_files(settings, "dim_x")
+    build_marts(settings, 5)
+    real_copy = shutil.copyfile
+
+    def copy_losing_a_row(source, target):
+        real_copy(source, target)
+        con = duckdb.connect(str(target))
+        con.execute("delete from marts.dim_x where x_key = 4")
+        con.close()
+
+    monkeypatch.setattr(publish_module.shutil, "copyfile", copy_losing_a_row)
+    with pytest.raises(AuditFailed, match="differ from the build"):
+        publish(settings, ["dim_x"], run_id="run-2")
+    assert digest(settings.published_db) == before
+    assert batch_files(settings, "dim_x") == exported
+    assert parquet_rows(settings, "dim_x") == [(0,), (1,), (2,)]
+    assert list(settings.warehouse_dir.glob(".cooperation.duckdb.tmp-*")) == []
+    assert list(settings.parquet_dir.parent.glob(".marts.tmp-*")) == []
 
 
 def test_a_reader_opened_before_publishing_keeps_its_version_and_a_new_one_sees_the_next(settings):

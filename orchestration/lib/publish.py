@@ -1,10 +1,10 @@
 """Write-audit-publish: analysts only ever see a complete warehouse that passed its checks.
 
 The build file is checkpointed and copied to a temporary file beside the published one, the
-copy is audited and stamped, and an atomic rename replaces the published file. Readers that
-opened the old file keep reading it (its inode lives until they close); new readers see the
-new one. A crash at any point leaves either the old file or the new one, never a mix; the
-leftover temporary file is removed by the next publish.
+copy is audited, stamped and flushed to disk, and an atomic rename replaces the published file.
+Readers that opened the old file keep reading it (its inode lives until they close); new
+readers see the new one. A crash at any point leaves either the old file or the new one, never
+a mix; the leftover temporary file is removed by the next publish.
 
 Parquet exports are one folder per mart, one file per load batch (`_loaded_at`) for the marts
 that carry it. A file's name holds a fingerprint of its rows, so a batch unchanged since the
@@ -19,6 +19,7 @@ import hashlib
 import os
 import shutil
 import stat
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +88,10 @@ def publish(
     run_id: str | None,
     now: dt.datetime | None = None,
 ) -> Publication:
-    """Copy the build file to the published path atomically, with Parquet exports of every mart
-    from the same copy. The caller holds the writer lock; no connection to the build is open."""
+    """Copy the build file to the published path atomically, with Parquet exports of every mart.
+    The caller holds the writer lock and no connection to the build is open, so the build file
+    stays as it is throughout: the exports read it while it is being copied, and match the copy.
+    """
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(settings.warehouse_dir)
@@ -99,34 +102,57 @@ def publish(
     finally:
         con.close()
     temporary = settings.warehouse_dir / f"{TEMP_PREFIX}{os.getpid()}"
+    parquet_staging = None
+    build = duckdb.connect(str(settings.build_db), read_only=True)
     try:
-        shutil.copyfile(settings.build_db, temporary)
-        con = duckdb.connect(str(temporary))
-        try:
-            rows = audit(con, expected_marts)
-            con.execute("create schema if not exists _meta")
-            con.execute(
-                "create table if not exists _meta.publication (published_at TIMESTAMP, "
-                "run_id VARCHAR, mart VARCHAR, row_count BIGINT)"
-            )
-            con.execute("delete from _meta.publication")
-            con.executemany(
-                "insert into _meta.publication values (?, ?, ?, ?)",
-                [[now, run_id, name, count] for name, count in rows.items()],
-            )
-            con.execute("checkpoint")
-            parquet_staging, written, linked = _export_parquet(con, settings, list(rows))
-        finally:
-            con.close()
-        os.chmod(temporary, PUBLISHED_MODE)
-        _fsync(temporary)
-        os.replace(temporary, settings.published_db)
-        _fsync(settings.warehouse_dir)
-        swap_folder(parquet_staging, settings.parquet_dir)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        rows = audit(build, expected_marts)  # a build that fails it is not even copied
+        # The copy and its fsync wait on the disk, the export's fingerprints on the CPU: side
+        # by side they take the longer of the two, not the sum (about 4 of 10 s at 10M events).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="publish-copy") as pool:
+            copied = pool.submit(_audited_copy, settings.build_db, temporary, rows, run_id, now)
+            try:
+                parquet_staging, written, linked = _export_parquet(build, settings, list(rows))
+                copied.result()
+                os.replace(temporary, settings.published_db)
+                _fsync(settings.warehouse_dir)
+                swap_folder(parquet_staging, settings.parquet_dir)
+            except BaseException:
+                wait([copied])  # it may still be writing the temporary file
+                temporary.unlink(missing_ok=True)
+                if parquet_staging is not None:
+                    shutil.rmtree(parquet_staging, ignore_errors=True)
+                raise
+    finally:
+        build.close()
     return Publication(settings.published_db, now, run_id, rows, written, linked)
+
+
+def _audited_copy(
+    build_db: Path, temporary: Path, rows: dict[str, int], run_id: str | None, now: dt.datetime
+) -> None:
+    """The build file copied to `temporary`, audited against the build's row count of every
+    mart, stamped with this publication, made read-only and flushed to disk."""
+    shutil.copyfile(build_db, temporary)
+    con = duckdb.connect(str(temporary))
+    try:
+        copied_rows = audit(con, list(rows))
+        if copied_rows != rows:
+            raise AuditFailed(f"the copy's mart rows {copied_rows} differ from the build's {rows}")
+        con.execute("create schema if not exists _meta")
+        con.execute(
+            "create table if not exists _meta.publication (published_at TIMESTAMP, "
+            "run_id VARCHAR, mart VARCHAR, row_count BIGINT)"
+        )
+        con.execute("delete from _meta.publication")
+        con.executemany(
+            "insert into _meta.publication values (?, ?, ?, ?)",
+            [[now, run_id, name, count] for name, count in rows.items()],
+        )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.chmod(temporary, PUBLISHED_MODE)
+    _fsync(temporary)
 
 
 BATCH_COLUMN = "_loaded_at"  # the load that wrote a row: incremental marts grow by batches of it
