@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import stat
+import time
 
 import duckdb
 import pytest
@@ -139,11 +140,30 @@ def test_a_reader_opened_before_publishing_keeps_its_version_and_a_new_one_sees_
     fresh.close()
 
 
+def test_the_replaced_publication_is_removed_after_the_swap(settings):
+    build_marts(settings, 3)
+    publish(settings, ["dim_x"], run_id="run-1")
+    first = settings.published_db.stat().st_ino
+    build_marts(settings, 7)
+    publish(settings, ["dim_x"], run_id="run-2")
+    assert settings.published_db.stat().st_ino != first
+    # a thread drops the replaced file's last name: wait for it, boundedly
+    deadline = time.monotonic() + 10
+    while list(settings.warehouse_dir.glob(".cooperation.duckdb.retired-*")):
+        assert time.monotonic() < deadline, "the replaced publication was never removed"
+        time.sleep(0.05)
+    # the published file, its Parquet copies and the build folder (inside, in this fixture)
+    names = sorted(p.name for p in settings.warehouse_dir.iterdir())
+    assert names == ["build", "cooperation.duckdb", "parquet"]
+
+
 def test_leftovers_of_a_killed_publish_are_removed_by_the_next(settings):
     build_marts(settings, 2)
     leftover = settings.warehouse_dir / ".cooperation.duckdb.tmp-99999"
     leftover.write_bytes(b"half a file")
-    assert remove_stale_temporaries(settings.warehouse_dir) == [leftover]
+    cut_short = settings.warehouse_dir / ".cooperation.duckdb.retired-99999-1"
+    cut_short.write_bytes(b"a replaced publication")
+    assert remove_stale_temporaries(settings.warehouse_dir) == [leftover, cut_short]
     half_export = settings.parquet_dir.with_name(".marts.tmp-99999") / "dim_x"
     half_export.mkdir(parents=True)
     (half_export / "all-0.parquet").write_bytes(b"half a file")
