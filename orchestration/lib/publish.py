@@ -127,6 +127,9 @@ def publish(
     parquet_staging = None
     build = duckdb.connect(str(settings.build_db), read_only=True)
     try:
+        # a Parquet file's row order is no promise (its name is an order-free fingerprint), and
+        # DuckDB writes it faster unordered: 7.5-7.9 s against 9.2-9.7 s for 22M bridge rows
+        build.execute("set preserve_insertion_order = false")
         rows = audit(build, expected_marts)  # a build that fails it is not even copied
         # The copy and its flush wait on memory and the disk, the export's fingerprints on the
         # CPU: side by side they take about the longer of the two, not the sum
