@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from bench.common import fmt_seconds, fmt_table, machine, min_median
-from orchestration.lib.publish import mart_tables, publish
+from orchestration.lib.publish import RETIRING_THREAD, mart_tables, publish
 from orchestration.settings import Settings, load_settings
 
 FLOOR = "floor: copy, fsync, rename"
@@ -52,7 +52,7 @@ def wait_for_removals() -> None:
     """The replaced publication's removal runs after publish returns: not part of the next
     measurement."""
     for thread in threading.enumerate():
-        if thread.name == "publish-retire":
+        if thread.name == RETIRING_THREAD:
             thread.join()
 
 

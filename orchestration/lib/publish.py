@@ -32,6 +32,7 @@ from orchestration.settings import DATABASE_FILE_NAME, Settings
 
 TEMP_PREFIX = f".{DATABASE_FILE_NAME}.tmp-"
 RETIRED_PREFIX = f".{DATABASE_FILE_NAME}.retired-"  # the replaced publication, being removed
+RETIRING_THREAD = "publish-retire"  # the thread that removes it, after the swap
 PUBLISHED_MODE = stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH  # 0644
 
 
@@ -81,7 +82,7 @@ def replace_published(temporary: Path, published: Path) -> None:
     _fsync(published.parent)
     if retired.exists():
         threading.Thread(
-            target=retired.unlink, kwargs={"missing_ok": True}, name="publish-retire"
+            target=retired.unlink, kwargs={"missing_ok": True}, name=RETIRING_THREAD
         ).start()
 
 
