@@ -18,6 +18,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# dbt's parse of the project, kept after each dbt build for the next dbt command to start from
+DBT_PARSE_STATE = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
 
 # DuckDB derives a catalog name from the file name; the build file and the published file share
 # one name so that views compiled by dbt ("cooperation"."marts"."x") resolve in both.

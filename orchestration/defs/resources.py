@@ -15,7 +15,7 @@ from dagster_dbt import DbtCliResource
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 
 from orchestration.lib.writer import build_connection
-from orchestration.settings import Settings, load_settings
+from orchestration.settings import DBT_PARSE_STATE, Settings, load_settings
 
 # Every step that opens the build file read-write claims this pool; the instance gives it one
 # slot (dagster.yaml), so two runs never write at once. The file lock is the second guard.
@@ -56,10 +56,10 @@ class DbtCoreResource(DbtCliResource):
         """Keep the parse state of the run that just ended for the next one: dagster-dbt copies
         target/partial_parse.msgpack into each run's own target folder, so without this each
         run whose profile differs from the last `dbt parse` re-parses the whole project."""
-        fresh = Path(invocation_target) / "partial_parse.msgpack"
+        fresh = Path(invocation_target) / DBT_PARSE_STATE.name
         if not fresh.exists():
             return
-        kept = Path(self.project_dir) / "target" / fresh.name
-        temporary = kept.with_name(f".{fresh.name}.{os.getpid()}")
+        temporary = DBT_PARSE_STATE.with_name(f".{fresh.name}.{os.getpid()}")
         shutil.copyfile(fresh, temporary)
-        os.replace(temporary, kept)  # a concurrent reader sees the old or the new file, whole
+        # a concurrent reader sees the old or the new file, whole
+        os.replace(temporary, DBT_PARSE_STATE)
