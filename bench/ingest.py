@@ -200,6 +200,7 @@ def bench_extract(
             times[name].append(seconds)
             print(f"  {contract.entity} rep {number + 1}: {name} {seconds:.2f} s", flush=True)
     size = sum(p.stat().st_size for p in files_of(raw, contract))
+    megabytes = f"{size / 1e6:,.{0 if size >= 1e7 else 1}f}"  # a small file is not "0 MB"
     floor = times.get(FLOOR)
     table = []
     for name in methods:
@@ -209,7 +210,7 @@ def bench_extract(
             ratio = f"{low / min(floor):.2f} / {mid / min_median(floor)[1]:.2f}"
         table.append(
             [
-                f"{contract.entity} ({contract.format}, {size / 1e6:,.0f} MB)",
+                f"{contract.entity} ({contract.format}, {megabytes} MB)",
                 name,
                 f"{low:.2f} / {mid:.2f}",
                 f"{rows[name] / low / 1e3:,.0f}",
