@@ -480,14 +480,23 @@ def write_all_events(
     return files
 
 
-def write_increment(
-    out: Path, scale: float, seed: int, bad_share: float, share: float, number: int = 1
-) -> Path:
-    """Land one more events file: ``share`` of the base count, with new event ids."""
+INCREMENT_NAME = "events_increment_{:03d}.ndjson"
+
+
+def write_increment(out: Path, scale: float, seed: int, bad_share: float, share: float) -> Path:
+    """Land one more events file: ``share`` of the base count, with event ids after those of
+    the base and of every increment landed before (each call lands a new file, never rewrites
+    one: a rewritten file with the same rows would be no increment at all)."""
     s = sizes_for(scale)
     count = max(1, round(s.events * share))
-    start = s.events + (number - 1) * count
-    path = out / "curated" / "events" / f"events_increment_{number:03d}.ndjson"
+    folder = out / "curated" / "events"
+    number, start = 1, s.events
+    while (earlier := folder / INCREMENT_NAME.format(number)).exists():
+        # one line per event, bad ones included: ids run on from where this file's stopped
+        with earlier.open("rb") as lines:
+            start += sum(1 for _ in lines)
+        number += 1
+    path = folder / INCREMENT_NAME.format(number)
     with connect(seed) as con:
         write_events(con, path, s, start, count, bad_share)
     return path
@@ -523,7 +532,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="the raw dir to write")
     parser.add_argument(
         "--increment", type=float, default=None, metavar="SHARE",
-        help="only land one extra events file with SHARE x the base events (new ids)",
+        help="only land one more events file, SHARE x the base events, with new ids (as "
+        "events_increment_NNN.ndjson, the next free number)",
     )  # fmt: skip
     args = parser.parse_args(argv)
     began = time.perf_counter()
