@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from bench.common import fmt_seconds, fmt_table, machine, min_median
-from orchestration.lib.publish import RETIRING_THREAD, mart_tables, publish
+from orchestration.lib.publish import RETIRING_THREAD, fsync, mart_tables, publish
 from orchestration.settings import Settings, load_settings
 
 FLOOR = "floor: copy, fsync, rename"
@@ -38,14 +38,9 @@ def floor(settings: Settings) -> None:
     target.unlink(missing_ok=True)  # untimed in effect: nothing to replace
     temporary = settings.warehouse_dir / ".floor.tmp"
     shutil.copyfile(settings.build_db, temporary)
-    with temporary.open("rb") as handle:
-        os.fsync(handle.fileno())
+    fsync(temporary)
     os.replace(temporary, target)
-    descriptor = os.open(settings.warehouse_dir, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    fsync(settings.warehouse_dir)
 
 
 def wait_for_removals() -> None:

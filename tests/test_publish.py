@@ -127,6 +127,24 @@ def test_a_copy_that_differs_from_the_build_is_not_published_nor_its_parquet(set
     assert list(settings.parquet_dir.parent.glob(".marts.tmp-*")) == []
 
 
+def test_a_failed_export_leaves_no_staging_and_publishes_nothing(settings, monkeypatch):
+    build_marts(settings, 3)
+    publish(settings, ["dim_x"], run_id="run-1")
+    before = digest(settings.published_db)
+    build_marts(settings, 5)
+
+    def a_full_disk(con, mart):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish_module, "parquet_batches", a_full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        publish(settings, ["dim_x"], run_id="run-2")
+    assert digest(settings.published_db) == before
+    assert parquet_rows(settings, "dim_x") == [(0,), (1,), (2,)]
+    assert list(settings.warehouse_dir.glob(".cooperation.duckdb.tmp-*")) == []
+    assert list(settings.parquet_dir.parent.glob(".marts.tmp-*")) == []
+
+
 def test_a_reader_opened_before_publishing_keeps_its_version_and_a_new_one_sees_the_next(settings):
     build_marts(settings, 3)
     publish(settings, ["dim_x"], run_id="run-1")

@@ -50,7 +50,8 @@ class Publication:
     parquet_linked: int = 0  # unchanged batches hard-linked from the previous publication
 
 
-def _fsync(path: Path) -> None:
+def fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries (a rename in it), to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -79,7 +80,7 @@ def replace_published(temporary: Path, published: Path) -> None:
     if published.exists():
         os.link(published, retired)
     os.replace(temporary, published)
-    _fsync(published.parent)
+    fsync(published.parent)
     if retired.exists():
         threading.Thread(
             target=retired.unlink, kwargs={"missing_ok": True}, name=RETIRING_THREAD
@@ -177,7 +178,7 @@ def _audited_copy(
     finally:
         con.close()
     os.chmod(temporary, PUBLISHED_MODE)
-    _fsync(temporary)
+    fsync(temporary)
 
 
 BATCH_COLUMN = "_loaded_at"  # the load that wrote a row: incremental marts grow by batches of it
@@ -233,22 +234,27 @@ def _export_parquet(
         shutil.rmtree(leftover, ignore_errors=True)
     staging = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     written = linked = 0
-    for name in marts:
-        folder = staging / name
-        folder.mkdir(parents=True)
-        for batch in parquet_batches(con, name):
-            out = folder / batch.file_name
-            previous = target / name / batch.file_name
-            if previous.is_file():
-                os.link(previous, out)  # read-only already, and never written in place
-                linked += 1
-                continue
-            con.execute(
-                f"copy (select * from marts.{quote_ident(name)} where {batch.predicate}) "
-                f"to '{out}' (format parquet)"
-            ).fetchall()
-            os.chmod(out, PUBLISHED_MODE)
-            written += 1
+    try:
+        for name in marts:
+            folder = staging / name
+            folder.mkdir(parents=True)
+            for batch in parquet_batches(con, name):
+                out = folder / batch.file_name
+                previous = target / name / batch.file_name
+                if previous.is_file():
+                    os.link(previous, out)  # read-only already, and never written in place
+                    linked += 1
+                    continue
+                con.execute(
+                    f"copy (select * from marts.{quote_ident(name)} where {batch.predicate}) "
+                    f"to '{out}' (format parquet)"
+                ).fetchall()
+                os.chmod(out, PUBLISHED_MODE)
+                written += 1
+    except BaseException:
+        # a half export (a full disk, say) gives its space back now, not at the next publish
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return staging, written, linked
 
 
