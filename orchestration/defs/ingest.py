@@ -125,7 +125,7 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
         )
         if result.failed:
             raise dg.Failure(
-                description="; ".join(f.message for f in result.failed),
+                description="\n".join(f.message for f in result.failed),  # a line per file
                 metadata={"failed_files": [f.source_file for f in result.failed]},
             )
 

@@ -49,7 +49,7 @@ class UnreadableFile(Exception):
 @dataclass
 class FileResult:
     source_file: str
-    outcome: str  # loaded | unchanged | failed | removed | retained
+    outcome: str  # loaded | unchanged | failed | removed | retained | retracted
     sha256: str | None = None
     size_bytes: int | None = None
     mtime_ns: int | None = None
@@ -981,6 +981,10 @@ def load_file(
                 )
     if latest and latest[0] == sha256 and latest[1] == "loaded":
         return FileResult(relative, "unchanged", sha256, size, mtime_ns, message=same_as)
+    if latest and latest[0] == sha256 and latest[1] == "retracted":
+        # taken back by `coop retract`: left out until a changed version lands
+        message = "retracted: not loaded again while the file is unchanged"
+        return FileResult(relative, "retracted", sha256, size, mtime_ns, message=message)
     if latest and latest[0] == sha256 and latest[1] == "failed":
         # still failing: reported on every run, recorded in the ledger once
         message = landed.refused_reason or latest[2]
