@@ -253,3 +253,15 @@ def test_a_retracted_file_leaves_the_marts_and_stays_out_until_it_changes(env):
     assert coop("build").returncode == 0
     assert published_query(env, count) == [(1,)]
     bad.unlink()
+
+
+def test_a_file_refused_whole_is_one_line_naming_it(env):
+    events = env.raw_dir / "curated" / "events" / "events_png.ndjson"
+    events.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    result = coop("build")
+    assert result.returncode == 1
+    assert_plain(result)
+    named = [e for e in result.stderr.splitlines() if e.startswith(f"curated/events/{events.name}")]
+    assert len(named) == 1 and "PNG" in named[0], result.stderr
+    events.unlink()
+    assert coop("build").returncode == 0

@@ -41,13 +41,6 @@ def kill_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def latest_run_id(home: Path) -> str:
-    import dagster as dg
-
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        return instance.get_runs(limit=1)[0].run_id
-
-
 def publishing_run(path: Path) -> str:
     """The run recorded in a published file: which run's rename put it there."""
     con = duckdb.connect(str(path), read_only=True)
@@ -70,23 +63,34 @@ def published_matches_its_record(path: Path) -> bool:
         con.close()
 
 
-def started_steps(home: Path) -> set[str]:
-    """Steps the latest run has started, read from the instance's event log."""
+def run_ids(home: Path) -> list[str]:
     import dagster as dg
 
     with dg.DagsterInstance.from_config(str(home)) as instance:
-        runs = instance.get_runs(limit=1)
-        if not runs:
-            return set()
+        return [run.run_id for run in instance.get_runs()]
+
+
+def started_steps(home: Path, run_id: str) -> set[str]:
+    """Steps a run has started, read from the instance's event log."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
         return {
             record.step_key
-            for record in instance.all_logs(runs[0].run_id, of_type=dg.DagsterEventType.STEP_START)
+            for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_START)
         }
 
 
-def wait_for_step(home: Path, step: str, process: subprocess.Popen, timeout: float = 300) -> None:
+def wait_for_step(
+    home: Path, step: str, process: subprocess.Popen, earlier: set[str], timeout: float = 300
+) -> str:
+    """Wait until the run `process` started (the one run not in `earlier`: an earlier run has
+    started every step already) has started `step`; return its id."""
     deadline = time.monotonic() + timeout
-    while step not in started_steps(home):
+    while True:
+        new = [run_id for run_id in run_ids(home) if run_id not in earlier]
+        if new and step in started_steps(home, new[0]):
+            return new[0]
         assert process.poll() is None, f"run ended before step {step}: {process.stderr.read()}"
         assert time.monotonic() < deadline, f"step {step} never started"
         time.sleep(0.2)
@@ -129,10 +133,10 @@ def test_a_run_killed_at_any_stage_leaves_the_published_file_intact(env, step, e
     events = env.raw_dir / "curated" / "events" / "events_2025_2026.ndjson"
     events.write_text(events.read_text() + "\n")
     home = Path(os.environ["DAGSTER_HOME"])
+    earlier = set(run_ids(home))
     process = start_run()
-    wait_for_step(home, step, process)
+    killed_run = wait_for_step(home, step, process, earlier)
     time.sleep(extra_delay)
-    killed_run = latest_run_id(home)
     kill_group(process)
     # decided by what happened, not by when the kill landed: a kill during publishing can
     # arrive after the atomic rename, and then the file is the killed run's complete version
