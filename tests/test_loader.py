@@ -10,21 +10,16 @@ import pytest
 
 from orchestration.lib.contracts import MEMBERSHIPS, PARTNERS, Column
 from orchestration.lib.landing import binary_kind, count_lines, file_digest, find_landed_files
-from orchestration.lib.loader import (
-    NOT_UTF8,
-    UnreadableFile,
-    _structural_problems,
+from orchestration.lib.loading.csv_staging import check_header, csv_record_lines, read_csv_header
+from orchestration.lib.loading.ndjson_staging import split_lines
+from orchestration.lib.loading.reading import NOT_UTF8, UnreadableFile
+from orchestration.lib.loading.reading import structural_problems as _structural_problems
+from orchestration.lib.loading.rules import (
     breaks_a_value_rule,
-    check_header,
     contract_problem_queries,
-    csv_record_lines,
-    quote_ident,
-    read_csv_header,
-    scalar,
-    split_lines,
-    sql_literal,
     value_problem_queries,
 )
+from orchestration.lib.loading.sql import quote_ident, scalar, sql_literal
 
 PARTNER_COLUMNS = [c.name for c in PARTNERS.columns]
 

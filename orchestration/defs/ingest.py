@@ -7,7 +7,7 @@ import dagster as dg
 
 from orchestration.defs.resources import WRITER_POOL, WarehouseResource
 from orchestration.lib.contracts import CONTRACTS, Contract
-from orchestration.lib.loader import (
+from orchestration.lib.loading import (
     PROVENANCE_COLUMNS,
     ExtractResult,
     child_columns,
