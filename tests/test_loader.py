@@ -44,7 +44,7 @@ def test_read_csv_header_strips_bom_and_cr(tmp_path: Path) -> None:
         (b"", "p.csv: the file is empty; expected a header row"),
         (b" \n\n", "p.csv: the file is empty; expected a header row"),
         (b"id,n\xe9\n", "p.csv: line 1, byte 5: the header is not UTF-8 text"),
-        (b"id\x00,name\n", "p.csv: line 1 holds NUL bytes: binary data, not CSV text"),
+        (b"id\x00,name\n", "p.csv: line 1: holds NUL bytes: binary data, not CSV text"),
         (b"PK\x03\x04rest", "p.csv: not CSV text: the file looks like a ZIP archive"),
     ],
 )

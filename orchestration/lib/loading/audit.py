@@ -3,6 +3,8 @@ contract the staged rows break, one reason per value, in temp table ``_problems`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 
 from orchestration.lib.contracts import Contract
@@ -11,15 +13,38 @@ from orchestration.lib.loading.rules import (
     stage_value_suspects,
     suspect_table,
 )
-from orchestration.lib.loading.sql import drop_temp, scalar
+from orchestration.lib.loading.sql import drop_temp
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Records read and rejected, and the physical lines of the loaded and rejected ones."""
+
+    rows_read: int
+    rows_rejected: int
+    lines_loaded: int
+    lines_rejected: int
+    blank_lines_in_values: int  # blank lines inside quoted values: part of their record
+
+    @property
+    def rows_loaded(self) -> int:
+        return self.rows_read - self.rows_rejected
+
+
+def reset_spans(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty ``_spans`` (_source_line, _lines, _blank): the records a reader found to run
+    over more than one physical line (``_lines``), with the blank lines inside them."""
+    con.execute(
+        "create or replace temp table _spans (_source_line BIGINT, _lines BIGINT, _blank BIGINT)"
+    )
 
 
 def audit_staged(
     con: duckdb.DuckDBPyConnection, contract: Contract, target: str, relative: str,
     early_problems: list[tuple],
 ) -> tuple[int, int]:  # fmt: skip
-    """Fill ``_problems`` (_source_line, column_name, raw_value, reason); return (records read,
-    records rejected)."""
+    """Fill ``_problems`` (_source_line, column_name, raw_value, reason); count records and
+    lines (a record's lines: one, or as many as ``_spans`` gives it)."""
     con.execute(
         "create or replace temp table _problems (_source_line BIGINT, column_name VARCHAR, "
         "raw_value VARCHAR, reason VARCHAR)"
@@ -47,11 +72,18 @@ def audit_staged(
             for table in ("_staged", *("_child_" + child.entity for child in contract.children))
         ),
     )
-    # lines read = records staged + lines with a problem that never became a record (malformed)
-    rows_read = scalar(
-        con,
+    return _count(con)
+
+
+def _count(con: duckdb.DuckDBPyConnection) -> Counts:
+    bad = "(select _source_line from _problems)"
+    # records read = records staged + lines with a problem that never became a record
+    read, rejected, more_rejected, more_loaded, blanks = con.execute(
         "select (select count(*) from _staged) + (select count(distinct _source_line) from "
-        "_problems where _source_line not in (select _source_line from _staged))",
-    )
-    rejected = scalar(con, "select count(distinct _source_line) from _problems")
-    return rows_read, rejected
+        "_problems where _source_line not in (select _source_line from _staged)), "
+        "(select count(distinct _source_line) from _problems), "
+        f"(select coalesce(sum(_lines - 1), 0) from _spans where _source_line in {bad}), "
+        f"(select coalesce(sum(_lines - 1), 0) from _spans where _source_line not in {bad}), "
+        "(select coalesce(sum(_blank), 0) from _spans)"
+    ).fetchall()[0]
+    return Counts(read, rejected, read - rejected + more_loaded, rejected + more_rejected, blanks)

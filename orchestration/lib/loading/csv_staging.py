@@ -4,6 +4,7 @@ with the physical line where it starts, into temp table ``_staged``."""
 from __future__ import annotations
 
 import csv
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -11,6 +12,7 @@ import duckdb
 from orchestration.lib.contracts import Contract
 from orchestration.lib.landing import count_lines
 from orchestration.lib.loading.reading import (
+    BAD_QUOTE,
     HEADER_PROBE_BYTES,
     MAX_LINE_BYTES,
     REJECT_TABLES,
@@ -23,21 +25,24 @@ from orchestration.lib.loading.reading import (
 )
 from orchestration.lib.loading.sql import drop_temp, quote_ident, scalar
 
+# a bad quote may cost a read of the whole file; past this many, the file is refused whole
+MAX_BAD_QUOTES = 20
+
 
 def read_csv_header(path: Path, relative: str) -> list[str]:
     refuse_binary(path, relative, "CSV")
     with path.open("rb") as handle:
         probe = handle.read(HEADER_PROBE_BYTES)
     if not probe.strip():
-        raise UnreadableFile(f"{relative}: the file is empty; expected a header row")
+        raise UnreadableFile(relative, "the file is empty; expected a header row")
     if b"\x00" in probe.split(b"\n", 1)[0]:
-        raise UnreadableFile(f"{relative}: line 1 holds NUL bytes: binary data, not CSV text")
+        raise UnreadableFile(relative, "holds NUL bytes: binary data, not CSV text", line=1)
     first_line = probe.split(b"\n", 1)[0].rstrip(b"\r")
     try:
         text = first_line.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UnreadableFile(
-            f"{relative}: line 1, byte {error.start + 1}: the header is not UTF-8 text"
+            relative, "the header is not UTF-8 text", line=1, column=f"byte {error.start + 1}"
         ) from error
     return [name.strip() for name in next(csv.reader([text]))]
 
@@ -50,8 +55,10 @@ def check_header(header: list[str], contract: Contract, relative: str) -> None:
             # one long column name means the file is split on another character: say so first
             shown = "tab" if found[0] == "\t" else f"'{found[0]}'"
             raise UnreadableFile(
-                f"{relative}: line 1: the header is one column split by {shown}: the delimiter "
-                "looks wrong: this extract is comma-separated"
+                relative,
+                f"the header is one column split by {shown}: the delimiter looks wrong: this "
+                "extract is comma-separated",
+                line=1,
             )
     problems = []
     duplicates = sorted({n for n in header if header.count(n) > 1})
@@ -64,7 +71,7 @@ def check_header(header: list[str], contract: Contract, relative: str) -> None:
     if unknown:
         problems.append(f"unknown column(s) {', '.join(unknown)} (not in the contract)")
     if problems:
-        raise UnreadableFile(f"{relative}: line 1: {'; '.join(problems)}")
+        raise UnreadableFile(relative, "; ".join(problems), line=1)
 
 
 def csv_record_lines(path: Path) -> list[int]:
@@ -94,45 +101,124 @@ def _read_records(con: duckdb.DuckDBPyConnection, path: Path, relative: str, wid
         )
     except duckdb.Error as error:
         drop_temp(con, *REJECT_TABLES)
-        raise UnreadableFile(f"{relative}: cannot be read as CSV: {error}") from error
+        raise UnreadableFile(relative, f"cannot be read as CSV: {error}") from error
+
+
+def _swallowing_lines(rejects: list[tuple]) -> dict[int, tuple]:
+    """Rejected records that run over several physical lines, by the line they start on: a
+    quote that never closes (or closes lines later) has made one record of many lines."""
+    swallowing: dict[int, tuple] = {}
+    for line, _column, _kind, raw, _message in rejects:
+        # DuckDB puts the blank lines before a record in front of its text: they are not its own
+        if raw and "\n" in raw.lstrip("\r\n").rstrip("\r\n"):
+            swallowing.setdefault(line, raw)
+    return swallowing
+
+
+def _blank_lines(path: Path, copy: Path, numbers: set[int]) -> list[tuple]:
+    """Write `copy`: `path` with the lines `numbers` emptied (their line endings kept, so every
+    other line keeps its number and the file its newline style); return a problem per line."""
+    problems = []
+    with path.open("rb") as source, copy.open("wb") as target:
+        for number, line in enumerate(source, start=1):
+            if number in numbers:
+                body = line.rstrip(b"\r\n")
+                text = body.decode("utf-8", errors="replace").removeprefix("\ufeff")
+                problems.append((number, None, text, BAD_QUOTE))
+                line = line[len(body) :]
+            target.write(line)
+    return problems
+
+
+def _read_resynchronised(
+    con: duckdb.DuckDBPyConnection, path: Path, relative: str, width: int, folder: Path
+) -> tuple[Path, list[tuple], list[tuple]]:
+    """Read the records, and where a bad quote made one record of several lines, reject only
+    the line it starts on and read again from the next line, as many times as it takes (each
+    read takes out at least one more line; past MAX_BAD_QUOTES lines the file is refused).
+    Returns the file finally read, DuckDB's rejects of it, and the problems of the lines taken
+    out."""
+    source, emptied, taken_out = path, set(), []
+    while True:
+        _read_records(con, source, relative, width)
+        rejects = take_structural_rejects(con)
+        swallowing = _swallowing_lines(rejects)
+        if not swallowing:
+            return source, rejects, taken_out
+        emptied |= set(swallowing)
+        if len(emptied) > MAX_BAD_QUOTES:
+            raise UnreadableFile(
+                relative,
+                f"more than {MAX_BAD_QUOTES} records run over several lines after a bad quote: "
+                'the quote character may be used as text; a value holding " must be quoted, '
+                'with "" inside',
+                line=min(emptied),
+            )
+        source = folder / "resynchronised.csv"
+        taken_out = _blank_lines(path, source, emptied)
 
 
 def _record_line_expr(
     con: duckdb.DuckDBPyConnection, path: Path, width: int, reject_lines: list[int]
-) -> str:
+) -> tuple[str, bool]:
     """SQL for the physical line of each record of ``_staged_src``: its number plus one in a
     plain file; from a map of where each record starts when values hold newlines, lines are
-    blank or lines were rejected."""
+    blank or lines were rejected. Also whether some value holds a newline."""
     staged_rows = scalar(con, "select count(*) from _staged_src")
     newline_test = " or ".join(f"contains(c{i}, chr(10))" for i in range(width)) or "false"
     has_newlines = scalar(con, f"select count(*) from _staged_src where {newline_test}")
     if not reject_lines and not has_newlines and count_lines(path) == staged_rows + 1:
-        return "_rn + 1"
+        return "_rn + 1", False
     rejected = set(reject_lines)
     starts = [line for line in csv_record_lines(path) if line not in rejected]
     if len(starts) != staged_rows:
-        return "_rn + 1"
+        return "_rn + 1", bool(has_newlines)
     line_map(con, starts)
-    return "(select _line from _line_map m where m._rn = s._rn)"
+    return "(select _line from _line_map m where m._rn = s._rn)", bool(has_newlines)
+
+
+def _record_spans(con: duckdb.DuckDBPyConnection, width: int, line_expr: str) -> None:
+    """Into ``_spans``: each record of ``_staged_src`` that runs over several physical lines
+    (a quoted value holding newlines), with its line count and the blank lines inside it."""
+    newlines = " + ".join(f"coalesce(len(c{i}) - len(replace(c{i}, chr(10), '')), 0)"
+                          for i in range(width))  # fmt: skip
+    # a line inside a value that is blank: neither the value's first piece (it shares its line
+    # with the fields before) nor its last (it shares its line with the closing quote)
+    blanks = " + ".join(
+        f"coalesce(len(list_filter(string_split(c{i}, chr(10))[2:-2], "
+        "lambda piece: piece = '' or piece = chr(13))), 0)"
+        for i in range(width)
+    )
+    con.execute(
+        f"insert into _spans select * from (select {line_expr} as _source_line, "
+        f"1 + {newlines} as _lines, {blanks} as _blank from _staged_src s) where _lines > 1"
+    )
 
 
 def stage_csv(
     con: duckdb.DuckDBPyConnection, path: Path, relative: str, contract: Contract
 ) -> list[tuple]:
-    """Fill temp table ``_staged`` (one text column per contract column) and return problems."""
+    """Fill temp table ``_staged`` (one text column per contract column) and ``_spans``, and
+    return the problems found reading it."""
     header = read_csv_header(path, relative)
     check_header(header, contract, relative)
     positional = {name: f"c{i}" for i, name in enumerate(header)}
-    _read_records(con, path, relative, len(header))
-    rejects = take_structural_rejects(con)
-    line_expr = _record_line_expr(con, path, len(header), sorted({row[0] for row in rejects}))
+    with tempfile.TemporaryDirectory(prefix="coop-csv-") as folder:
+        source, rejects, taken_out = _read_resynchronised(
+            con, path, relative, len(header), Path(folder)
+        )
+        reject_lines = sorted({r[0] for r in rejects})
+        line_expr, multi_line = _record_line_expr(con, source, len(header), reject_lines)
+    if multi_line:
+        _record_spans(con, len(header), line_expr)
     selects = [f"{line_expr} as _source_line"]
     for column in contract.columns:
-        source = positional.get(column.name)
-        value = f"nullif({source}, '')" if source else "cast(null as varchar)"
+        source_column = positional.get(column.name)
+        value = f"nullif({source_column}, '')" if source_column else "cast(null as varchar)"
         selects.append(f"{value} as {quote_ident(column.name)}")
     con.execute(
         f"create or replace temp table _staged as select {', '.join(selects)} from _staged_src s"
     )
     drop_temp(con, "_staged_src", "_line_map")
-    return structural_problems(rejects, {f"c{i}": name for i, name in enumerate(header)})
+    names = {f"c{i}": name for i, name in enumerate(header)}
+    return sorted(taken_out + structural_problems(rejects, names), key=lambda p: p[0])

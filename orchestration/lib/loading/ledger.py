@@ -4,16 +4,27 @@ rejected), and the reconciliation the blocking asset check runs on it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import uuid
 from dataclasses import dataclass, field
 
 import duckdb
 
 from orchestration.lib.contracts import Contract
+from orchestration.lib.loading.reading import Problem
 from orchestration.lib.loading.sql import quote_ident
 
 LEDGER_TABLE = "_meta.load_ledger"
+LATER_COLUMNS = (
+    "file_mtime_ns BIGINT",
+    "file_lines BIGINT",
+    "lines_loaded BIGINT",
+    "lines_rejected BIGINT",
+    "lines_skipped BIGINT",
+    "warnings VARCHAR",  # a JSON list of {file, reason, line, column, severity}
+)
 
 
 @dataclass
@@ -27,6 +38,13 @@ class FileResult:
     rows_loaded: int = 0
     rows_rejected: int = 0
     message: str = ""
+    # physical lines: in the file = in loaded records + in rejected records + header and blanks
+    file_lines: int | None = None
+    lines_loaded: int = 0
+    lines_rejected: int = 0
+    lines_skipped: int = 0
+    error: Problem | None = None  # why a failed file failed
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -50,11 +68,12 @@ def prepare_ledger(con: duckdb.DuckDBPyConnection) -> None:
         "load_id VARCHAR PRIMARY KEY, system VARCHAR NOT NULL, entity VARCHAR NOT NULL, "
         "source_file VARCHAR NOT NULL, file_sha256 VARCHAR, file_size_bytes BIGINT, "
         "rows_read BIGINT NOT NULL, rows_loaded BIGINT NOT NULL, rows_rejected BIGINT NOT NULL, "
-        "outcome VARCHAR NOT NULL, message VARCHAR, loaded_at TIMESTAMP NOT NULL, run_id VARCHAR, "
-        "file_mtime_ns BIGINT)"
+        "outcome VARCHAR NOT NULL, message VARCHAR, loaded_at TIMESTAMP NOT NULL, run_id VARCHAR)"
     )
-    # ledgers written before the column existed gain it; their files are hashed once more
-    con.execute(f"alter table {LEDGER_TABLE} add column if not exists file_mtime_ns BIGINT")
+    # ledgers written before a column existed gain it: their files are hashed once more, and
+    # their line counts stay NULL (not reconciled) until the file loads again
+    for column in LATER_COLUMNS:
+        con.execute(f"alter table {LEDGER_TABLE} add column if not exists {column}")
 
 
 @dataclass(frozen=True)
@@ -94,7 +113,8 @@ def record_ledger(
     con.execute(
         f"insert into {LEDGER_TABLE} (load_id, system, entity, source_file, file_sha256, "
         "file_size_bytes, rows_read, rows_loaded, rows_rejected, outcome, message, loaded_at, "
-        "run_id, file_mtime_ns) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "run_id, file_mtime_ns, file_lines, lines_loaded, lines_rejected, lines_skipped, "
+        "warnings) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             str(uuid.uuid4()),
             contract.system,
@@ -110,6 +130,13 @@ def record_ledger(
             loaded_at,
             run_id,
             result.mtime_ns,
+            result.file_lines,
+            result.lines_loaded if result.file_lines is not None else None,
+            result.lines_rejected if result.file_lines is not None else None,
+            result.lines_skipped if result.file_lines is not None else None,
+            json.dumps([dataclasses.asdict(w) for w in result.warnings])
+            if result.warnings
+            else None,
         ],
     )
 
@@ -128,8 +155,13 @@ def loaded_files(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[str
 
 
 def reconcile_ledger(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[tuple]:
-    """Files whose latest load breaks rows read = rows loaded + rows rejected, or whose rows in
-    the raw and rejects tables differ from what the ledger recorded."""
+    """Files whose latest load breaks rows read = rows loaded + rows rejected, or lines in the
+    file = lines of loaded records + lines of rejected records + header and blank lines (lines
+    counted from the file's bytes, records from what the parser made of them: a record that
+    swallowed the lines after it breaks this), or whose rows in the raw and rejects tables
+    differ from what the ledger recorded. Each: (file, rows read, loaded, rejected, rows in the
+    raw table, lines rejected in the rejects table, lines in the file, lines loaded, lines
+    rejected, lines skipped)."""
     schema = quote_ident(contract.schema)
     rejects = f"{schema}.{quote_ident(contract.entity + '__rejects')}"
     target = f"{schema}.{quote_ident(contract.entity)}"
@@ -142,10 +174,12 @@ def reconcile_ledger(con: duckdb.DuckDBPyConnection, contract: Contract) -> list
         f"rejected as (select _source_file, count(distinct _source_line) as n from {rejects} "
         "group by all) "
         "select l.source_file, l.rows_read, l.rows_loaded, l.rows_rejected, "
-        "coalesce(a.n, 0), coalesce(r.n, 0) from latest l "
+        "coalesce(a.n, 0), coalesce(r.n, 0), l.file_lines, l.lines_loaded, l.lines_rejected, "
+        "l.lines_skipped from latest l "
         "left join loaded a on a._source_file = l.source_file "
         "left join rejected r on r._source_file = l.source_file "
         "where l.rows_read <> l.rows_loaded + l.rows_rejected "
-        "or coalesce(a.n, 0) <> l.rows_loaded or coalesce(r.n, 0) <> l.rows_rejected",
+        "or coalesce(a.n, 0) <> l.rows_loaded or coalesce(r.n, 0) <> l.rows_rejected "
+        "or l.file_lines <> l.lines_loaded + l.lines_rejected + l.lines_skipped",
         [contract.system, contract.entity],
     ).fetchall()

@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib.contracts import Contract
-from orchestration.lib.landing import LandedFile, file_digest, find_landed_files
-from orchestration.lib.loading.audit import audit_staged
+from orchestration.lib.landing import LandedFile, file_digest, find_landed_files, line_census
+from orchestration.lib.loading.audit import Counts, audit_staged, reset_spans
 from orchestration.lib.loading.csv_staging import stage_csv
 from orchestration.lib.loading.ledger import (
     ExtractResult,
@@ -24,8 +24,15 @@ from orchestration.lib.loading.ledger import (
     record_ledger,
     remember_mtime,
 )
+from orchestration.lib.loading.manifests import (
+    BY_MANIFEST,
+    Manifest,
+    check_manifest,
+    check_manifest_rows,
+    unterminated_last_line,
+)
 from orchestration.lib.loading.ndjson_staging import stage_ndjson
-from orchestration.lib.loading.reading import UnreadableFile
+from orchestration.lib.loading.reading import Problem, UnreadableFile
 from orchestration.lib.loading.sql import quote_ident, transaction
 from orchestration.lib.loading.tables import (
     delete_file_rows,
@@ -72,10 +79,27 @@ def _look(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> Seen:
     return Seen(latest, sha256, size, info.st_mtime_ns)
 
 
-def _already_done(landed: LandedFile, seen: Seen) -> FileResult | None:
+def _manifest_verdict(
+    landed: LandedFile, contract: Contract, seen: Seen
+) -> Manifest | UnreadableFile | None:
+    """The file's manifest, None without one, or why the file is refused by it."""
+    if landed.refused_reason or seen.sha256 is None or seen.size is None:
+        return None
+    try:
+        return check_manifest(landed.path, landed.relative_path, contract, seen.sha256, seen.size)
+    except UnreadableFile as error:
+        return error
+
+
+def _already_done(
+    landed: LandedFile, seen: Seen, verdict: Manifest | UnreadableFile | None
+) -> FileResult | None:
     """The result of a file whose content the ledger already holds; None if it must load."""
     latest = seen.latest
     if not latest or latest.sha256 != seen.sha256:
+        return None
+    # refused by its manifest, and the manifest has changed since: the same bytes load again
+    if BY_MANIFEST in (latest.message or "") and str(verdict) != latest.message:
         return None
     relative = landed.relative_path
     if latest.outcome == "loaded":
@@ -154,6 +178,31 @@ def _publish_file(
     return result
 
 
+def _write_and_audit(
+    con: duckdb.DuckDBPyConnection, landed: LandedFile, contract: Contract, result: FileResult,
+    manifest: Manifest | None,
+) -> Counts:  # fmt: skip
+    """Stage the file's records as text (write) and check them against the contract (audit);
+    the result gets its line census and any warning. Raises :class:`UnreadableFile`."""
+    relative = landed.relative_path
+    census = line_census(landed.path)
+    reset_spans(con)
+    stage = stage_csv if contract.format == "csv" else stage_ndjson
+    early_problems = stage(con, landed.path, relative, contract)
+    target = table_name(contract, contract.entity)
+    counts = audit_staged(con, contract, target, relative, early_problems)
+    check_manifest_rows(manifest, relative, counts.rows_read)
+    header, blanks = (
+        (1, census.empty) if contract.format == "csv" else (0, census.empty + census.spaces)
+    )
+    result.file_lines = census.lines
+    result.lines_skipped = header + blanks - counts.blank_lines_in_values
+    result.lines_loaded, result.lines_rejected = counts.lines_loaded, counts.lines_rejected
+    warning = None if manifest else unterminated_last_line(relative, census)
+    result.warnings += [warning] if warning else []
+    return counts
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     landed: LandedFile,
@@ -162,27 +211,26 @@ def load_file(
     loaded_at: dt.datetime,
 ) -> FileResult:
     """Load one landed file, unless the ledger shows its content already loaded or failed."""
-    relative = landed.relative_path
     seen = _look(con, landed)
-    done = _already_done(landed, seen)
+    verdict = _manifest_verdict(landed, contract, seen)
+    done = _already_done(landed, seen, verdict)
     if done:
         return done
-    result = FileResult(relative, "failed", seen.sha256, seen.size, seen.mtime_ns)
+    result = FileResult(landed.relative_path, "failed", seen.sha256, seen.size, seen.mtime_ns)
     if landed.refused_reason:
         result.message = landed.refused_reason
+        result.error = Problem(landed.relative_path, landed.refused_reason)
         return record_failure(con, contract, result, run_id, loaded_at)
-    # write: the file's records, as text, into temp tables
+    if isinstance(verdict, UnreadableFile):
+        result.message, result.error = str(verdict), verdict.problem
+        return record_failure(con, contract, result, run_id, loaded_at)
     try:
-        stage = stage_csv if contract.format == "csv" else stage_ndjson
-        early_problems = stage(con, landed.path, relative, contract)
+        counts = _write_and_audit(con, landed, contract, result, verdict)
     except UnreadableFile as error:
-        result.message = str(error)
+        result.message, result.error = str(error), error.problem
         return record_failure(con, contract, result, run_id, loaded_at)
-    # audit: every rule of the contract
-    target = table_name(contract, contract.entity)
-    read, rejected = audit_staged(con, contract, target, relative, early_problems)
-    result.outcome, result.rows_read = "loaded", read
-    result.rows_loaded, result.rows_rejected = read - rejected, rejected
+    result.outcome, result.rows_read = "loaded", counts.rows_read
+    result.rows_loaded, result.rows_rejected = counts.rows_loaded, counts.rows_rejected
     # publish: into the raw tables, in one transaction
     return _publish_file(con, contract, result, seen.latest is not None, run_id, loaded_at)
 

@@ -9,13 +9,12 @@ path and the rest the fast path; anything else goes line by line."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 
 from orchestration.lib.contracts import Contract
-from orchestration.lib.landing import count_lines
+from orchestration.lib.landing import count_lines, whole_line_blocks
 from orchestration.lib.loading.json_values import stage_parsed
 from orchestration.lib.loading.reading import (
     HEADER_PROBE_BYTES,
@@ -44,15 +43,17 @@ def stage_ndjson(
 ) -> list[tuple]:
     """Fill ``_staged`` and one ``_child_<entity>`` table per JSON array; return problems."""
     if path.stat().st_size == 0:
-        raise UnreadableFile(f"{relative}: the file is empty; expected one JSON object per line")
+        raise UnreadableFile(relative, "the file is empty; expected one JSON object per line")
     refuse_binary(path, relative, "NDJSON")
     with path.open("rb") as handle:
         head = handle.read(HEADER_PROBE_BYTES).removeprefix(b"\xef\xbb\xbf").lstrip()
     if head.startswith(b"["):
         # a JSON array export: its inner lines may parse as objects, so refuse it as a whole
         raise UnreadableFile(
-            f"{relative}: line 1: the file is one JSON array (it starts with '['): expected "
-            "newline-delimited JSON, one object per line"
+            relative,
+            "the file is one JSON array (it starts with '['): expected newline-delimited JSON, "
+            "one object per line",
+            line=1,
         )
     plan = _lines_needing_the_slow_path(con, path, contract.record_fields)
     if plan is not None:
@@ -81,7 +82,7 @@ def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, relative: str) -> li
         )
     except duckdb.Error as error:
         drop_temp(con, *REJECT_TABLES)
-        raise UnreadableFile(f"{relative}: cannot be read as NDJSON: {error}") from error
+        raise UnreadableFile(relative, f"cannot be read as NDJSON: {error}") from error
     return take_structural_rejects(con)
 
 
@@ -127,7 +128,7 @@ def _stage_lines(
     ).fetchall()[0]
     if whole_file and total_lines and not valid_lines:
         raise UnreadableFile(
-            f"{relative}: no line is a JSON object: expected newline-delimited JSON records"
+            relative, "no line is a JSON object: expected newline-delimited JSON records"
         )
     problems += con.execute(
         "select _source_line, null, line, case "
@@ -220,20 +221,6 @@ def _stage_json_records(
     return True
 
 
-def _whole_lines(path: Path, block_size: int) -> Iterator[bytes]:
-    """The file in blocks of whole lines (a line longer than a block makes a longer block)."""
-    rest = b""
-    with path.open("rb") as source:
-        while chunk := source.read(max(block_size, len(rest))):  # doubles past a long line
-            block = rest + chunk
-            cut = block.rfind(b"\n") + 1
-            rest = block[cut:]
-            if cut:
-                yield block[:cut]
-    if rest:
-        yield rest  # the last line, without its newline
-
-
 def split_lines(
     path: Path, records: Path, others: Path, odd_lines: list[int], block_size: int = 1 << 16
 ) -> None:
@@ -244,7 +231,7 @@ def split_lines(
     odd = sorted(set(odd_lines))
     at, first = 0, 1  # the next odd line (index in odd); the number of the block's first line
     with records.open("wb") as fast, others.open("wb") as slow:
-        for block in _whole_lines(path, block_size):
+        for block in whole_line_blocks(path, block_size):
             count = block.count(b"\n") + (not block.endswith(b"\n"))
             if at == len(odd) or odd[at] >= first + count:
                 fast.write(block)

@@ -4,7 +4,9 @@ line its reader cannot take apart) turned into one problem a person can act on."
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 import pyarrow as pa
@@ -21,17 +23,40 @@ STORE_REJECTS = (
     f"rejects_scan='_load_reject_scans', max_line_size={MAX_LINE_BYTES}"
 )
 NOT_UTF8 = "bytes that are not UTF-8 (Latin-1?): the extract must be UTF-8 text"
+BAD_QUOTE = "unterminated or misplaced quote: a quoted value must close before the next comma"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, where it is and why: what a person needs to act on it.
+    ``column`` is a column or field name, or a position in the line ("byte 5")."""
+
+    file: str
+    reason: str
+    line: int | None = None
+    column: str | None = None
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line is not None else ""
+        if self.column:
+            where = f"{where}, {self.column}" if where else self.column
+        return f"{self.file}: {where + ': ' if where else ''}{self.reason}"
 
 
 class UnreadableFile(Exception):
     """The file cannot be read as its contract's format; nothing of it is loaded."""
+
+    def __init__(self, file: str, reason: str, line: int | None = None, column: str | None = None):
+        self.problem = Problem(file, reason, line, column)
+        super().__init__(str(self.problem))
 
 
 def refuse_binary(path: Path, relative: str, fmt: str) -> None:
     """Fail early and by name on a binary file, before a CSV parser reports a state machine."""
     kind = binary_kind(path)
     if kind:
-        raise UnreadableFile(f"{relative}: not {fmt} text: the file looks like {kind}")
+        raise UnreadableFile(relative, f"not {fmt} text: the file looks like {kind}")
 
 
 def take_structural_rejects(con: duckdb.DuckDBPyConnection) -> list[tuple]:
@@ -53,7 +78,7 @@ def structural_reason(error_type: str, message: str) -> str:
     if error_type == "TOO MANY COLUMNS" and counts:
         return f"too many fields: expected {counts[1]}, found {counts[2]} (an unquoted comma?)"
     if error_type == "UNQUOTED VALUE":
-        return "unterminated or misplaced quote: a quoted value must close before the next comma"
+        return BAD_QUOTE
     return f"{error_type.lower()}: {message.strip()}"
 
 
