@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from orchestration.lib.contracts import MEMBERSHIPS, PARTNERS, Column
-from orchestration.lib.landing import binary_kind, count_lines, file_digest, find_landed_files
+from orchestration.lib.landing import binary_kind, file_digest, find_landed_files, line_census
 from orchestration.lib.loading.csv_staging import check_header, csv_record_lines, read_csv_header
 from orchestration.lib.loading.ndjson_staging import split_lines
 from orchestration.lib.loading.reading import NOT_UTF8, UnreadableFile
@@ -199,9 +199,9 @@ def test_binary_kind(tmp_path: Path) -> None:
 def test_count_lines_and_digest(tmp_path: Path) -> None:
     path = tmp_path / "f"
     path.write_bytes(b"a\nb")
-    assert count_lines(path) == 2
+    assert line_census(path).lines == 2
     path.write_bytes(b"a\nb\n")
-    assert count_lines(path) == 2
+    assert line_census(path).lines == 2
     # read in chunks: a one-byte chunk gives the same digest as the whole file at once
     assert file_digest(path, chunk_size=1) == (hashlib.sha256(b"a\nb\n").hexdigest(), 4)
 

@@ -166,12 +166,12 @@ def test_too_many_unclosed_quotes_refuse_the_file(tmp_path: Path) -> None:
     con = duckdb.connect()
     reset_spans(con)
     with pytest.raises(UnreadableFile) as error:
-        stage_csv(con, path, "p.csv", PARTNERS)
+        stage_csv(con, path, "p.csv", PARTNERS, line_census(path))
     assert (error.value.problem.line, error.value.problem.file) == (2, "p.csv")
     assert f"more than {MAX_BAD_QUOTES} records run over several lines" in str(error.value)
     # up to the limit, each bad line is rejected alone and the others are read
     path.write_bytes(header + b"".join(quoted.splitlines(keepends=True)[:10]))
-    problems = stage_csv(con, path, "p.csv", PARTNERS)
+    problems = stage_csv(con, path, "p.csv", PARTNERS, line_census(path))
     assert [(p[0], p[3]) for p in problems] == [(n, BAD_QUOTE) for n in (2, 4, 6, 8, 10)]
     assert scalar(con, "select list(partner_id order by _source_line) from _staged") == [
         f"q{n}" for n in range(5)

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib.contracts import Contract
-from orchestration.lib.landing import count_lines
+from orchestration.lib.landing import LineCensus
 from orchestration.lib.loading.reading import (
     BAD_QUOTE,
     HEADER_PROBE_BYTES,
@@ -159,7 +159,7 @@ def _read_resynchronised(
 
 
 def _record_line_expr(
-    con: duckdb.DuckDBPyConnection, path: Path, width: int, reject_lines: list[int]
+    con: duckdb.DuckDBPyConnection, path: Path, width: int, reject_lines: list[int], lines: int
 ) -> tuple[str, bool]:
     """SQL for the physical line of each record of ``_staged_src``: its number plus one in a
     plain file; from a map of where each record starts when values hold newlines, lines are
@@ -167,7 +167,7 @@ def _record_line_expr(
     staged_rows = scalar(con, "select count(*) from _staged_src")
     newline_test = " or ".join(f"contains(c{i}, chr(10))" for i in range(width)) or "false"
     has_newlines = scalar(con, f"select count(*) from _staged_src where {newline_test}")
-    if not reject_lines and not has_newlines and count_lines(path) == staged_rows + 1:
+    if not reject_lines and not has_newlines and lines == staged_rows + 1:
         return "_rn + 1", False
     rejected = set(reject_lines)
     starts = [line for line in csv_record_lines(path) if line not in rejected]
@@ -196,8 +196,9 @@ def _record_spans(con: duckdb.DuckDBPyConnection, width: int, line_expr: str) ->
 
 
 def stage_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, relative: str, contract: Contract
-) -> list[tuple]:
+    con: duckdb.DuckDBPyConnection, path: Path, relative: str, contract: Contract,
+    census: LineCensus,
+) -> list[tuple]:  # fmt: skip
     """Fill temp table ``_staged`` (one text column per contract column) and ``_spans``, and
     return the problems found reading it."""
     header = read_csv_header(path, relative)
@@ -208,7 +209,9 @@ def stage_csv(
             con, path, relative, len(header), Path(folder)
         )
         reject_lines = sorted({r[0] for r in rejects})
-        line_expr, multi_line = _record_line_expr(con, source, len(header), reject_lines)
+        line_expr, multi_line = _record_line_expr(
+            con, source, len(header), reject_lines, census.lines
+        )
     if multi_line:
         _record_spans(con, len(header), line_expr)
     selects = [f"{line_expr} as _source_line"]

@@ -188,7 +188,7 @@ def _write_and_audit(
     census = line_census(landed.path)
     reset_spans(con)
     stage = stage_csv if contract.format == "csv" else stage_ndjson
-    early_problems = stage(con, landed.path, relative, contract)
+    early_problems = stage(con, landed.path, relative, contract, census)
     target = table_name(contract, contract.entity)
     counts = audit_staged(con, contract, target, relative, early_problems)
     check_manifest_rows(manifest, relative, counts.rows_read)

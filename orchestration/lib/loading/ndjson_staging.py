@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib.contracts import Contract
-from orchestration.lib.landing import count_lines, whole_line_blocks
+from orchestration.lib.landing import LineCensus, whole_line_blocks
 from orchestration.lib.loading.json_values import stage_parsed
 from orchestration.lib.loading.reading import (
     HEADER_PROBE_BYTES,
@@ -39,8 +39,9 @@ from orchestration.lib.loading.sql import (
 
 
 def stage_ndjson(
-    con: duckdb.DuckDBPyConnection, path: Path, relative: str, contract: Contract
-) -> list[tuple]:
+    con: duckdb.DuckDBPyConnection, path: Path, relative: str, contract: Contract,
+    census: LineCensus,
+) -> list[tuple]:  # fmt: skip
     """Fill ``_staged`` and one ``_child_<entity>`` table per JSON array; return problems."""
     if path.stat().st_size == 0:
         raise UnreadableFile(relative, "the file is empty; expected one JSON object per line")
@@ -56,7 +57,7 @@ def stage_ndjson(
             line=1,
         )
     plan = _lines_needing_the_slow_path(con, path, contract.record_fields)
-    if plan is not None:
+    if plan is not None and plan[0] == census.lines:  # else DuckDB split lines otherwise
         lines, odd_lines = plan
         if not odd_lines:
             if _stage_json_records(con, path, contract.record_fields, lines, skip=[]):
@@ -179,7 +180,7 @@ def _lines_needing_the_slow_path(
         "select rowid + 1 from _line_flags where not is_record order by 1"
     ).fetchall()]  # fmt: skip
     con.execute("drop table _line_flags")
-    if lines != count_lines(path) or len(odd) == lines or len(odd) > max(1000, lines // 20):
+    if len(odd) == lines or len(odd) > max(1000, lines // 20):
         return None
     return lines, odd
 
