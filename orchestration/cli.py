@@ -78,6 +78,8 @@ def _report_run(summary) -> None:
         console.print(f"  failed check {name}", style="red")
     for problem in summary.problems:
         errors.print(problem, style="red")
+    for warning in summary.warnings:
+        errors.print(f"warning: {warning}", style="yellow")
     _report_rejects(summary.rejects, "quarantine of this build")
     if not summary.success:
         errors.print(f"run {summary.run_id} failed; full log: {summary.log_path}")

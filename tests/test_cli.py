@@ -153,11 +153,13 @@ def test_quarantined_rows_are_reported_by_build_status_and_rejects(env):
     bad = lines[4].split(",")
     bad[3] = "2024-13-45"  # valid_from: not a date
     lines[4] = ",".join(bad)
-    memberships.write_text("".join(lines))
+    memberships.write_text("".join(lines).rstrip("\n"))  # hand-edited: no final newline
 
     result = coop("build")
     assert result.returncode == 0, result.stdout + result.stderr
-    where = "curated/memberships/memberships.csv:5:valid_from:"
+    no_newline = f"warning: curated/memberships/memberships.csv: line {len(lines)}: the last line"
+    assert no_newline in result.stderr, result.stderr
+    where = "curated/memberships/memberships.csv: line 5, valid_from:"
     assert "1 row(s) quarantined in 1 file(s)" in result.stdout
     assert where in result.stdout
 
@@ -191,9 +193,9 @@ def test_a_failed_build_explains_itself_in_one_line_per_problem(env):
     errors = result.stderr.splitlines()
     # the failing test, with the extract rows behind the offending keys ...
     failing = [e for e in errors if e.startswith("dbt test relationships_fct_membership_member")]
-    assert len(failing) == 1 and "curated/memberships/memberships.csv:" in failing[0], errors
+    assert len(failing) == 1 and "curated/memberships/memberships.csv line" in failing[0], errors
     # ... and the quarantined row that explains the missing key, named once
-    cause = [e for e in errors if e.startswith(f"curated/partners/partners.csv:{number}:")]
+    cause = [e for e in errors if e.startswith(f"curated/partners/partners.csv: line {number},")]
     assert len(cause) == 1 and "partner_type" in cause[0] and "chile" in cause[0], errors
     run_line = errors[-1]
     assert re.match(r"run [0-9a-f-]{36} failed; full log: .*last_build\.log$", run_line)

@@ -117,6 +117,9 @@ class Contract:
     description: str
     row_checks: tuple[RowCheck, ...] = ()
     children: tuple[ChildTable, ...] = field(default_factory=tuple)
+    # "required" for files a system exports: each must come with <file>.manifest.json (rows,
+    # bytes, SHA-256), or it is refused; see orchestration/lib/loading/manifests.py
+    manifest: Literal["optional", "required"] = "optional"
 
     @property
     def schema(self) -> str:

@@ -1,15 +1,15 @@
 """One line a person can act on, for every problem the pipeline reports.
 
-Every failure the CLI, the Dagster UI and the alerts show goes through here: a problem is one
-line, `file:line:column: reason` where the place is known (the form compilers and linters use,
-which editors and terminals turn into links), with no stack trace, no Python type prefix and no
-colour codes.
+Every failure the loader, the CLI, the Dagster UI and the alerts show goes through here: a
+problem is one line, `file: line N, column: reason` where the place is known, with no stack
+trace, no Python type prefix and no colour codes.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 # ANSI escape sequences (colours, cursor moves) that dbt and Dagster put in their messages
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
@@ -19,17 +19,23 @@ TYPE_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)*\w*(?:Error|Exception|Failure): "
 
 @dataclass(frozen=True)
 class Problem:
-    """Where (as far as known) and what: a file relative to the landing zone, its physical
-    line and column, and the reason in a few words."""
+    """One thing wrong, where it is and why: what a person needs to act on it. ``file`` is
+    relative to the landing zone (None for a problem of no one file, a failing dbt test say);
+    ``column`` is a column or field name, or a position in the line ("byte 5")."""
 
+    file: str | None
     reason: str
-    file: str | None = None
     line: int | None = None
     column: str | None = None
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
-        place = [str(part) for part in (self.file, self.line, self.column) if part is not None]
-        return f"{':'.join(place)}: {self.reason}" if place else self.reason
+        where = f"line {self.line}" if self.line is not None else ""
+        if self.column:
+            where = f"{where}, {self.column}" if where else self.column
+        if self.file is None:
+            return f"{where + ': ' if where else ''}{self.reason}"
+        return f"{self.file}: {where + ': ' if where else ''}{self.reason}"
 
 
 def clean(text: str) -> str:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.loader import quote_ident
+from orchestration.lib.loading.sql import quote_ident
 from orchestration.settings import DATABASE_FILE_NAME, Settings
 
 TEMP_PREFIX = f".{DATABASE_FILE_NAME}.tmp-"

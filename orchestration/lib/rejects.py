@@ -34,7 +34,7 @@ class Reject:
 
     @property
     def problem(self) -> Problem:
-        return Problem(self.reason, self.file, self.line, self.column)
+        return Problem(self.file, self.reason, self.line, self.column)
 
 
 def _rejects_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[Contract, str]]:

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from orchestration.lib.contracts import CONTRACTS, Contract
-from orchestration.lib.loader import LEDGER_TABLE, quote_ident
+from orchestration.lib.loading.ledger import FileResult, latest_ledger_row, record_ledger
+from orchestration.lib.loading.sql import transaction
+from orchestration.lib.loading.tables import delete_file_rows, table_name
 
 
 class RetractionError(Exception):
@@ -57,42 +58,27 @@ def contract_of(relative: str) -> Contract:
 def retract(con: duckdb.DuckDBPyConnection, relative: str, reason: str) -> Retraction:
     """Remove the rows of `relative`'s current load and record the retraction in the ledger."""
     contract = contract_of(relative)
-    latest = con.execute(
-        f"select outcome, file_sha256, file_size_bytes, file_mtime_ns from {LEDGER_TABLE} "
-        "where source_file = ? order by loaded_at desc, rows_read desc limit 1",
-        [relative],
-    ).fetchall()
-    if not latest:
+    latest = latest_ledger_row(con, relative)
+    if latest is None:
         raise RetractionError(f"{relative}: the ledger has no load of this file")
-    outcome, sha256, size, mtime_ns = latest[0]
-    if outcome != "loaded":
-        raise RetractionError(f"{relative}: its latest ledger entry is '{outcome}', not a load")
-    schema = quote_ident(contract.schema)
-    removed = {}
-    con.execute("begin transaction")
-    try:
-        for table in (*contract.tables, f"{contract.entity}__rejects"):
-            removed[table] = con.execute(
-                f"delete from {schema}.{quote_ident(table)} where _source_file = ?", [relative]
-            ).fetchall()[0][0]
-        con.execute(
-            f"insert into {LEDGER_TABLE} (load_id, system, entity, source_file, file_sha256, "
-            "file_size_bytes, rows_read, rows_loaded, rows_rejected, outcome, message, "
-            "loaded_at, run_id, file_mtime_ns) values (?, ?, ?, ?, ?, ?, 0, 0, 0, 'retracted', "
-            "?, ?, null, ?)",
-            [
-                str(uuid.uuid4()), contract.system, contract.entity, relative, sha256, size,
-                f"retracted by {getpass.getuser()}: {reason}",
-                dt.datetime.now(dt.UTC).replace(tzinfo=None), mtime_ns,
-            ],
-        )  # fmt: skip
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    return Retraction(
-        relative,
-        f"{contract.system}/{contract.entity}",
-        removed[contract.entity],
-        removed[f"{contract.entity}__rejects"],
-    )
+    if latest.outcome != "loaded":
+        raise RetractionError(
+            f"{relative}: its latest ledger entry is '{latest.outcome}', not a load"
+        )
+    rejects = table_name(contract, f"{contract.entity}__rejects")
+    with transaction(con):
+        quarantined = con.execute(
+            f"select count(*) from {rejects} where _source_file = ?", [relative]
+        ).fetchall()[0][0]
+        removed = delete_file_rows(con, contract, relative)
+        # same SHA-256, size and time as the load: the loader knows the file and leaves it out
+        result = FileResult(
+            relative,
+            "retracted",
+            latest.sha256,
+            latest.size_bytes,
+            latest.mtime_ns,
+            message=f"retracted by {getpass.getuser()}: {reason}",
+        )
+        record_ledger(con, contract, result, None, dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    return Retraction(relative, f"{contract.system}/{contract.entity}", removed, quarantined)

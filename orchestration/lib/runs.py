@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -44,6 +45,7 @@ class RunSummary:
     rebuilt_for: list[str] | None = None
     materialized: list[str] = field(default_factory=list)  # asset keys, as "raw/curated/events"
     rejects: list = field(default_factory=list)  # rows quarantined in the build, as Reject
+    warnings: list[str] = field(default_factory=list)  # of the files this run loaded
 
 
 MANIFEST_STAMP = DBT_PROJECT_DIR / "target" / ".manifest_sources_sha256"
@@ -188,16 +190,25 @@ def run_main_job(
             if event.is_step_materialization
         ]
         summary.published = published_asset.to_user_string() in summary.materialized
-    summary.rejects = build_rejects(settings)
+    summary.rejects, summary.warnings = quarantine_and_warnings(settings, summary.run_id)
     return summary
 
 
-def build_rejects(settings) -> list:
-    """The rows quarantined in the build file, read once the run has let it go."""
+def quarantine_and_warnings(settings, run_id: str) -> tuple[list, list[str]]:
+    """The rows quarantined in the build file, and the warnings of the files this run loaded
+    (a last line without a newline, say), read from the ledger once the run let the file go."""
+    from orchestration.lib.loading.ledger import LEDGER_TABLE
+    from orchestration.lib.problems import Problem
     from orchestration.lib.rejects import quarantined
     from orchestration.lib.writer import build_connection
 
     if not settings.build_db.exists():
-        return []
+        return [], []
     with build_connection(settings) as con:
-        return quarantined(con)
+        recorded = con.execute(
+            f"select warnings from {LEDGER_TABLE} where run_id = ? and warnings is not null "
+            "order by source_file",
+            [run_id],
+        ).fetchall()
+        warnings = [str(Problem(**w)) for (text,) in recorded for w in json.loads(text)]
+        return quarantined(con), warnings

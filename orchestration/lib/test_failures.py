@@ -105,7 +105,9 @@ def explain_failing_test(
     name = node.get("name", result["unique_id"])
     failures = result.get("failures")
     if result["status"] == "error":
-        return Problem(f"dbt test {name} could not run: {one_line(result.get('message') or '')}")
+        return Problem(
+            None, f"dbt test {name} could not run: {one_line(result.get('message') or '')}"
+        )
     compiled = (result.get("compiled_code") or node.get("compiled_code") or "").strip().rstrip(";")
     try:
         cursor = con.execute(f"select * from ({compiled}) as failing limit {SHOWN_VALUES}")
@@ -113,8 +115,9 @@ def explain_failing_test(
         rows = cursor.fetchall()
     except duckdb.Error as error:
         return Problem(
+            None,
             f"dbt test {name} failed ({failures} row(s)); its query could not be re-run: "
-            + one_line(str(error))
+            + one_line(str(error)),
         )
     values = "; ".join(
         ", ".join(f"{n}={_short(v)}" for n, v in zip(names, row, strict=True)) for row in rows
@@ -123,17 +126,18 @@ def explain_failing_test(
     model = manifest["nodes"].get(node.get("attached_node") or "", {})
     column = node.get("column_name")
     if metadata.get("name") not in RELATIONSHIP_TESTS or not model or not column:
-        return Problem(f"dbt test {name} failed: {failures} row(s): {values}")
+        return Problem(None, f"dbt test {name} failed: {failures} row(s): {values}")
     parent = metadata.get("kwargs", {}).get("to", "its parent")
     sources = _source_rows(con, model["relation_name"], column, [row[0] for row in rows])
     for file, line in sources:
         text = line_texts(raw_dir, file, {line}).get(line, "")
         for value in _values_of(text, file) & keys.keys():
             causes.setdefault(keys[value], set()).add(value)
-    where = ", ".join(f"{file}:{line}" for file, line in sources) or values
+    where = ", ".join(f"{file} line {line}" for file, line in sources) or values
     return Problem(
+        None,
         f"dbt test {name} failed: {failures} row(s) of {model['name']}.{column} have no match "
-        f"in {parent}: {where}"
+        f"in {parent}: {where}",
     )
 
 
@@ -158,13 +162,13 @@ def explain_build(
             )
         else:
             reason = one_line(result.get("message") or "error")
-            problems.append(Problem(f"dbt {node.get('name', result['unique_id'])}: {reason}"))
+            problems.append(Problem(None, f"dbt {node.get('name', result['unique_id'])}: {reason}"))
     for cause, held in causes.items():
         problems.append(
             Problem(
+                cause.file,
                 f"quarantined ({cause.reason}): rows that refer to {', '.join(sorted(held))} "
                 "fail their relationship tests",
-                cause.file,
                 cause.line,
                 cause.column,
             )
