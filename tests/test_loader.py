@@ -12,12 +12,14 @@ from orchestration.lib.contracts import MEMBERSHIPS, PARTNERS, Column
 from orchestration.lib.landing import binary_kind, count_lines, file_digest, find_landed_files
 from orchestration.lib.loader import (
     NOT_UTF8,
+    PROVENANCE_COLUMNS,
     UnreadableFile,
     _structural_problems,
     breaks_a_value_rule,
     check_header,
     contract_problem_queries,
     csv_record_lines,
+    prepare_tables,
     quote_ident,
     read_csv_header,
     scalar,
@@ -256,3 +258,24 @@ def test_split_lines_copies_blocks_as_it_would_copy_lines(tmp_path: Path, block_
         assert (records.read_bytes(), others.read_bytes()) == split_lines_one_by_one(
             path, set(odd)
         ), (content, odd)
+
+
+def test_a_raw_table_of_an_earlier_contract_gains_the_new_columns_and_keeps_its_rows() -> None:
+    con = duckdb.connect()
+    con.execute("create schema raw_curated")
+    # partners as an earlier contract had it: no `note`, and the provenance columns
+    old = [c for c in PARTNERS.columns if c.name != "note"]
+    columns = ", ".join(f"{c.name} {c.duckdb_type}" for c in old)
+    provenance = ", ".join(f"{name} {kind}" for name, kind in PROVENANCE_COLUMNS)
+    con.execute(f"create table raw_curated.partners ({columns}, {provenance})")
+    values = ["europol", "Europol", "eu_body", None, None, None, "The Hague", "doc-1"]
+    con.execute(
+        f"insert into raw_curated.partners values ({', '.join('?' * len(values))}, "
+        "'p.csv', 2, now(), 'sha')",
+        values,
+    )
+    prepare_tables(con, PARTNERS)
+    names = [r[0] for r in con.execute("describe raw_curated.partners").fetchall()]
+    assert names == [c.name for c in PARTNERS.columns] + [n for n, _ in PROVENANCE_COLUMNS]
+    row = con.execute("select partner_id, headquarters_city, note from raw_curated.partners")
+    assert row.fetchall() == [("europol", "The Hague", None)]
