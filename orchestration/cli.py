@@ -113,6 +113,10 @@ def status() -> None:
     for mart, rows in published_rows(settings.published_db).items():
         table.add_row(mart, str(rows))
     console.print(table)
+    from orchestration.lib.coverage import coverage_tables
+
+    for coverage_table in coverage_tables(settings.published_db):
+        console.print(coverage_table)
 
 
 @app.command()
