@@ -70,6 +70,7 @@ EVENT_TYPES = (
     "operational_action",
     "inauguration",
     "announcement",
+    "technical_meeting",
 )
 PARTICIPANT_ROLES = (
     "host",
