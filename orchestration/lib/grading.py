@@ -46,6 +46,8 @@ OFFICIAL_PUBLISHERS = {
     "Austrian Parliament": ("parlament.gv.at",),
     "Belgian Minister of Home Affairs": ("belgium.be",),
     "Royal Canadian Mounted Police": ("rcmp.ca",),
+    "Swiss Federal Department of Foreign Affairs": ("eda.admin.ch",),
+    "Permanent Mission of Russia to the EU": ("russiaeu.ru",),
 }
 
 # Accuracy each verification status allows (single_source 2 only for a faithful repost)
