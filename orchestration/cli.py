@@ -209,6 +209,10 @@ def status() -> None:
         _report_rejects(quarantined(con), "quarantine of the published version")
     finally:
         con.close()
+    from orchestration.lib.coverage import coverage_tables
+
+    for coverage_table in coverage_tables(settings.published_db):
+        console.print(coverage_table)
 
 
 @app.command()

@@ -52,6 +52,8 @@ ALLOWED_PARTNER_TYPES = (
     "not one of the allowed values: country, international_organisation, eu_body, agency, programme"
 )
 MALFORMED_JSON = "not a valid JSON object: truncated or malformed line"
+IN_FORCE_EARLY = "in_force_on is before signed_on without an in_force_basis that allows it"
+INFERRED_ACCURACY = "an inferred event needs its own information_accuracy of 3 or 4"
 
 Check = Callable[[duckdb.DuckDBPyConnection, str], None]
 
@@ -370,6 +372,15 @@ CASES = [
     Case("event_ends_before_it_starts", "events", "ended_before_started.ndjson",
          corpus("events/ended_before_started.ndjson"),
          Quarantines(((1, "ended_on", "ended_on is before started_on"),), loaded=1)),
+    Case("in_force_before_signed_needs_a_basis", "agreements", "in_force_before_signed.ndjson",
+         corpus("agreements/in_force_before_signed.ndjson"),
+         Quarantines(((2, "in_force_basis", IN_FORCE_EARLY), (3, "in_force_basis", IN_FORCE_EARLY)),
+                     loaded=1),
+         "an entry into force before a ceremonial signing is a fact: kept when the basis says so"),
+    Case("inferred_event_needs_its_own_accuracy", "events", "inferred_without_own_accuracy.ndjson",
+         corpus("events/inferred_without_own_accuracy.ndjson"),
+         Quarantines(((2, "information_accuracy", INFERRED_ACCURACY),
+                      (3, "information_accuracy", INFERRED_ACCURACY)), loaded=1)),
     Case("ndjson_truncated_last_line", "events", "truncated_last_line.ndjson",
          corpus("events/truncated_last_line.ndjson"),
          Quarantines(((3, None, MALFORMED_JSON),), loaded=2)),
@@ -760,7 +771,9 @@ def test_a_symlinked_directory_leading_outside_is_refused(tmp_path: Path) -> Non
 NDJSON_CASES = [c for c in CASES if extension(c.entity) == ".ndjson"]
 # every line a JSON object of contract fields only: the fast path takes these, bad types and all
 FAST_PATH_CASES = {
-    "event_ends_before_it_starts", "json_parties_as_string", "json_participant_not_object",
+    "event_ends_before_it_starts", "in_force_before_signed_needs_a_basis",
+    "inferred_event_needs_its_own_accuracy", "json_parties_as_string",
+    "json_participant_not_object",
     "json_participant_null",
     "json_threat_id_number", "json_scalar_wrong_type", "json_boolean_as_string",
     "nul_escape_ndjson", "utf8_bom_ndjson", "crlf_ndjson", "one_mb_field_ndjson",

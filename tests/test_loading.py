@@ -185,3 +185,27 @@ def test_line_census_counts_lines_and_blank_ones_from_bytes(tmp_path: Path, bloc
     assert line_census(path, block_size) == LineCensus(
         lines=9, empty=4, spaces=2, ends_with_newline=False
     )
+
+
+def test_a_raw_table_of_an_earlier_contract_gains_the_new_columns_and_keeps_its_rows() -> None:
+    from orchestration.lib.contracts import PARTNERS
+    from orchestration.lib.loading.tables import PROVENANCE_COLUMNS, prepare_tables
+
+    con = duckdb.connect()
+    con.execute("create schema raw_curated")
+    # partners as an earlier contract had it: no `note`, and the provenance columns
+    old = [c for c in PARTNERS.columns if c.name != "note"]
+    columns = ", ".join(f"{c.name} {c.duckdb_type}" for c in old)
+    provenance = ", ".join(f"{name} {kind}" for name, kind in PROVENANCE_COLUMNS)
+    con.execute(f"create table raw_curated.partners ({columns}, {provenance})")
+    values = ["europol", "Europol", "eu_body", None, None, None, "The Hague", "doc-1"]
+    con.execute(
+        f"insert into raw_curated.partners values ({', '.join('?' * len(values))}, "
+        "'p.csv', 2, now(), 'sha')",
+        values,
+    )
+    prepare_tables(con, PARTNERS)
+    names = [r[0] for r in con.execute("describe raw_curated.partners").fetchall()]
+    assert names == [c.name for c in PARTNERS.columns] + [n for n, _ in PROVENANCE_COLUMNS]
+    row = con.execute("select partner_id, headquarters_city, note from raw_curated.partners")
+    assert row.fetchall() == [("europol", "The Hague", None)]

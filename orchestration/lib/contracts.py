@@ -26,7 +26,26 @@ MEMBERSHIP_ROLES = (
     "consortium_member",
 )
 VALID_FROM_PRECISIONS = ("exact", "on_or_before")
-DATE_PRECISIONS = ("day", "month", "year")
+# "unknown": the source names the instrument or event but not the year (no date is stored)
+DATE_PRECISIONS = ("day", "month", "year", "unknown")
+# Why an agreement's entry into force is dated as it is. Real instruments can enter into force
+# before a formal signing ceremony (provisional application, a date fixed in the approval):
+# only these bases allow an in_force_on earlier than signed_on.
+IN_FORCE_BASES = ("stated", "before_formal_signing", "provisional_application", "inferred")
+IN_FORCE_EARLY_BASES = ("before_formal_signing", "provisional_application")
+# The kinds of publisher of the grading policy (raw/README.md, "Grading policy")
+PUBLISHER_KINDS = (
+    "eu_institution",
+    "national_authority",
+    "international_organisation",
+    "programme_implementer",
+    "news_media",
+    "specialist_media",
+    "legal_database",
+    "copy_site",
+    "low_quality_site",
+    "background",
+)
 AGREEMENT_TYPES = (
     "strategic_agreement",
     "operational_agreement",
@@ -51,6 +70,7 @@ EVENT_TYPES = (
     "operational_action",
     "inauguration",
     "announcement",
+    "technical_meeting",
 )
 PARTICIPANT_ROLES = (
     "host",
@@ -171,6 +191,9 @@ SOURCE_DOCUMENTS = Contract(
         Column("information_accuracy", "integer", required=True, values=INFORMATION_ACCURACY),
         Column("handling_code", required=True, values=HANDLING_CODES),
         Column("verification_status", required=True, values=VERIFICATION_STATUSES),
+        Column("publisher_kind", values=PUBLISHER_KINDS),
+        Column("original_publisher"),
+        Column("original_url", "url"),
         NOTE,
     ),
 )
@@ -258,13 +281,22 @@ AGREEMENTS = Contract(
         Column("in_force_on", "date"),
         Column("ended_on", "date"),
         Column("date_precision", required=True, values=DATE_PRECISIONS),
+        Column("in_force_precision", values=DATE_PRECISIONS[:3]),
+        Column("in_force_basis", values=IN_FORCE_BASES),
         Column("allows_personal_data", "boolean", required=True),
         Column("superseded_by_agreement_id"),
         DOCUMENT_ID,
         NOTE,
     ),
     row_checks=(
-        _ends_after_starts("signed_on", "in_force_on"),
+        RowCheck(
+            sql='"in_force_on" is null or "signed_on" is null or "in_force_on" >= "signed_on" '
+            "or coalesce(\"in_force_basis\", '') in ("
+            + ", ".join(f"'{basis}'" for basis in IN_FORCE_EARLY_BASES)
+            + ")",
+            columns=("signed_on", "in_force_on", "in_force_basis"),
+            reason="in_force_on is before signed_on without an in_force_basis that allows it",
+        ),
         _ends_after_starts("signed_on", "ended_on"),
         _ends_after_starts("in_force_on", "ended_on"),
     ),
@@ -298,10 +330,19 @@ EVENTS = Contract(
         Column("location_name"),
         Column("location_partner_id"),
         Column("agreement_id"),
+        Column("is_inferred", "boolean"),
+        Column("information_accuracy", "integer", values=INFORMATION_ACCURACY),
         DOCUMENT_ID,
         NOTE,
     ),
-    row_checks=(_ends_after_starts("started_on", "ended_on"),),
+    row_checks=(
+        _ends_after_starts("started_on", "ended_on"),
+        RowCheck(
+            sql='"is_inferred" is not true or coalesce("information_accuracy", 0) in (3, 4)',
+            columns=("is_inferred", "information_accuracy"),
+            reason="an inferred event needs its own information_accuracy of 3 or 4",
+        ),
+    ),
     children=(
         ChildTable(
             entity="event_participants",

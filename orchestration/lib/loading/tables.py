@@ -31,20 +31,43 @@ def table_name(contract: Contract, table: str) -> str:
     return f"{quote_ident(contract.schema)}.{quote_ident(table)}"
 
 
+def follow_contract_columns(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, columns: list[tuple[str, str]]
+) -> None:
+    """Rebuild a raw table loaded under an earlier contract with the contract's columns, in
+    order (rows are inserted by position): kept columns keep their values, a new column is
+    empty. A file that uses a new column differs from the one loaded, so it loads again."""
+    existing = [
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [schema, table],
+        ).fetchall()
+    ]
+    if not existing or existing == [name for name, _kind in columns]:
+        return
+    target = f"{quote_ident(schema)}.{quote_ident(table)}"
+    select = ", ".join(
+        quote_ident(name) if name in existing
+        else f"cast(null as {kind.split()[0]}) as {quote_ident(name)}"
+        for name, kind in columns
+    )  # fmt: skip
+    con.execute(f"create or replace table {target} as select {select} from {target}")
+
+
 def prepare_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
-    """Create the schema, raw tables, rejects table and ledger if they do not exist yet."""
+    """Create the schema, raw tables, rejects table and ledger if they do not exist yet; raw
+    tables of an earlier contract follow the current one."""
     con.execute(f"create schema if not exists {quote_ident(contract.schema)}")
     provenance = ", ".join(f"{name} {kind}" for name, kind in PROVENANCE_COLUMNS)
-    columns = ", ".join(f"{quote_ident(c.name)} {c.duckdb_type}" for c in contract.columns)
-    con.execute(
-        f"create table if not exists {table_name(contract, contract.entity)} "
-        f"({columns}, {provenance})"
-    )
-    for child in contract.children:
-        cols = ", ".join(f"{quote_ident(n)} {t}" for n, t in child_columns(contract, child))
+    tables = [(contract.entity, [(c.name, c.duckdb_type) for c in contract.columns])]
+    tables += [(child.entity, child_columns(contract, child)) for child in contract.children]
+    for table, own in tables:
+        follow_contract_columns(con, contract.schema, table, [*own, *PROVENANCE_COLUMNS])
+        cols = ", ".join(f"{quote_ident(n)} {t}" for n, t in own)
         con.execute(
-            f"create table if not exists {table_name(contract, child.entity)} "
-            f"({cols}, {provenance})"
+            f"create table if not exists {table_name(contract, table)} ({cols}, {provenance})"
         )
     con.execute(
         f"create table if not exists {rejects_table(contract)} ("
