@@ -197,18 +197,23 @@ def run_main_job(
 def quarantine_and_warnings(settings, run_id: str) -> tuple[list, list[str]]:
     """The rows quarantined in the build file, and the warnings of the files this run loaded
     (a last line without a newline, say), read from the ledger once the run let the file go."""
+    import duckdb
+
     from orchestration.lib.loading.ledger import LEDGER_TABLE
-    from orchestration.lib.problems import Problem
+    from orchestration.lib.problems import Problem, one_line
     from orchestration.lib.rejects import quarantined
-    from orchestration.lib.writer import build_connection
+    from orchestration.lib.writer import WriterBusy, build_connection
 
     if not settings.build_db.exists():
         return [], []
-    with build_connection(settings) as con:
-        recorded = con.execute(
-            f"select warnings from {LEDGER_TABLE} where run_id = ? and warnings is not null "
-            "order by source_file",
-            [run_id],
-        ).fetchall()
-        warnings = [str(Problem(**w)) for (text,) in recorded for w in json.loads(text)]
-        return quarantined(con), warnings
+    try:
+        with build_connection(settings, timeout_seconds=30) as con:
+            recorded = con.execute(
+                f"select warnings from {LEDGER_TABLE} where run_id = ? and warnings is not null "
+                "order by source_file",
+                [run_id],
+            ).fetchall()
+            warnings = [str(Problem(**w)) for (text,) in recorded for w in json.loads(text)]
+            return quarantined(con), warnings
+    except (duckdb.Error, WriterBusy) as error:  # a process of the failed run still holds it
+        return [], [f"quarantine not read: {one_line(str(error))}"]
