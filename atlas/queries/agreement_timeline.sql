@@ -1,0 +1,58 @@
+-- Atlas chart "Agreements over time, by region": one row per agreement, partner and status
+-- spell (negotiating, signed, concluded, in force), for every party except the EU bodies
+-- (Europol, the EU, Eurojust...) that are the counterpart of most agreements.
+-- An open spell ends on the atlas date: `set variable as_of = date '2025-03-07';` first.
+-- Agreements with no dated status are left out here and listed on the partner pages.
+with partners as (
+
+    select * from marts.dim_partner
+
+),
+
+agreements as (
+
+    select * from marts.fct_agreement
+
+),
+
+parties as (
+
+    select * from marts.bridge_agreement_party
+
+),
+
+history as (
+
+    select * from marts.fct_agreement_status_history
+
+),
+
+final as (
+
+    select
+        coalesce(partners.region, 'Organisations and programmes') as region,
+        partners.partner_id,
+        partners.partner_name,
+        agreements.agreement_id,
+        agreements.agreement_name,
+        agreements.agreement_type,
+        agreements.allows_personal_data,
+        agreements.status as current_status,
+        history.status as spell_status,
+        history.valid_from as spell_from,
+        coalesce(history.valid_to, agreements.ended_on, getvariable('as_of')) as spell_to
+    from history
+    inner join agreements
+        on history.agreement_key = agreements.agreement_key
+    inner join parties
+        on agreements.agreement_key = parties.agreement_key
+    inner join partners
+        on parties.partner_key = partners.partner_key
+    where parties.party_role = 'party'
+        and partners.partner_type <> 'eu_body'
+        and history.valid_from <= getvariable('as_of')
+
+)
+
+select * from final
+order by region, partner_name, agreement_id, spell_from
