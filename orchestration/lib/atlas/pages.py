@@ -107,11 +107,13 @@ def write_site(
     events = by_key(results["threat_events"], "threat_id")
     for threat in results["threats"]:
         tid = threat["threat_id"]
-        chart = charts.events_per_quarter(
-            f"threat-{slug(tid)}", f"Events per quarter: {threat['threat_name']}",
-            per_quarter.get(tid, []), by_type=False,
-        )  # fmt: skip
-        drawn.append(chart)
+        chart = None  # no event, no chart: the page says so
+        if tid in per_quarter:
+            chart = charts.events_per_quarter(
+                f"threat-{slug(tid)}", f"Events per quarter: {threat['threat_name']}",
+                per_quarter[tid], by_type=False,
+            )  # fmt: skip
+            drawn.append(chart)
         page = threat_template.render(
             page_title=threat["threat_name"], root="../", threat=threat, events_chart=chart,
             events=events.get(tid, []), **common,
