@@ -33,6 +33,7 @@ LEVEL_COLOURS = {
     "negotiating": "#E69F00",
     "none": "#DDDDDD",
 }
+SHAPES = "countries"  # the world-atlas TopoJSON, as a named data set of the map's spec
 NO_DATA_COLOUR = "#FFFFFF"  # land with no partner in the warehouse (outlined only)
 WIDTH = 720
 ROW_STEP = 16  # px per row of a timeline or matrix: labels stay legible
@@ -61,10 +62,15 @@ def jsonable(rows: list[Row]) -> list[Row]:
     ]
 
 
-def render(chart: Chart, spec: alt.TopLevelMixin) -> Chart:
-    """Render to SVG and make it accessible: a <title> and <desc>, role img, sizes recorded."""
+def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | None = None) -> Chart:
+    """Render to SVG and make it accessible: a <title> and <desc>, role img, sizes recorded.
+    `datasets` are named data added after Altair's walk over the spec (the country shapes:
+    walking and validating their 100 kB of arcs took longer than drawing the map)."""
     spec = spec.properties(title=chart.title, description=chart.summary)
-    svg = vl_convert.vegalite_to_svg(spec.to_dict())
+    # Altair's schema validation took ~40 % of the atlas's time; vl-convert rejects a bad spec
+    vega_lite = spec.to_dict(validate=False)
+    vega_lite.setdefault("datasets", {}).update(datasets or {})
+    svg = vl_convert.vegalite_to_svg(vega_lite)
     size = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
     if size is None:
         raise ValueError(f"chart {chart.name}: vl-convert returned no sized <svg>")
@@ -144,7 +150,7 @@ def cooperation_map(rows: list[Row], shapes: dict, as_of: dt.date) -> Chart:
     )
     countries = (
         alt.Chart(
-            alt.Data(values=shapes, format=alt.DataFormat(type="topojson", feature="countries"))
+            alt.NamedData(name=SHAPES, format=alt.DataFormat(type="topojson", feature="countries"))
         )
         .transform_lookup(
             lookup="id",
@@ -169,7 +175,7 @@ def cooperation_map(rows: list[Row], shapes: dict, as_of: dt.date) -> Chart:
         .project(type="equalEarth")
         .properties(width=WIDTH, height=380)
     )
-    return render(chart, countries)
+    return render(chart, countries, datasets={SHAPES: shapes})
 
 
 def membership_timeline(rows: list[Row]) -> Chart:
