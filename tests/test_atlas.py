@@ -9,6 +9,7 @@ changed, must change that chart's SVG.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import shutil
@@ -156,6 +157,21 @@ def test_a_missing_shapes_file_names_the_command_that_installs_it(tmp_path, monk
     monkeypatch.setattr(atlas_lib, "ATLAS_SHAPES_FILE", tmp_path / "countries-110m.json")
     with pytest.raises(atlas_lib.AtlasError, match="make manifest"):
         atlas_lib.load_shapes()
+
+
+def test_a_broken_query_names_its_file_and_line(tmp_path):
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "broken.sql").write_text("select 1\nfrom marts.no_such_mart\n")
+    con = duckdb.connect()
+    try:
+        with pytest.raises(atlas_lib.AtlasError) as error:
+            atlas_lib.run_queries(con, datetime.date(2025, 3, 7), queries)
+    finally:
+        con.close()
+    message = str(error.value)
+    assert str(queries / "broken.sql") in message
+    assert "no_such_mart" in message and "LINE 2" in message
 
 
 def test_a_changed_fact_changes_its_chart_after_a_build(built, tmp_path, restore_env):
