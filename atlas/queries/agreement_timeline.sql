@@ -2,7 +2,8 @@
 -- spell (negotiating, signed, concluded, in force), for every party except the EU bodies
 -- (Europol, the EU, Eurojust...) that are the counterpart of most agreements.
 -- An open spell ends on the atlas date: `set variable as_of = date '2025-03-07';` first.
--- Agreements with no dated status are left out here and listed on the partner pages.
+-- Agreements with no dated status are left out here and listed on the partner pages. Per
+-- region, the 25 partners with the most agreements (`partners_in_region` counts them all).
 with partners as (
 
     select * from marts.dim_partner
@@ -27,7 +28,7 @@ history as (
 
 ),
 
-final as (
+spells as (
 
     select
         coalesce(partners.region, 'Organisations and programmes') as region,
@@ -51,6 +52,33 @@ final as (
     where parties.party_role = 'party'
         and partners.partner_type <> 'eu_body'
         and history.valid_from <= getvariable('as_of')
+
+),
+
+partner_ranks as (
+
+    select
+        region,
+        partner_id,
+        row_number() over (
+            partition by region order by count(distinct agreement_id) desc, partner_id
+        ) as partner_rank,
+        count(*) over (partition by region) as partners_in_region
+    from spells
+    group by region, partner_id
+
+),
+
+final as (
+
+    select
+        spells.*,
+        partner_ranks.partners_in_region
+    from spells
+    inner join partner_ranks
+        on spells.region = partner_ranks.region
+        and spells.partner_id = partner_ranks.partner_id
+    where partner_ranks.partner_rank <= 25
 
 )
 

@@ -104,11 +104,16 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
     partners = len({row["partner_id"] for row in rows})
     agreements = len({row["agreement_id"] for row in rows})
     in_force = len({row["agreement_id"] for row in rows if row["current_status"] == "in_force"})
+    of_all = rows[0]["partners_in_region"] if rows else 0
+    whose = f"{partners} partners"
+    if of_all > partners:  # the query keeps the partners with most agreements
+        whose = f"the {partners} of {of_all} partners with most agreements"
     chart = Chart(
         name,
         f"Agreements over time: {region}",
-        f"{agreements} agreements of {partners} partners in {region}, one line per partner "
-        f"and agreement, coloured by status over time; {in_force} are in force today.",
+        f"{agreements} agreements of {whose} in {region}, one line per partner and "
+        f"agreement, coloured by status over time; {in_force} are in force by their latest "
+        "status.",
         ["partner_name", "agreement_name", "agreement_type", "allows_personal_data",
          "spell_status", "spell_from", "spell_to", "current_status"],
         rows,
