@@ -233,13 +233,18 @@ def threat_matrix(rows: list[Row]) -> Chart:
         rows,
     )
     base = alt.Chart(alt.Data(values=jsonable(rows))).encode(
-        x=alt.X("threat_name:N", title="threat", axis=alt.Axis(labelAngle=-40)),
+        x=alt.X("threat_name:N", title="threat", axis=alt.Axis(labelAngle=-40, labelLimit=320)),
         y=alt.Y("partner_name:N", title="partner", axis=LABELS),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("events:Q", title="events", scale=alt.Scale(scheme="viridis"))
     )
-    labels = base.mark_text(fontSize=9, color="#fff").encode(text="events:Q")
+    # viridis runs from dark purple to yellow: dark text on the light upper part of the ramp
+    light = 0.6 * (busiest["events"] if busiest else 0)
+    labels = base.mark_text(fontSize=9).encode(
+        text="events:Q",
+        color=alt.condition(alt.datum.events > light, alt.value("#000"), alt.value("#fff")),
+    )
     spec = (cells + labels).properties(width=ROW_STEP * 2 * 20, height=_rows_height(len(partners)))
     return render(chart, spec)
 
