@@ -3,7 +3,8 @@
 -- (Europol, the EU, Eurojust...) that are the counterpart of most agreements.
 -- An open spell ends on the atlas date: `set variable as_of = date '2025-03-07';` first.
 -- Agreements with no dated status are left out here and listed on the partner pages. Per
--- region, the 25 partners with the most agreements (`partners_in_region` counts them all).
+-- region, the 20 partners with the most agreements (`partners_in_region` counts them all),
+-- and of each the 5 agreements whose history starts last (`agreements_of_partner`).
 with partners as (
 
     select * from marts.dim_partner
@@ -60,6 +61,7 @@ partner_ranks as (
     select
         region,
         partner_id,
+        count(distinct agreement_id) as agreements_of_partner,
         row_number() over (
             partition by region order by count(distinct agreement_id) desc, partner_id
         ) as partner_rank,
@@ -69,16 +71,34 @@ partner_ranks as (
 
 ),
 
+agreement_ranks as (
+
+    select
+        partner_id,
+        agreement_id,
+        row_number() over (
+            partition by partner_id order by min(spell_from) desc, agreement_id
+        ) as agreement_rank
+    from spells
+    group by partner_id, agreement_id
+
+),
+
 final as (
 
     select
         spells.*,
-        partner_ranks.partners_in_region
+        partner_ranks.partners_in_region,
+        partner_ranks.agreements_of_partner
     from spells
     inner join partner_ranks
         on spells.region = partner_ranks.region
         and spells.partner_id = partner_ranks.partner_id
-    where partner_ranks.partner_rank <= 25
+    inner join agreement_ranks
+        on spells.partner_id = agreement_ranks.partner_id
+        and spells.agreement_id = agreement_ranks.agreement_id
+    where partner_ranks.partner_rank <= 20
+        and agreement_ranks.agreement_rank <= 5
 
 )
 

@@ -63,6 +63,37 @@ cited as (
 
 ),
 
+latest_keys as (
+
+    -- the 100 latest published per partner: a top-n aggregate, cheaper than ranking all
+    select
+        cited.partner_key,
+        count(*) as total,
+        max_by(
+            cited.document_key,
+            {
+                'published_on': coalesce(documents.published_on, date '0001-01-01'),
+                'document_id': documents.document_id
+            },
+            100
+        ) as document_keys
+    from cited
+    inner join documents
+        on cited.document_key = documents.document_key
+    group by cited.partner_key
+
+),
+
+latest as (
+
+    select
+        latest_keys.partner_key,
+        latest_keys.total,
+        unnest(latest_keys.document_keys) as document_key
+    from latest_keys
+
+),
+
 final as (
 
     select
@@ -73,16 +104,12 @@ final as (
         documents.url as source_url,
         documents.evaluation_code,
         documents.handling_code,
-        count(*) over (partition by partners.partner_id) as total
-    from cited
+        latest.total
+    from latest
     inner join partners
-        on cited.partner_key = partners.partner_key
+        on latest.partner_key = partners.partner_key
     inner join documents
-        on cited.document_key = documents.document_key
-    qualify row_number() over (
-        partition by partners.partner_id
-        order by documents.published_on desc nulls last, documents.document_id
-    ) <= 100
+        on latest.document_key = documents.document_key
 
 )
 

@@ -37,20 +37,37 @@ threats as (
 
 ),
 
-latest as (
+latest_keys as (
 
+    -- the 100 latest per partner: a top-n aggregate, cheaper than ranking every row
     select
         participants.partner_key,
-        participants.event_key,
-        participants.participant_role,
-        count(*) over (partition by participants.partner_key) as total
+        count(*) as total,
+        max_by(
+            {
+                'event_key': participants.event_key,
+                'participant_role': participants.participant_role
+            },
+            {
+                'started_on': coalesce(events.started_on, date '0001-01-01'),
+                'event_id': events.event_id
+            },
+            100
+        ) as shown
     from participants
     inner join events
         on participants.event_key = events.event_key
-    qualify row_number() over (
-        partition by participants.partner_key
-        order by events.started_on desc nulls last, events.event_id
-    ) <= 100
+    group by participants.partner_key
+
+),
+
+latest as (
+
+    select
+        partner_key,
+        total,
+        unnest(shown, recursive := true)
+    from latest_keys
 
 ),
 

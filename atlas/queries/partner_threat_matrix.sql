@@ -30,7 +30,8 @@ counts as (
     select
         participants.partner_key,
         event_threats.threat_key,
-        count(distinct participants.event_key) as events
+        -- each bridge holds an event once per partner and per threat (tested unique)
+        count(*) as events
     from participants
     inner join event_threats
         on participants.event_key = event_threats.event_key

@@ -42,7 +42,7 @@ membership_counts as (
 
 event_counts as (
 
-    select partner_key, count(distinct event_key) as events
+    select partner_key, count(*) as events  -- one row per event and partner (tested unique)
     from participants
     group by partner_key
 

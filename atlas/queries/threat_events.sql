@@ -37,19 +37,34 @@ documents as (
 
 ),
 
-latest as (
+latest_keys as (
 
+    -- the 100 latest per threat: a top-n aggregate, cheaper than ranking every row
     select
         event_threats.threat_key,
-        event_threats.event_key,
-        count(*) over (partition by event_threats.threat_key) as total
+        count(*) as total,
+        max_by(
+            event_threats.event_key,
+            {
+                'started_on': coalesce(events.started_on, date '0001-01-01'),
+                'event_id': events.event_id
+            },
+            100
+        ) as event_keys
     from event_threats
     inner join events
         on event_threats.event_key = events.event_key
-    qualify row_number() over (
-        partition by event_threats.threat_key
-        order by events.started_on desc nulls last, events.event_id
-    ) <= 100
+    group by event_threats.threat_key
+
+),
+
+latest as (
+
+    select
+        latest_keys.threat_key,
+        latest_keys.total,
+        unnest(latest_keys.event_keys) as event_key
+    from latest_keys
 
 ),
 

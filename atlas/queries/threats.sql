@@ -14,7 +14,7 @@ event_threats as (
 
 event_counts as (
 
-    select threat_key, count(distinct event_key) as events
+    select threat_key, count(*) as events  -- one row per event and threat (tested unique)
     from event_threats
     group by threat_key
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from orchestration.lib.atlas import charts
-from orchestration.lib.atlas.charts import Chart, Row
+from orchestration.lib.atlas.charts import Chart, Row, display
 
 TEMPLATES = Path(__file__).with_name("templates")
 MANIFEST = "atlas.json"  # what was generated, from which marts: read by tests and `coop`
@@ -32,6 +32,40 @@ def by_key(rows: list[Row], key: str) -> dict[str, list[Row]]:
     for row in rows:
         grouped[row[key]].append(row)
     return grouped
+
+
+@dataclass
+class SourcedTable:
+    """A partner or threat page's table: each line's cells, then its source link and grade."""
+
+    columns: list[str]
+    lines: list[tuple[list[str], str, str, str]]
+    total: int
+
+
+def sourced(rows: list[Row], columns: list[str]) -> SourcedTable:
+    lines = [
+        (
+            [display(row[column]) for column in columns],
+            row["source_url"] or "",
+            display(row["evaluation_code"]),
+            display(row["handling_code"]),
+        )
+        for row in rows
+    ]
+    return SourcedTable(columns, lines, rows[0]["total"] if rows else 0)
+
+
+PARTNER_TABLES = {
+    "agreements": ["agreement_name", "agreement_type", "status", "party_role", "counterparts",
+                   "signed_on", "in_force_on", "ended_on", "allows_personal_data"],
+    "memberships": ["relation", "other_partner_name", "membership_role", "valid_from",
+                    "valid_to"],
+    "events": ["started_on", "event_name", "event_type", "participant_role", "location_name",
+               "threats"],
+    "documents": ["published_on", "title", "publisher"],
+}  # fmt: skip
+THREAT_EVENTS = ["started_on", "event_name", "event_type", "participants"]
 
 
 @dataclass
@@ -98,7 +132,8 @@ def write_site(
         page = partner_template.render(
             page_title=partner["partner_name"], root="../", partner=partner,
             region_anchor=f"timeline-{slug(partner['region'])}",
-            **{name: rows.get(pid, []) for name, rows in tables.items()}, **common,
+            **{name: sourced(rows.get(pid, []), PARTNER_TABLES[name])
+               for name, rows in tables.items()}, **common,
         )  # fmt: skip
         (out / "partners" / f"{slug(pid)}.html").write_text(page)
 
@@ -116,7 +151,7 @@ def write_site(
             drawn.append(chart)
         page = threat_template.render(
             page_title=threat["threat_name"], root="../", threat=threat, events_chart=chart,
-            events=events.get(tid, []), **common,
+            events=sourced(events.get(tid, []), THREAT_EVENTS), **common,
         )  # fmt: skip
         (out / "threats" / f"{slug(tid)}.html").write_text(page)
 
