@@ -122,14 +122,25 @@ def write_site(
     )  # fmt: skip
     (out / "index.html").write_text(page)
 
-    partner_template = env.get_template("partner.html.j2")
+    write_partner_pages(env, out, results, common)
+    drawn += write_threat_pages(env, out, results, common)
+    for chart in drawn:
+        (out / "charts" / f"{chart.name}.svg").write_text(chart.svg)
+    return drawn
+
+
+def write_partner_pages(
+    env: jinja2.Environment, out: Path, results: dict[str, list[Row]], common: dict
+) -> None:
+    """partners/<id>.html: agreements, memberships, events and documents, with sources."""
+    template = env.get_template("partner.html.j2")
     tables = {
         name: by_key(results[f"partner_{name}"], "partner_id")
         for name in ("agreements", "memberships", "events", "documents")
     }
     for partner in results["partners"]:
         pid = partner["partner_id"]
-        page = partner_template.render(
+        page = template.render(
             page_title=partner["partner_name"], root="../", partner=partner,
             region_anchor=f"timeline-{slug(partner['region'])}",
             **{name: sourced(rows.get(pid, []), PARTNER_TABLES[name])
@@ -137,9 +148,15 @@ def write_site(
         )  # fmt: skip
         (out / "partners" / f"{slug(pid)}.html").write_text(page)
 
-    threat_template = env.get_template("threat.html.j2")
+
+def write_threat_pages(
+    env: jinja2.Environment, out: Path, results: dict[str, list[Row]], common: dict
+) -> list[Chart]:
+    """threats/<id>.html: events per quarter and the latest events, with sources."""
+    template = env.get_template("threat.html.j2")
     per_quarter = by_key(results["threat_events_per_quarter"], "threat_id")
     events = by_key(results["threat_events"], "threat_id")
+    drawn = []
     for threat in results["threats"]:
         tid = threat["threat_id"]
         chart = None  # no event, no chart: the page says so
@@ -149,14 +166,11 @@ def write_site(
                 per_quarter[tid], by_type=False,
             )  # fmt: skip
             drawn.append(chart)
-        page = threat_template.render(
+        page = template.render(
             page_title=threat["threat_name"], root="../", threat=threat, events_chart=chart,
             events=sourced(events.get(tid, []), THREAT_EVENTS), **common,
         )  # fmt: skip
         (out / "threats" / f"{slug(tid)}.html").write_text(page)
-
-    for chart in drawn:
-        (out / "charts" / f"{chart.name}.svg").write_text(chart.svg)
     return drawn
 
 
