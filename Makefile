@@ -19,7 +19,13 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --locked --quiet --compile-bytecode
 	touch $@
 
-manifest: $(VENV)/.synced
+# the atlas's country shapes (Natural Earth TopoJSON), from the npm registry with Node's npm
+SHAPES := atlas/node_modules/world-atlas/countries-110m.json
+$(SHAPES): atlas/package.json atlas/package-lock.json
+	npm ci --prefix atlas --no-audit --no-fund --silent
+	touch $@
+
+manifest: $(VENV)/.synced $(SHAPES)
 	$(BIN)/coop parse
 
 ## build: set up, then load raw/, build and test the marts, publish warehouse/cooperation.duckdb
@@ -40,4 +46,4 @@ ui: manifest
 
 clean:
 	rm -rf $(VENV) $(TOOLS) warehouse/build warehouse/cooperation.duckdb warehouse/parquet \
-		dbt_project/target
+		dbt_project/target atlas/node_modules

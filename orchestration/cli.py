@@ -101,6 +101,7 @@ def _report_run(summary) -> None:
             table.add_row(mart, str(rows))
         console.print(table)
         console.print(f"Parquet exports: {settings.parquet_dir}")
+        console.print(f"Atlas: {settings.atlas_dir / 'index.html'}")
     else:
         console.print(
             f"not published: the last good warehouse (if any) is unchanged at "

@@ -9,7 +9,7 @@ from orchestration.defs.automation import (
 )
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
 from orchestration.defs.ingest import ingest_assets, reference_countries
-from orchestration.defs.publish import dbt_docs_site, published_warehouse
+from orchestration.defs.publish import cooperation_atlas, dbt_docs_site, published_warehouse
 from orchestration.defs.resources import DbtCoreResource, WarehouseResource
 from orchestration.settings import dbt_executable
 
@@ -20,6 +20,7 @@ defs = dg.Definitions(
         cooperation_dbt_assets,
         published_warehouse,
         dbt_docs_site,
+        cooperation_atlas,
     ],
     jobs=[build_warehouse_job],
     schedules=[daily_build],

@@ -25,6 +25,10 @@ DBT_PARSE_STATE = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
 # one name so that views compiled by dbt ("cooperation"."marts"."x") resolve in both.
 DATABASE_FILE_NAME = "cooperation.duckdb"
 
+# The atlas: one SQL file per chart or table, and country shapes installed by `make` (npm)
+ATLAS_QUERIES_DIR = PROJECT_ROOT / "atlas" / "queries"
+ATLAS_SHAPES_FILE = PROJECT_ROOT / "atlas" / "node_modules" / "world-atlas" / "countries-110m.json"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -50,6 +54,10 @@ class Settings:
     @property
     def docs_dir(self) -> Path:
         return self.warehouse_dir / "docs"
+
+    @property
+    def atlas_dir(self) -> Path:
+        return self.warehouse_dir / "atlas"
 
     @property
     def temp_dir(self) -> Path:

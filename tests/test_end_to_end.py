@@ -276,6 +276,8 @@ def test_orphan_foreign_key_blocks_publishing_and_keeps_the_published_file(
     shutil.copytree(good_env.settings.warehouse_dir, env.settings.warehouse_dir)
     shutil.copytree(good_env.settings.build_dir, env.settings.build_dir)
     before = hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest()
+    atlas_before = {p: p.read_bytes() for p in env.settings.atlas_dir.rglob("*") if p.is_file()}
+    assert atlas_before, "the good run published no atlas"
     memberships = env.raw_dir / "curated" / "memberships" / "memberships.csv"
     with memberships.open("a") as handle:
         handle.write(
@@ -290,6 +292,9 @@ def test_orphan_foreign_key_blocks_publishing_and_keeps_the_published_file(
         "relationships" in name and "fct_membership" in name for name in summary.checks_failed
     ), summary.checks_failed
     assert hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest() == before
+    # nor the atlas: it is generated from the published marts only
+    atlas_after = {p: p.read_bytes() for p in env.settings.atlas_dir.rglob("*") if p.is_file()}
+    assert atlas_after == atlas_before
 
 
 def test_members_on_a_date_macro(published):

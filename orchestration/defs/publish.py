@@ -72,3 +72,30 @@ def dbt_docs_site(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
         generate_docs(settings, digest)
     return dg.MaterializeResult(metadata={"index": index, "regenerated": True})
+
+
+@dg.asset(
+    key=["warehouse", "atlas"],
+    group_name="publish",
+    kinds={"html", "svg"},
+    owners=["team:warehouse"],
+    deps=[published_warehouse],
+    pool=WRITER_POOL,
+)
+def cooperation_atlas(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """The cooperation atlas, `warehouse/atlas/index.html`: a map of cooperation with EU bodies,
+    agreements over time by region, memberships, partners by threats and events per quarter,
+    with a page per partner and per threat (every row linked to its source, 4x4 grade and
+    handling code). Static pages with SVG charts that open from disk. Generated from the
+    published warehouse after every blocking check passed, written aside and swapped in whole;
+    regenerated only when the published marts (or the atlas's queries and code) changed."""
+    # imported here: Altair and vl-convert add ~0.5 s to every process loading the definitions
+    from orchestration.lib.atlas import refresh_atlas
+
+    settings = warehouse.settings
+    index = dg.MetadataValue.path(str(settings.atlas_dir / "index.html"))
+    # the pool keeps two runs from swapping the folder at once; the published file is only read
+    regenerated = refresh_atlas(settings)
+    if not regenerated:
+        context.log.info("published marts unchanged since the atlas was generated: kept")
+    return dg.MaterializeResult(metadata={"index": index, "regenerated": regenerated})
