@@ -273,7 +273,7 @@ def test_webserver_listens_on_loopback_only(webserver):
     makefile = (PROJECT_ROOT / "Makefile").read_text()
     recipe = re.search(r"^ui:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
     assert recipe, "Makefile has no ui target"
-    command = next(line for line in recipe.group(1).splitlines() if "dagster-webserver" in line)
+    command = next(line for line in recipe.group(1).splitlines() if "dagster dev" in line)
     assert re.search(r"(-h|--host)[ =]127\.0\.0\.1\b", command), command
     assert "0.0.0.0" not in recipe.group(1)
 
