@@ -85,10 +85,19 @@ def status() -> None:
     """Last run and its outcome, the published version, checks passed and failed, row counts."""
     import datetime as dt
 
-    from orchestration.lib.status import last_run, publication, published_rows
+    from orchestration.lib.status import (
+        last_run,
+        publication,
+        published_rows,
+        stale_extract_lines,
+    )
     from orchestration.settings import load_settings
 
     settings = load_settings()
+    stale = stale_extract_lines(settings.raw_dir)
+    console.print(f"stale extracts: {len(stale)}", highlight=False)
+    for line in stale:
+        console.print(f"  [yellow]stale[/] {line}", highlight=False)
     run = last_run()
     if run is None:
         console.print("no run of build_warehouse yet: run `coop build`")
@@ -109,6 +118,8 @@ def status() -> None:
         console.print(f"nothing published at {settings.published_db}")
         return
     console.print(f"published {settings.published_db} at {published[0]} UTC by run {published[1]}")
+    if published[2]:
+        console.print(f"newest fact loaded at {published[2]} UTC")
     table = Table("mart", "rows")
     for mart, rows in published_rows(settings.published_db).items():
         table.add_row(mart, str(rows))

@@ -7,6 +7,7 @@ import dagster as dg
 
 from orchestration.defs.resources import WRITER_POOL, WarehouseResource
 from orchestration.lib.contracts import CONTRACTS, Contract
+from orchestration.lib.freshness import last_changed
 from orchestration.lib.loader import (
     PROVENANCE_COLUMNS,
     ExtractResult,
@@ -97,6 +98,8 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
                 f"{item.rows_loaded}, rejected {item.rows_rejected}. {item.message}".strip()
             )
         version = _data_version(result)
+        # when the extract's newest file landed: what its freshness check compares
+        landed_at = last_changed(contract, warehouse.settings.raw_dir)
         for table in contract.tables:
             metadata = {
                 "dagster/row_count": result.table_rows[table],
@@ -105,6 +108,11 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
                 "files_loaded": result.count("loaded"),
                 "files_unchanged": result.count("unchanged"),
                 "files_failed": result.count("failed"),
+                **(
+                    {"dagster/last_updated_timestamp": dg.MetadataValue.timestamp(landed_at)}
+                    if landed_at
+                    else {}
+                ),
                 "files": dg.MetadataValue.md(
                     FILES_TABLE_HEADER
                     + "\n".join(
