@@ -10,6 +10,7 @@ from orchestration.defs.automation import (
 )
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
 from orchestration.defs.freshness import extract_freshness_sensor, freshness_checks
+from orchestration.defs.housekeeping import housekeeping, housekeeping_schedule
 from orchestration.defs.ingest import ingest_assets, reference_countries
 from orchestration.defs.publish import dbt_docs_site, published_warehouse
 from orchestration.defs.resources import DbtCoreResource, WarehouseResource
@@ -24,8 +25,8 @@ defs = dg.Definitions(
         dbt_docs_site,
     ],
     asset_checks=freshness_checks,
-    jobs=[build_warehouse_job],
-    schedules=[daily_build],
+    jobs=[build_warehouse_job, housekeeping],
+    schedules=[daily_build, housekeeping_schedule],
     sensors=[landed_files_sensor, failed_run_alert, extract_freshness_sensor],
     resources={
         "warehouse": WarehouseResource(),
