@@ -25,6 +25,7 @@ from orchestration.lib.location import LOCATION_NAME
 from orchestration.lib.runs import PID_TAG
 from orchestration.settings import PROJECT_ROOT
 from tests.uiserver import (
+    DAEMON_HEALTH_QUERY,
     HOST,
     JOB,
     REPOSITORY,
@@ -160,6 +161,17 @@ def test_the_location_is_cooperation(ui):
     assert [entry["name"] for entry in entries] == [LOCATION_NAME]
     repositories = entries[0]["locationOrLoadError"]["repositories"]
     assert [repository["name"] for repository in repositories] == [REPOSITORY]
+
+
+def test_the_webserver_and_the_daemon_share_the_projects_storage(ui):
+    """The instance `make ui` serves is the committed one: Dagster's SQLite files through
+    orchestration/lib/dagster_storage.py (the daemon gets the same instance from `dagster dev`;
+    the slow tests below run through both)."""
+    info = ui.graphql("query Instance { instance { info } }")["instance"]["info"]
+    assert "orchestration.lib.dagster_storage" in info and "KeptOpenSqliteStorage" in info
+    statuses = ui.graphql(DAEMON_HEALTH_QUERY)["instance"]["daemonHealth"]["allDaemonStatuses"]
+    healthy = {s["daemonType"] for s in statuses if s["healthy"]}
+    assert {"SCHEDULER", "SENSOR", "QUEUED_RUN_COORDINATOR"} <= healthy, statuses
 
 
 def test_the_ui_listens_on_loopback_only(ui):
