@@ -168,7 +168,7 @@ def test_the_webserver_and_the_daemon_share_the_projects_storage(ui):
     orchestration/lib/dagster_storage.py (the daemon gets the same instance from `dagster dev`;
     the slow tests below run through both)."""
     info = ui.graphql("query Instance { instance { info } }")["instance"]["info"]
-    assert "orchestration.lib.dagster_storage" in info and "KeptOpenSqliteStorage" in info
+    assert "event_log_storage: KeptOpenSqliteEventLogStorage" in info, info
     statuses = ui.graphql(DAEMON_HEALTH_QUERY)["instance"]["daemonHealth"]["allDaemonStatuses"]
     healthy = {s["daemonType"] for s in statuses if s["healthy"]}
     assert {"SCHEDULER", "SENSOR", "QUEUED_RUN_COORDINATOR"} <= healthy, statuses

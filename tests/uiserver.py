@@ -27,7 +27,7 @@ from orchestration.settings import PROJECT_ROOT
 
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT_S = 240
-RUN_TIMEOUT_S = 600
+RUN_TIMEOUT_S = 900  # a whole build on 2 shared cores under load took up to 8 minutes
 STOP_TIMEOUT_S = 120
 REPOSITORY = "__repository__"  # the one repository of a Definitions object
 JOB = "build_warehouse"

@@ -29,6 +29,9 @@ with warnings.catch_warnings():
     extract_freshness_sensor = dg.build_sensor_for_freshness_checks(
         freshness_checks=freshness_checks,
         name="extract_freshness_sensor",
+        # it launches a run of the checks whenever an extract was updated since their last
+        # evaluation: once an hour at most, not after every ingest step of a build
+        minimum_interval_seconds=3600,
         default_status=dg.DefaultSensorStatus.RUNNING,
     )
 FRESHNESS_CHECK_KEYS = frozenset(key for check in freshness_checks for key in check.check_keys)
