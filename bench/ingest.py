@@ -3,7 +3,7 @@
 On the same generated files, each method fills a fresh DuckDB file, and closes it (closing
 checkpoints, so every method pays for writing its data):
 
-- ``loader``: ``orchestration.lib.loader.load_extract`` (contract checks, quarantine, ledger,
+- ``loader``: ``orchestration.lib.loading.load_extract`` (contract checks, quarantine, ledger,
   child tables; a clean NDJSON file takes the fast path: one keys pass over its lines, then
   DuckDB's ``read_json`` for the values), with the pipeline's connection settings;
 - ``duckdb floor``: ``read_json`` (NDJSON) or ``read_csv`` (CSV) with the contract's types,
@@ -34,7 +34,7 @@ import duckdb
 
 from bench.common import ensure_dataset, fmt_table, machine, min_median
 from orchestration.lib.contracts import EVENTS, SOURCE_DOCUMENTS, Contract
-from orchestration.lib.loader import load_extract
+from orchestration.lib.loading import load_extract
 from orchestration.settings import load_settings
 
 Method = Callable[[Path, Path, Contract], int]  # (entity dir's raw root, database) -> rows

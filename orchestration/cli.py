@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False)
-console = Console()
-errors = Console(stderr=True)
+
+
+def _console(stream) -> Console:
+    """Data, paths and errors are printed as they are: no markup or emoji read into them, no
+    colour and no wrapping when the output is not a terminal (a pipe or a file)."""
+    terminal = stream.isatty()
+    return Console(
+        file=stream,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=True,
+        width=None if terminal else 100_000,
+        no_color=not terminal,
+    )
+
+
+console = _console(sys.stdout)
+errors = _console(sys.stderr)
 
 
 @app.callback()
@@ -17,7 +38,7 @@ def main() -> None:
 
 
 def fail(message: str) -> None:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    errors.print(f"error: {message}", style="bold red")
     raise typer.Exit(1)
 
 
@@ -30,30 +51,38 @@ def parse() -> None:
     console.print("dbt project parsed" if parsed else "dbt project unchanged: manifest kept")
 
 
-@app.command()
-def build(
-    verbose: bool = typer.Option(False, help="Show Dagster's own step logs."),
-    full_refresh: bool = typer.Option(False, help="Rebuild incremental facts from scratch."),
-    force: bool = typer.Option(False, help="Rebuild and republish even if nothing changed."),
-) -> None:
-    """Materialize every asset through Dagster (load, dbt build and tests, publish)."""
-    from orchestration.lib.runs import prepare_dbt_manifest, run_main_job
+def _report_rejects(rejects: list, title: str) -> None:
+    from orchestration.lib.rejects import by_file, summary_lines
+
+    if not rejects:
+        console.print(f"{title}: no row quarantined")
+        return
+    files = by_file(rejects)
+    rows = sum(len({r.line for r in items}) for items in files.values())
+    console.print(f"{title}: {rows} row(s) quarantined in {len(files)} file(s) (coop rejects)")
+    for line in summary_lines(rejects):
+        console.print(f"  {line}")
+
+
+def _report_run(summary) -> None:
+    """What a run did, ending with exit status 1 when it failed or did not publish."""
     from orchestration.lib.status import published_rows
     from orchestration.settings import load_settings
 
-    with console.status("parsing the dbt project"):
-        prepare_dbt_manifest()
-    with console.status("running job build_warehouse (load → dbt build → checks → publish)"):
-        summary = run_main_job(verbose=verbose, full_refresh=full_refresh, force=force)
     settings = load_settings()
     console.print(f"run {summary.run_id}: {'succeeded' if summary.success else 'FAILED'}")
     console.print(
         f"checks: {len(summary.checks_passed)} passed, {len(summary.checks_failed)} failed"
     )
     for name in summary.checks_failed:
-        console.print(f"  [red]failed[/] {name}", highlight=False)
-    for failure in summary.step_failures:
-        console.print(f"  [red]step failed[/] {failure}", highlight=False)
+        console.print(f"  failed check {name}", style="red")
+    for problem in summary.problems:
+        errors.print(problem, style="red")
+    for warning in summary.warnings:
+        errors.print(f"warning: {warning}", style="yellow")
+    _report_rejects(summary.rejects, "quarantine of this build")
+    if not summary.success:
+        errors.print(f"run {summary.run_id} failed; full log: {summary.log_path}")
     if summary.noop and summary.success:
         console.print(
             "nothing landed or changed since the last published build: every file confirmed "
@@ -81,38 +110,91 @@ def build(
 
 
 @app.command()
+def build(
+    verbose: bool = typer.Option(False, help="Show Dagster's own step logs and stack traces."),
+    full_refresh: bool = typer.Option(False, help="Rebuild incremental facts from scratch."),
+    force: bool = typer.Option(False, help="Rebuild and republish even if nothing changed."),
+) -> None:
+    """Materialize every asset through Dagster (load, dbt build and tests, publish).
+
+    Ends with the checks, one line per problem (file:line:column: reason), the rows the loader
+    quarantined per file, and the published row counts; exits 1 when nothing was published."""
+    from orchestration.lib.runs import prepare_dbt_manifest, run_main_job
+
+    with console.status("parsing the dbt project"):
+        prepare_dbt_manifest()
+    with console.status("running job build_warehouse (load → dbt build → checks → publish)"):
+        summary = run_main_job(verbose=verbose, full_refresh=full_refresh, force=force)
+    _report_run(summary)
+
+
+@app.command()
+def retract(
+    file: str = typer.Argument(
+        ..., help="The landed file whose load to take back, e.g. raw/curated/events/x.ndjson."
+    ),
+    reason: str = typer.Option("no reason given", help="Why, recorded in the load ledger."),
+) -> None:
+    """Take a file's load back: its rows leave the build, the ledger records the retraction,
+    and what depends on the extract is rebuilt and republished. While the file is unchanged it
+    is not loaded again; a corrected version (another SHA-256) loads as new."""
+    from orchestration.lib.retraction import RetractionError, relative_to_landing
+    from orchestration.lib.retraction import retract as retract_file
+    from orchestration.lib.runs import prepare_dbt_manifest, run_main_job
+    from orchestration.lib.writer import build_connection
+    from orchestration.settings import load_settings
+
+    settings = load_settings()
+    if not settings.build_db.exists():
+        fail(f"no build file at {settings.build_db}: nothing was loaded to retract")
+    try:
+        relative = relative_to_landing(file, settings.raw_dir)
+        with build_connection(settings) as con:
+            done = retract_file(con, relative, reason)
+    except RetractionError as error:
+        fail(str(error))
+    console.print(
+        f"retracted raw/{done.source_file}: {done.rows_removed} row(s) and "
+        f"{done.rejects_removed} quarantined value(s) removed; rebuilding {done.extract}"
+    )
+    prepare_dbt_manifest()
+    with console.status("running job build_warehouse (rebuild and republish)"):
+        summary = run_main_job(also_changed=frozenset({done.extract}))
+    _report_run(summary)
+
+
+@app.command()
 def status() -> None:
-    """Last run and its outcome, the published version, checks passed and failed, row counts."""
+    """The published version (when, by which run, its checks, rows, quarantine) and the
+    last run."""
     import datetime as dt
 
+    from orchestration.lib.querying import connect_published
+    from orchestration.lib.rejects import quarantined
     from orchestration.lib.status import (
         last_run,
         publication,
         published_rows,
+        run_by_id,
         stale_extract_lines,
     )
     from orchestration.settings import load_settings
+
+    def when(seconds: float | None) -> str:
+        if not seconds:
+            return "?"
+        return f"{dt.datetime.fromtimestamp(seconds, dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
 
     settings = load_settings()
     stale = stale_extract_lines(settings.raw_dir)
     console.print(f"stale extracts: {len(stale)}", highlight=False)
     for line in stale:
-        console.print(f"  [yellow]stale[/] {line}", highlight=False)
+        console.print(f"  stale {line}", style="yellow")
     run = last_run()
     if run is None:
         console.print("no run of build_warehouse yet: run `coop build`")
     else:
-        started = dt.datetime.fromtimestamp(run["started"], dt.UTC) if run["started"] else None
-        console.print(
-            f"last run {run['run_id']}: {run['status']}, started {started:%Y-%m-%d %H:%M:%S} UTC"
-            if started
-            else f"last run {run['run_id']}: {run['status']}"
-        )
-        console.print(
-            f"checks: {len(run['checks_passed'])} passed, {len(run['checks_failed'])} failed"
-        )
-        for name in run["checks_failed"]:
-            console.print(f"  [red]failed[/] {name}", highlight=False)
+        console.print(f"last run {run['run_id']}: {run['status']}, started {when(run['started'])}")
     published = publication(settings.published_db)
     if published is None:
         console.print(f"nothing published at {settings.published_db}")
@@ -120,49 +202,137 @@ def status() -> None:
     console.print(f"published {settings.published_db} at {published[0]} UTC by run {published[1]}")
     if published[2]:
         console.print(f"newest fact loaded at {published[2]} UTC")
+    built = run_by_id(published[1])
+    if built is None:
+        console.print("  the run that built it is not in this Dagster instance's history")
+    else:
+        console.print(
+            f"  built by that run from {when(built['started'])} to {when(built['ended'])}; "
+            f"checks: {len(built['checks_passed'])} passed, {len(built['checks_failed'])} failed"
+        )
+        for name in built["checks_failed"]:
+            console.print(f"  failed check {name}", style="red")
     table = Table("mart", "rows")
     for mart, rows in published_rows(settings.published_db).items():
         table.add_row(mart, str(rows))
     console.print(table)
+    con = connect_published(settings.published_db)
+    try:
+        _report_rejects(quarantined(con), "quarantine of the published version")
+    finally:
+        con.close()
+    from orchestration.lib.coverage import coverage_tables
+
+    for coverage_table in coverage_tables(settings.published_db):
+        console.print(coverage_table)
 
 
 @app.command()
-def query(
-    sql: str = typer.Argument(..., help="One SQL query over the published warehouse."),
-    output: str = typer.Option("table", "--format", help="table, csv or json"),
+def rejects(
+    file: str = typer.Option(
+        None, "--file", help="Only this landed file's rows, e.g. raw/curated/events/x.ndjson."
+    ),
+    output: str = typer.Option("table", "--format", help="table, csv or json."),
+    build_file: bool = typer.Option(
+        False,
+        "--build",
+        help="Read the private build file (the last run) instead of the "
+        "published version; waits while a run writes it.",
+    ),
 ) -> None:
-    """Run a read-only query on the published warehouse."""
-    import csv
-    import json
-    import sys
-
-    import duckdb
-
+    """Every row the loader quarantined: file, line, column, reason, the raw value and the raw
+    text of the line (read from the landed file while it is there)."""
+    from orchestration.lib.querying import connect_published
+    from orchestration.lib.rejects import by_file, line_texts, quarantined
+    from orchestration.lib.writer import build_connection
     from orchestration.settings import load_settings
 
     if output not in ("table", "csv", "json"):
         fail(f"unknown format '{output}': use table, csv or json")
+    settings = load_settings()
+    if build_file:
+        if not settings.build_db.exists():
+            fail(f"no build file at {settings.build_db}: run `coop build` first")
+        with build_connection(settings) as con:
+            found = quarantined(con, file)
+    else:
+        if not settings.published_db.exists():
+            fail(f"nothing published at {settings.published_db}: run `coop build` first")
+        con = connect_published(settings.published_db)
+        try:
+            found = quarantined(con, file)
+        finally:
+            con.close()
+    texts = {
+        name: line_texts(settings.raw_dir, name, {r.line for r in items if r.line})
+        for name, items in by_file(found).items()
+    }
+    columns = ["file", "line", "column", "reason", "raw_value", "line_text"]
+    rows = [
+        (r.file, r.line, r.column, r.reason, r.raw_value, texts[r.file].get(r.line)) for r in found
+    ]
+    _print_rows(columns, rows, output)
+    if output == "table":
+        console.print(f"{len(rows)} quarantined value(s)")
+
+
+def _print_rows(columns: list[str], rows: list[tuple], output: str) -> None:
+    """Rows as CSV, JSON or a table; values are printed as data, never read as markup."""
+    from orchestration.lib.querying import as_csv, as_json
+
+    if output == "csv":
+        sys.stdout.write(as_csv(columns, rows))
+    elif output == "json":
+        print(as_json(columns, rows))
+    else:
+        table = Table()
+        for column in columns:
+            table.add_column(Text(column))
+        for row in rows:
+            table.add_row(*(Text("" if v is None else str(v)) for v in row))
+        console.print(table)
+
+
+@app.command(context_settings={"ignore_unknown_options": True})
+def query(
+    sql: str = typer.Argument(
+        None,
+        help="One SQL query, or - to read it from standard input. It may begin with a -- "
+        "comment, as the files in analyses/ do.",
+        show_default=False,
+    ),
+    sql_file: str = typer.Option(
+        None, "-f", "--file", help="Read the query from this file.", show_default=False
+    ),
+    output: str = typer.Option("table", "--format", help="table, csv (\\n line ends) or json."),
+) -> None:
+    """Run a query on the published warehouse, read-only in every sense: nothing is written,
+    not even a file elsewhere (COPY ... TO, read_csv and ATTACH are refused). Unqualified
+    names resolve in the schema marts (`select * from dim_partner`, `show tables`)."""
+    from orchestration.lib.querying import QueryError, connect_published, run_query
+    from orchestration.settings import load_settings
+
+    if output not in ("table", "csv", "json"):
+        fail(f"unknown format '{output}': use table, csv or json")
+    if sql_file is not None and sql is not None:
+        fail("give the query either as an argument or with -f FILE, not both")
+    if sql_file is not None:
+        if not Path(sql_file).is_file():
+            fail(f"no such file: {sql_file}")
+        sql = Path(sql_file).read_text(encoding="utf-8")
+    elif sql == "-":
+        sql = sys.stdin.read()
     path = load_settings().published_db
     if not path.exists():
         fail(f"nothing published at {path}: run `coop build` first")
+    con = connect_published(path)
     try:
-        con = duckdb.connect(str(path), read_only=True)
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description or []]
-        rows = cursor.fetchall()
-    except duckdb.Error as error:
-        fail(str(error).splitlines()[0])
-    if output == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif output == "json":
-        print(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str))
-    else:
-        table = Table(*columns)
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
+        columns, rows = run_query(con, sql or "")
+    except QueryError as error:
+        fail(str(error))
+    finally:
+        con.close()
+    _print_rows(columns, rows, output)
 
 
 @app.command()
@@ -198,5 +368,22 @@ def trace(
     )
 
 
+def run() -> None:
+    """The `coop` command: an error nobody foresaw is still one line (COOP_DEBUG=1 shows the
+    stack trace)."""
+    import os
+
+    try:
+        app()
+    except Exception as error:  # noqa: BLE001 - the last guard before a stack trace
+        if os.environ.get("COOP_DEBUG"):
+            raise
+        from orchestration.lib.problems import one_line
+
+        errors.print(f"error: {one_line(f'{type(error).__name__}: {error}')}", style="bold red")
+        errors.print("(set COOP_DEBUG=1 to see where it happened)")
+        sys.exit(1)
+
+
 if __name__ == "__main__":
-    app()
+    run()

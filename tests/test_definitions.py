@@ -150,6 +150,7 @@ def test_sensor_and_schedule_runs_record_what_they_were_planned_from_when_they_p
         # the run published: its plan is what the next request compares with
         env.settings.published_db.parent.mkdir(parents=True)
         env.settings.published_db.write_bytes(b"")
+        env.settings.build_db.write_bytes(b"")  # the build it published from
         assert record_publication(env.settings, first.tags[PLAN_TAG])
         assert state_file(env.settings).exists()
 

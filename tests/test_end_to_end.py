@@ -226,6 +226,73 @@ def test_q6_empact_flags_of_threats_discussed(published):
     assert rows["Terrorism"] == (False, False)
 
 
+def test_q7_clasi_visits_to_europol_count_the_inferred_first_one(published):
+    env, _ = published
+    ((visits, inferred, first_on),) = answer(
+        env.settings.published_db, "q7_clasi_delegation_visits_to_europol.sql"
+    )
+    # Europol's release of 7 March 2025: "the second CLASI delegation to Europol since 2022"
+    assert (visits, inferred) == (2, 1)
+    assert first_on.year == 2022
+
+
+def test_q8_europol_agreements_before_2010_carry_their_date_precision(published):
+    env, _ = published
+    rows = answer(env.settings.published_db, "q8_europol_agreements_signed_before_2010.sql")
+    signed = {(partner, str(on), precision) for on, precision, partner, _kind, _data in rows}
+    assert {
+        ("INTERPOL", "2001-11-05", "day"), ("Canada", "2005-11-21", "day"),
+        ("Australia", "2007-02-20", "day"), ("Norway", "2001-01-01", "year"),
+        ("Colombia", "2004-01-01", "year"),
+    } <= signed  # fmt: skip
+    assert all(on.year < 2010 for on, *_ in rows)
+    assert [on for on, *_ in rows] == sorted(on for on, *_ in rows)
+
+
+def test_q9_eu_latin_america_agreement_milestones(published):
+    env, _ = published
+    rows = {
+        row[0]: row[1:]
+        for row in answer(
+            env.settings.published_db, "q9_eu_latin_america_europol_agreement_milestones.sql"
+        )
+    }
+    assert set(rows) == {"Bolivia", "Brazil", "Ecuador", "Mexico", "Peru"}
+    status, recommended, signed, concluded, in_force = rows["Brazil"]
+    assert (status, str(signed), str(concluded), in_force) == (
+        "concluded", "2025-03-05", "2025-10-29", None
+    )  # fmt: skip
+    # the Commission's recommendations of 9 March 2023 for Bolivia, Brazil and Mexico
+    for country in ("Bolivia", "Brazil", "Mexico"):
+        assert str(rows[country][1]) == "2023-03-09", country
+    assert rows["Peru"][0] == "negotiating"
+
+
+def test_q10_eu_latin_america_drug_meetings(published):
+    env, _ = published
+    rows = answer(env.settings.published_db, "q10_eu_latin_america_drug_meetings.sql")
+    by_day = {str(row[0]): row for row in rows}
+    assert "task force" in by_day["2022-10-19"][2]  # launched in Buenos Aires
+    assert by_day["2024-02-22"][3] == "La Paz"  # La Paz declaration
+    assert "2023-07-17" in by_day and "2025-11-09" in by_day  # the EU-CELAC summits
+    assert all("2022-01-01" <= day <= "2025-12-31" for day in by_day)
+    assert all(row[4][0] in "ABCX" and row[4][1] in "1234" for row in rows)
+
+
+def test_q11_agreements_in_force_on_a_day_include_one_in_force_before_its_signing(published):
+    env, _ = published
+    rows = {
+        row[0]: row[1:]
+        for row in answer(
+            env.settings.published_db, "q11_latin_american_agreements_in_force_on_a_day.sql"
+        )
+    }
+    assert set(rows) == {"Brazil", "Colombia", "Mexico"}
+    _name, since, inferred, basis = rows["Mexico"]
+    assert (str(since), inferred, basis) == ("2020-07-01", False, "before_formal_signing")
+    assert rows["Brazil"][2] is True  # in force from its signature: no entry-into-force date
+
+
 def test_orphan_foreign_key_blocks_publishing_and_keeps_the_published_file(
     published, tmp_path, restore_env
 ):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
 import pytest
-from typer.testing import CliRunner
 
-from orchestration.cli import app
 from orchestration.defs.freshness import FRESHNESS_CHECK_KEYS, freshness_checks
 from orchestration.lib.contracts import CONTRACTS, EVENTS, PARTNERS
 from orchestration.lib.freshness import stale_extracts
@@ -57,15 +57,19 @@ def test_an_extract_older_than_its_interval_is_stale_and_its_newest_file_counts(
     assert (stale.extract, stale.last_changed) == ("curated/threats", None)
 
 
-def test_coop_status_lists_the_stale_extracts(raw, tmp_path, monkeypatch):
+def test_coop_status_lists_the_stale_extracts(raw, tmp_path):
     for path in (raw / "curated" / "events").iterdir():
         age(path, EVENTS.expected_change.days + 2)
-    monkeypatch.setenv("COOP_RAW_DIR", str(raw))
-    monkeypatch.setenv("COOP_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
-    result = CliRunner().invoke(app, ["status"])
-    assert result.exit_code == 0, result.output
-    output = " ".join(result.output.split())  # as one line, however the terminal wraps it
+    env = {
+        **os.environ,
+        "COOP_RAW_DIR": str(raw),
+        "COOP_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+    }
+    coop = Path(sys.executable).with_name("coop")
+    result = subprocess.run([str(coop), "status"], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    output = " ".join(result.stdout.split())  # as one line, however the terminal wraps it
     assert "stale extracts: 1 stale curated/events: newest file landed" in output
     assert f"expected every {EVENTS.expected_change.days} days" in output
 

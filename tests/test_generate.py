@@ -13,7 +13,7 @@ import pytest
 from bench import ingest
 from bench.generate import FULL_EVENTS, generate, sizes_for, write_increment
 from orchestration.lib.contracts import CONTRACTS, EVENTS
-from orchestration.lib.loader import load_extract
+from orchestration.lib.loading import load_extract
 
 SCALE = 0.0005  # 5,000 events, 500 documents, and the floors of the small extracts
 

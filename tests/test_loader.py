@@ -9,22 +9,17 @@ import duckdb
 import pytest
 
 from orchestration.lib.contracts import MEMBERSHIPS, PARTNERS, Column
-from orchestration.lib.landing import binary_kind, count_lines, file_digest, find_landed_files
-from orchestration.lib.loader import (
-    NOT_UTF8,
-    UnreadableFile,
-    _structural_problems,
+from orchestration.lib.landing import binary_kind, file_digest, find_landed_files, line_census
+from orchestration.lib.loading.csv_staging import check_header, csv_record_lines, read_csv_header
+from orchestration.lib.loading.ndjson_staging import split_lines
+from orchestration.lib.loading.reading import NOT_UTF8, UnreadableFile
+from orchestration.lib.loading.reading import structural_problems as _structural_problems
+from orchestration.lib.loading.rules import (
     breaks_a_value_rule,
-    check_header,
     contract_problem_queries,
-    csv_record_lines,
-    quote_ident,
-    read_csv_header,
-    scalar,
-    split_lines,
-    sql_literal,
     value_problem_queries,
 )
+from orchestration.lib.loading.sql import quote_ident, scalar, sql_literal
 
 PARTNER_COLUMNS = [c.name for c in PARTNERS.columns]
 
@@ -49,7 +44,7 @@ def test_read_csv_header_strips_bom_and_cr(tmp_path: Path) -> None:
         (b"", "p.csv: the file is empty; expected a header row"),
         (b" \n\n", "p.csv: the file is empty; expected a header row"),
         (b"id,n\xe9\n", "p.csv: line 1, byte 5: the header is not UTF-8 text"),
-        (b"id\x00,name\n", "p.csv: line 1 holds NUL bytes: binary data, not CSV text"),
+        (b"id\x00,name\n", "p.csv: line 1: holds NUL bytes: binary data, not CSV text"),
         (b"PK\x03\x04rest", "p.csv: not CSV text: the file looks like a ZIP archive"),
     ],
 )
@@ -204,9 +199,9 @@ def test_binary_kind(tmp_path: Path) -> None:
 def test_count_lines_and_digest(tmp_path: Path) -> None:
     path = tmp_path / "f"
     path.write_bytes(b"a\nb")
-    assert count_lines(path) == 2
+    assert line_census(path).lines == 2
     path.write_bytes(b"a\nb\n")
-    assert count_lines(path) == 2
+    assert line_census(path).lines == 2
     # read in chunks: a one-byte chunk gives the same digest as the whole file at once
     assert file_digest(path, chunk_size=1) == (hashlib.sha256(b"a\nb\n").hexdigest(), 4)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from orchestration.lib.planning import changed_extracts, code_digest
+from orchestration.lib.planning import build_identity, changed_extracts, code_digest
 from orchestration.lib.sensing import landing_zone_listing
 from tests.conftest import make_pipeline_env
 
@@ -15,7 +15,14 @@ def published_state(env, code: str) -> dict:
     env.settings.published_db.parent.mkdir(parents=True, exist_ok=True)
     env.settings.published_db.write_bytes(b"")
     env.settings.build_dir.mkdir(parents=True, exist_ok=True)
-    state = {"code": code, "listing": landing_zone_listing(env.raw_dir), "run_id": "r1"}
+    if not env.settings.build_db.exists():
+        env.settings.build_db.write_bytes(b"")
+    state = {
+        "code": code,
+        "listing": landing_zone_listing(env.raw_dir),
+        "run_id": "r1",
+        "build_inode": build_identity(env.settings),
+    }
     (env.settings.build_dir / "last_success.json").write_text(json.dumps(state))
     return state
 
@@ -53,4 +60,20 @@ def test_changed_code_or_a_file_outside_every_extract_rebuilds_everything(tmp_pa
     assert changed(env, code) is None
     published_state(env, code)
     env.settings.published_db.unlink()  # the publication is gone: nothing to build on
+    assert changed(env, code) is None
+
+
+def test_a_build_file_deleted_or_replaced_since_the_publication_rebuilds_everything(
+    tmp_path, restore_env
+):
+    env = make_pipeline_env(tmp_path)
+    code = code_digest()
+    published_state(env, code)
+    assert changed(env, code) == set()
+    env.settings.build_db.unlink()  # its ledger and incremental marts are gone with it
+    assert changed(env, code) is None
+    published_state(env, code)
+    replacement = env.settings.build_db.with_name("restored.duckdb")
+    replacement.write_bytes(b"")
+    os.replace(replacement, env.settings.build_db)  # another file under the same name
     assert changed(env, code) is None

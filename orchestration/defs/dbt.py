@@ -15,7 +15,9 @@ from dagster_dbt import (
 from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
 from orchestration.defs.resources import WRITER_POOL, DbtCoreResource, WarehouseResource
+from orchestration.lib.problems import one_line
 from orchestration.lib.relations import describe_relations
+from orchestration.lib.test_failures import explain_build
 from orchestration.lib.writer import writer_lock
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -121,4 +123,19 @@ def cooperation_dbt_assets(
         dbt.keep_partial_parse(invocation.target_path)
     yield from _with_table_metadata(iter(events), warehouse)
     if not invocation.is_successful():
-        raise dg.Failure(description=f"dbt build failed: {invocation.get_error()}")
+        raise dg.Failure(description=_failure_description(invocation, warehouse))
+
+
+def _failure_description(invocation, warehouse: WarehouseResource) -> str:
+    """One line per problem (failing test, offending values, the extract rows behind them),
+    read once dbt has exited; dbt's own error when its artifacts say nothing."""
+    try:
+        run_results = invocation.get_artifact("run_results.json")
+        manifest = invocation.get_artifact("manifest.json")
+    except FileNotFoundError:  # dbt stopped before writing them (a parse error, say)
+        return f"dbt build failed: {one_line(str(invocation.get_error()))}"
+    with warehouse.writer() as con:
+        problems = explain_build(con, run_results, manifest, warehouse.settings.raw_dir)
+    if not problems:
+        return f"dbt build failed: {one_line(str(invocation.get_error()))}"
+    return "\n".join(str(problem) for problem in problems)

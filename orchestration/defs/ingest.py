@@ -8,7 +8,7 @@ import dagster as dg
 from orchestration.defs.resources import WRITER_POOL, WarehouseResource
 from orchestration.lib.contracts import CONTRACTS, Contract
 from orchestration.lib.freshness import last_changed
-from orchestration.lib.loader import (
+from orchestration.lib.loading import (
     PROVENANCE_COLUMNS,
     ExtractResult,
     child_columns,
@@ -75,8 +75,9 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
     check = dg.AssetCheckSpec(
         name="rows_read_equal_loaded_plus_rejected",
         asset=raw_key(contract.system, contract.entity),
-        description="For every landed file: rows read = rows loaded + rows rejected, and the "
-        "raw and rejects tables hold exactly what the ledger recorded.",
+        description="For every landed file: rows read = rows loaded + rows rejected, lines in "
+        "the file = lines of loaded records + lines of rejected records + header and blank "
+        "lines, and the raw and rejects tables hold exactly what the ledger recorded.",
         blocking=True,
     )
 
@@ -97,6 +98,8 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
                 f"{item.source_file}: {item.outcome}; read {item.rows_read}, loaded "
                 f"{item.rows_loaded}, rejected {item.rows_rejected}. {item.message}".strip()
             )
+            for warning in item.warnings:
+                context.log.warning(str(warning))
         version = _data_version(result)
         # when the extract's newest file landed: what its freshness check compares
         landed_at = last_changed(contract, warehouse.settings.raw_dir)
@@ -133,7 +136,7 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
         )
         if result.failed:
             raise dg.Failure(
-                description="; ".join(f.message for f in result.failed),
+                description="\n".join(f.message for f in result.failed),  # a line per file
                 metadata={"failed_files": [f.source_file for f in result.failed]},
             )
 

@@ -10,32 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-WEBHOOK_TIMEOUT_S = 10
+from orchestration.lib.problems import one_line
 
-# "dagster._core.definitions.events.Failure: " or "DagsterDbtCliRuntimeError: " before the text
-_TYPE_PREFIX = re.compile(
-    r"^(?:(?:[A-Za-z_]\w*\.)+[A-Z]\w*|[A-Za-z_]\w*(?:Error|Exception|Failure|Interrupt)):\s*"
-)
+WEBHOOK_TIMEOUT_S = 10
 
 
 def one_line_reason(message: str | None) -> str:
-    """The first non-empty line of an error message, without the Python type names before it.
-    (The one place the alert's reason is shaped: point it at the project's error formatter.)"""
-    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
-    if not lines:
-        return "failed (no message)"
-    line = lines[0]
-    while True:  # a chained cause can stack several type names
-        stripped = _TYPE_PREFIX.sub("", line, count=1)
-        if stripped == line or not stripped:
-            return line
-        line = stripped
+    """The first meaningful line of an error message, without the Python type names before it:
+    the project's one formatter of problems (orchestration/lib/problems.py)."""
+    return one_line(message or "")
 
 
 @dataclass(frozen=True)

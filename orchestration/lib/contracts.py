@@ -27,7 +27,26 @@ MEMBERSHIP_ROLES = (
     "consortium_member",
 )
 VALID_FROM_PRECISIONS = ("exact", "on_or_before")
-DATE_PRECISIONS = ("day", "month", "year")
+# "unknown": the source names the instrument or event but not the year (no date is stored)
+DATE_PRECISIONS = ("day", "month", "year", "unknown")
+# Why an agreement's entry into force is dated as it is. Real instruments can enter into force
+# before a formal signing ceremony (provisional application, a date fixed in the approval):
+# only these bases allow an in_force_on earlier than signed_on.
+IN_FORCE_BASES = ("stated", "before_formal_signing", "provisional_application", "inferred")
+IN_FORCE_EARLY_BASES = ("before_formal_signing", "provisional_application")
+# The kinds of publisher of the grading policy (raw/README.md, "Grading policy")
+PUBLISHER_KINDS = (
+    "eu_institution",
+    "national_authority",
+    "international_organisation",
+    "programme_implementer",
+    "news_media",
+    "specialist_media",
+    "legal_database",
+    "copy_site",
+    "low_quality_site",
+    "background",
+)
 AGREEMENT_TYPES = (
     "strategic_agreement",
     "operational_agreement",
@@ -52,6 +71,7 @@ EVENT_TYPES = (
     "operational_action",
     "inauguration",
     "announcement",
+    "technical_meeting",
 )
 PARTICIPANT_ROLES = (
     "host",
@@ -118,6 +138,9 @@ class Contract:
     description: str
     row_checks: tuple[RowCheck, ...] = ()
     children: tuple[ChildTable, ...] = field(default_factory=tuple)
+    # "required" for files a system exports: each must come with <file>.manifest.json (rows,
+    # bytes, SHA-256), or it is refused; see orchestration/lib/loading/manifests.py
+    manifest: Literal["optional", "required"] = "optional"
     # how often a new or changed file is expected: older than this, the extract is stale (a
     # warning in the UI's freshness check and in `coop status`, never a failed build)
     expected_change: dt.timedelta = dt.timedelta(days=30)
@@ -173,6 +196,9 @@ SOURCE_DOCUMENTS = Contract(
         Column("information_accuracy", "integer", required=True, values=INFORMATION_ACCURACY),
         Column("handling_code", required=True, values=HANDLING_CODES),
         Column("verification_status", required=True, values=VERIFICATION_STATUSES),
+        Column("publisher_kind", values=PUBLISHER_KINDS),
+        Column("original_publisher"),
+        Column("original_url", "url"),
         NOTE,
     ),
 )
@@ -264,13 +290,22 @@ AGREEMENTS = Contract(
         Column("in_force_on", "date"),
         Column("ended_on", "date"),
         Column("date_precision", required=True, values=DATE_PRECISIONS),
+        Column("in_force_precision", values=DATE_PRECISIONS[:3]),
+        Column("in_force_basis", values=IN_FORCE_BASES),
         Column("allows_personal_data", "boolean", required=True),
         Column("superseded_by_agreement_id"),
         DOCUMENT_ID,
         NOTE,
     ),
     row_checks=(
-        _ends_after_starts("signed_on", "in_force_on"),
+        RowCheck(
+            sql='"in_force_on" is null or "signed_on" is null or "in_force_on" >= "signed_on" '
+            "or coalesce(\"in_force_basis\", '') in ("
+            + ", ".join(f"'{basis}'" for basis in IN_FORCE_EARLY_BASES)
+            + ")",
+            columns=("signed_on", "in_force_on", "in_force_basis"),
+            reason="in_force_on is before signed_on without an in_force_basis that allows it",
+        ),
         _ends_after_starts("signed_on", "ended_on"),
         _ends_after_starts("in_force_on", "ended_on"),
     ),
@@ -305,10 +340,19 @@ EVENTS = Contract(
         Column("location_name"),
         Column("location_partner_id"),
         Column("agreement_id"),
+        Column("is_inferred", "boolean"),
+        Column("information_accuracy", "integer", values=INFORMATION_ACCURACY),
         DOCUMENT_ID,
         NOTE,
     ),
-    row_checks=(_ends_after_starts("started_on", "ended_on"),),
+    row_checks=(
+        _ends_after_starts("started_on", "ended_on"),
+        RowCheck(
+            sql='"is_inferred" is not true or coalesce("information_accuracy", 0) in (3, 4)',
+            columns=("is_inferred", "information_accuracy"),
+            reason="an inferred event needs its own information_accuracy of 3 or 4",
+        ),
+    ),
     children=(
         ChildTable(
             entity="event_participants",

@@ -54,11 +54,27 @@ def state_file(settings: Settings) -> Path:
     return settings.build_dir / "last_success.json"
 
 
+def build_identity(settings: Settings) -> int | None:
+    """The build file's inode: DuckDB writes it in place, so the number stays while the file
+    lives, and a file deleted or put back from elsewhere has another (or none)."""
+    try:
+        return settings.build_db.stat().st_ino
+    except FileNotFoundError:
+        return None
+
+
 def last_publication(settings: Settings) -> dict | None:
+    """The state the last publication left, or None when planning against it is unsafe: no
+    publication, or the build file it was built in is gone or replaced (its ledger and
+    incremental marts went with it, so only a whole rebuild is right)."""
     state = state_file(settings)
     if not state.exists() or not settings.published_db.exists():
         return None
-    return json.loads(state.read_text())
+    recorded = json.loads(state.read_text())
+    identity = build_identity(settings)
+    if identity is None or recorded.get("build_inode") != identity:
+        return None
+    return recorded
 
 
 def changed_extracts(
@@ -86,12 +102,14 @@ def plan_run(
     graph,
     rebuild_all: bool = False,
     listing: dict[str, list[int]] | None = None,
+    also_changed: frozenset[str] = frozenset(),
 ) -> RunPlan:
     """Plan a run of the job over asset graph `graph`, from `listing` (the landing zone's, taken
     now when not given). Nothing changed: only the ingest assets (they confirm each file
     unchanged). Some extracts changed: their ingest assets and everything downstream, with every
     dbt test that reads one of those (a relationships test of an unchanged mart pointing to a
-    rebuilt one included). Otherwise, or `rebuild_all`: everything."""
+    rebuilt one included). Otherwise, or `rebuild_all`: everything. `also_changed` names
+    extracts whose rows changed in the build file while no file changed (a retraction)."""
     import dagster as dg
 
     from orchestration.defs.dbt import checks_reading
@@ -100,6 +118,8 @@ def plan_run(
     listing = landing_zone_listing(settings.raw_dir) if listing is None else listing
     code = code_digest()
     changed = None if rebuild_all else changed_extracts(settings, listing, code)
+    if changed is not None:
+        changed |= also_changed
     if changed is None:
         return RunPlan(listing, code, None)
     if not changed:
@@ -140,5 +160,10 @@ def record_publication(settings: Settings, plan_id: str | None) -> bool:
     plan = settings.build_dir / "plans" / f"{plan_id}.json"
     if not plan.exists():
         return False
-    os.replace(plan, state_file(settings))
+    state = json.loads(plan.read_text())
+    state["build_inode"] = build_identity(settings)
+    temporary = plan.with_suffix(".state.tmp")
+    temporary.write_text(json.dumps(state))
+    os.replace(temporary, state_file(settings))
+    plan.unlink()
     return True

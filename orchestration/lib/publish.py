@@ -27,7 +27,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.loader import quote_ident
+from orchestration.lib.loading.ledger import LEDGER_TABLE
+from orchestration.lib.loading.sql import quote_ident
 from orchestration.settings import DATABASE_FILE_NAME, Settings
 
 TEMP_PREFIX = f".{DATABASE_FILE_NAME}.tmp-"
@@ -155,7 +156,7 @@ def publish(
 
 # The newest fact: when the last landed file that brought rows in was loaded (the load ledger).
 NEWEST_FACT_SQL = (
-    "select max(loaded_at) from _meta.load_ledger where outcome = 'loaded' and rows_loaded > 0"
+    f"select max(loaded_at) from {LEDGER_TABLE} where outcome = 'loaded' and rows_loaded > 0"
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from orchestration.lib.digests import dbt_project_digest
 from orchestration.lib.location import runs_in_location
 from orchestration.lib.planning import PLAN_TAG, plan_run, save_plan
+from orchestration.lib.problems import problem_lines
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     dbt_executable,
@@ -23,7 +25,8 @@ PID_TAG = "coop/pid"
 HOST_TAG = "coop/host"
 DBT_OP = "cooperation_dbt_assets"
 PUBLISHED_ASSET_PATH = ["warehouse", "cooperation"]
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# without --verbose, Dagster's log goes whole to the run's log file, not to the terminal
+FILE_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 @dataclass
@@ -33,6 +36,8 @@ class RunSummary:
     checks_passed: list[str] = field(default_factory=list)
     checks_failed: list[str] = field(default_factory=list)
     step_failures: list[str] = field(default_factory=list)
+    # one line per problem ("file:line:column: reason" where the place is known)
+    problems: list[str] = field(default_factory=list)
     published: bool = False
     log_path: str = ""
     noop: bool = False  # nothing landed and nothing changed: only the ingest checks ran
@@ -40,6 +45,8 @@ class RunSummary:
     # when only what depends on them was rebuilt; None when the run rebuilt everything
     rebuilt_for: list[str] | None = None
     materialized: list[str] = field(default_factory=list)  # asset keys, as "raw/curated/events"
+    rejects: list = field(default_factory=list)  # rows quarantined in the build, as Reject
+    warnings: list[str] = field(default_factory=list)  # of the files this run loaded
 
 
 MANIFEST_STAMP = DBT_PROJECT_DIR / "target" / ".manifest_sources_sha256"
@@ -96,8 +103,21 @@ def recover_abandoned_runs(instance) -> list[str]:
     return abandoned
 
 
+def step_error_lines(error) -> list[str]:
+    """The problems a failed step reports, one line each: the user's error, not Dagster's
+    wrapper around it (\"Error occurred while executing op ...\"), with no stack trace."""
+    if error is None:
+        return ["failed (no error recorded)"]
+    while error.cause is not None and error.cls_name == "DagsterExecutionStepExecutionError":
+        error = error.cause
+    return problem_lines(error.message)
+
+
 def run_main_job(
-    verbose: bool = False, full_refresh: bool = False, force: bool = False
+    verbose: bool = False,
+    full_refresh: bool = False,
+    force: bool = False,
+    also_changed: frozenset[str] = frozenset(),
 ) -> RunSummary:
     """Materialize the assets of the `build_warehouse` job on the project's instance.
 
@@ -106,7 +126,9 @@ def run_main_job(
     model is rebuilt and the published warehouse stays as it is. When files of some extracts
     changed, their ingest assets and everything downstream of them run (with every dbt test
     that reads a rebuilt model), then the publication. A first build, changed code, `force`
-    or `full_refresh` rebuild everything."""
+    or `full_refresh` rebuild everything; `also_changed` extracts are rebuilt as if their files
+    had changed (a retraction changed their rows). Without `verbose`, Dagster's and dbt's logs
+    go to the run's log file and nothing but the summary reaches the terminal."""
     ensure_dagster_home()
     import dagster as dg
 
@@ -116,7 +138,12 @@ def run_main_job(
     job = defs.resolve_job_def(JOB_NAME)
     settings = load_settings()
     # planned before the run: a file landing during the run is seen by the next one
-    plan = plan_run(settings, defs.resolve_asset_graph(), rebuild_all=force or full_refresh)
+    plan = plan_run(
+        settings,
+        defs.resolve_asset_graph(),
+        rebuild_all=force or full_refresh,
+        also_changed=also_changed,
+    )
     noop = plan.noop
     if plan.assets is not None:
         job = job.get_subset(asset_selection=plan.assets, asset_check_selection=plan.checks)
@@ -131,13 +158,16 @@ def run_main_job(
         # listed under the job in the UI, like the runs it launches itself
         stack.enter_context(runs_in_location(instance, JOB_NAME, defs.get_repository_def().name))
         if not verbose:
-            # dagster-dbt echoes every dbt log line to stdout: keep them in a file instead
-            stack.enter_context(contextlib.redirect_stdout(stack.enter_context(log_path.open("w"))))
+            # dagster-dbt echoes every dbt log line to stdout, and Dagster logs (stack traces
+            # included) to stderr: keep both in the run's log file instead
+            log = stack.enter_context(log_path.open("w"))
+            stack.enter_context(contextlib.redirect_stdout(log))
+            stack.enter_context(contextlib.redirect_stderr(log))
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config={
-                **({} if verbose else QUIET_LOGS),
+                **({} if verbose else FILE_LOGS),
                 **({} if noop else {"ops": {DBT_OP: {"config": {"full_refresh": full_refresh}}}}),
             },
             tags=tags,
@@ -154,13 +184,39 @@ def run_main_job(
             (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
         for event in result.all_events:
             if event.is_step_failure:
-                error = event.step_failure_data.error
-                message = error.message.strip() if error else "failed"
-                summary.step_failures.append(f"{event.step_key}: {message}")
+                lines = step_error_lines(event.step_failure_data.error)
+                summary.step_failures.append(f"{event.step_key}: {lines[0]}")
+                summary.problems += lines
         summary.materialized = [
             event.asset_key.to_user_string()
             for event in result.all_events
             if event.is_step_materialization
         ]
         summary.published = published_asset.to_user_string() in summary.materialized
+    summary.rejects, summary.warnings = quarantine_and_warnings(settings, summary.run_id)
     return summary
+
+
+def quarantine_and_warnings(settings, run_id: str) -> tuple[list, list[str]]:
+    """The rows quarantined in the build file, and the warnings of the files this run loaded
+    (a last line without a newline, say), read from the ledger once the run let the file go."""
+    import duckdb
+
+    from orchestration.lib.loading.ledger import LEDGER_TABLE
+    from orchestration.lib.problems import Problem, one_line
+    from orchestration.lib.rejects import quarantined
+    from orchestration.lib.writer import WriterBusy, build_connection
+
+    if not settings.build_db.exists():
+        return [], []
+    try:
+        with build_connection(settings, timeout_seconds=30) as con:
+            recorded = con.execute(
+                f"select warnings from {LEDGER_TABLE} where run_id = ? and warnings is not null "
+                "order by source_file",
+                [run_id],
+            ).fetchall()
+            warnings = [str(Problem(**w)) for (text,) in recorded for w in json.loads(text)]
+            return quarantined(con), warnings
+    except (duckdb.Error, WriterBusy) as error:  # a process of the failed run still holds it
+        return [], [f"quarantine not read: {one_line(str(error))}"]

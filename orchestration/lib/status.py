@@ -34,6 +34,30 @@ def publication(path: Path) -> tuple | None:
     return rows[0]
 
 
+def _checks(instance, run_id: str) -> tuple[list[str], list[str]]:
+    import dagster as dg
+
+    passed, failed = [], []
+    for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = record.dagster_event.event_specific_data
+        name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        (passed if evaluation.passed else failed).append(name)
+    return passed, failed
+
+
+def _details(instance, run) -> dict:
+    stats = instance.get_run_stats(run.run_id)
+    passed, failed = _checks(instance, run.run_id)
+    return {
+        "run_id": run.run_id,
+        "status": run.status.value,
+        "started": stats.start_time,
+        "ended": stats.end_time,
+        "checks_passed": passed,
+        "checks_failed": failed,
+    }
+
+
 def last_run(job_name: str = "build_warehouse") -> dict | None:
     """The latest run of the job on the project's Dagster instance, with its check outcomes."""
     import dagster as dg
@@ -43,25 +67,20 @@ def last_run(job_name: str = "build_warehouse") -> dict | None:
     ensure_dagster_home()
     with dg.DagsterInstance.get() as instance:
         runs = instance.get_runs(dg.RunsFilter(job_name=job_name), limit=1)
-        if not runs:
-            return None
-        run = runs[0]
-        stats = instance.get_run_stats(run.run_id)
-        passed, failed = [], []
-        for record in instance.all_logs(
-            run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
-        ):
-            evaluation = record.dagster_event.event_specific_data
-            name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-            (passed if evaluation.passed else failed).append(name)
-        return {
-            "run_id": run.run_id,
-            "status": run.status.value,
-            "started": stats.start_time,
-            "ended": stats.end_time,
-            "checks_passed": passed,
-            "checks_failed": failed,
-        }
+        return _details(instance, runs[0]) if runs else None
+
+
+def run_by_id(run_id: str) -> dict | None:
+    """One run with its check outcomes (the run that built the published version, say); None
+    when the instance does not hold it (run history purged, or another instance)."""
+    import dagster as dg
+
+    from orchestration.settings import ensure_dagster_home
+
+    ensure_dagster_home()
+    with dg.DagsterInstance.get() as instance:
+        run = instance.get_run_by_id(run_id)
+        return _details(instance, run) if run else None
 
 
 def stale_extract_lines(raw_dir: Path) -> list[str]:

@@ -1,8 +1,15 @@
 -- Status history of each agreement, derived from the dates its record carries: one spell per
 -- status with a known start date, ending where the next one starts (valid_to is exclusive).
 -- An agreement whose sources say "in force" without an entry-into-force date is taken to be
--- in force from its signature, flagged as inferred.
+-- in force from its signature, and one superseded without an end date to end when its
+-- successor took effect (entry into force, else signature); both starts are flagged inferred.
 with agreements as (
+
+    select * from {{ ref('stg_curated__agreements') }}
+
+),
+
+successors as (
 
     select * from {{ ref('stg_curated__agreements') }}
 
@@ -32,6 +39,35 @@ status_starts as (
     union all
     select agreement_id, 'in_force', 4, signed_on, true
     from agreements where status = 'in_force' and in_force_on is null and signed_on is not null
+    union all
+    select agreements.agreement_id, 'superseded', 5,
+        coalesce(successors.in_force_on, successors.signed_on), true
+    from agreements
+    inner join successors
+        on agreements.superseded_by_agreement_id = successors.agreement_id
+    where agreements.status = 'superseded' and agreements.ended_on is null
+        and coalesce(successors.in_force_on, successors.signed_on) is not null
+
+),
+
+-- a status never goes back: a start that comes after a later status's start (a ceremonial
+-- signing after the entry into force) does not open a spell of its own
+reached as (
+
+    select
+        *,
+        max(status_order) over (
+            partition by agreement_id order by valid_from, status_order
+            rows between unbounded preceding and 1 preceding
+        ) as reached_order
+    from status_starts
+
+),
+
+kept as (
+
+    select * from reached
+    where reached_order is null or status_order > reached_order
 
 ),
 
@@ -46,7 +82,7 @@ final as (
         lead(valid_from) over (
             partition by agreement_id order by valid_from, status_order
         ) as valid_to
-    from status_starts
+    from kept
 
 )
 

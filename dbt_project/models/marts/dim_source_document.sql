@@ -40,6 +40,10 @@ final as (
         ) as evaluation_code,
         cast(handling_code as {{ dbt.type_string() }}) as handling_code,
         cast(verification_status as {{ dbt.type_string() }}) as verification_status,
+        -- grading policy: the publisher's kind, and for a repost its original
+        cast(publisher_kind as {{ dbt.type_string() }}) as publisher_kind,
+        cast(original_publisher as {{ dbt.type_string() }}) as original_publisher,
+        cast(original_url as {{ dbt.type_string() }}) as original_url,
         cast(note as {{ dbt.type_string() }}) as note,
         -- provenance: when the row was loaded (drives incremental builds)
         cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at

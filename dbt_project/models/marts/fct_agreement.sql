@@ -19,13 +19,17 @@ final as (
         cast(agreement_name as {{ dbt.type_string() }}) as agreement_name,
         cast(agreement_type as {{ dbt.type_string() }}) as agreement_type,
         cast(status as {{ dbt.type_string() }}) as status,
-        -- dates (date_precision says how exact the least exact of them is)
+        -- dates: date_precision says how exact they are, in_force_precision overrides it for
+        -- in_force_on, in_force_basis says why in_force_on is dated as it is
         cast(negotiations_opened_on as date) as negotiations_opened_on,
         cast(signed_on as date) as signed_on,
         cast(concluded_on as date) as concluded_on,
         cast(in_force_on as date) as in_force_on,
         cast(ended_on as date) as ended_on,
         cast(date_precision as {{ dbt.type_string() }}) as date_precision,
+        cast(coalesce(in_force_precision, date_precision) as {{ dbt.type_string() }})
+            as in_force_precision,
+        cast(in_force_basis as {{ dbt.type_string() }}) as in_force_basis,
         -- flags
         cast(allows_personal_data as {{ dbt.type_boolean() }}) as allows_personal_data,
         -- provenance

@@ -42,6 +42,9 @@ final as (
         cast(started_on as date) as started_on,
         cast(ended_on as date) as ended_on,
         cast(date_precision as {{ dbt.type_string() }}) as date_precision,
+        -- grade: an inferred event carries its own accuracy, lower than its document's
+        cast(is_inferred as {{ dbt.type_boolean() }}) as is_inferred,
+        cast(information_accuracy as {{ dbt.type_int() }}) as information_accuracy,
         -- provenance
         cast({{ surrogate_key(['document_id']) }} as {{ dbt.type_string() }}) as document_key,
         cast(note as {{ dbt.type_string() }}) as note,

@@ -18,6 +18,8 @@ renamed as (
         cast(in_force_on as date) as in_force_on,
         cast(ended_on as date) as ended_on,
         cast(date_precision as {{ dbt.type_string() }}) as date_precision,
+        cast(in_force_precision as {{ dbt.type_string() }}) as in_force_precision,
+        cast(in_force_basis as {{ dbt.type_string() }}) as in_force_basis,
         cast(allows_personal_data as {{ dbt.type_boolean() }}) as allows_personal_data,
         cast(superseded_by_agreement_id as {{ dbt.type_string() }}) as superseded_by_agreement_id,
         cast(document_id as {{ dbt.type_string() }}) as document_id,

@@ -17,6 +17,8 @@ renamed as (
         cast(location_name as {{ dbt.type_string() }}) as location_name,
         cast(location_partner_id as {{ dbt.type_string() }}) as location_partner_id,
         cast(agreement_id as {{ dbt.type_string() }}) as agreement_id,
+        cast(coalesce(is_inferred, false) as {{ dbt.type_boolean() }}) as is_inferred,
+        cast(information_accuracy as {{ dbt.type_int() }}) as information_accuracy,
         cast(document_id as {{ dbt.type_string() }}) as document_id,
         cast(note as {{ dbt.type_string() }}) as note,
         -- provenance added by the loader

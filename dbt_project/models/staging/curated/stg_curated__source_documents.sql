@@ -18,6 +18,9 @@ renamed as (
         cast(information_accuracy as {{ dbt.type_int() }}) as information_accuracy,
         cast(handling_code as {{ dbt.type_string() }}) as handling_code,
         cast(verification_status as {{ dbt.type_string() }}) as verification_status,
+        cast(publisher_kind as {{ dbt.type_string() }}) as publisher_kind,
+        cast(original_publisher as {{ dbt.type_string() }}) as original_publisher,
+        cast(original_url as {{ dbt.type_string() }}) as original_url,
         cast(note as {{ dbt.type_string() }}) as note,
         -- provenance added by the loader
         cast(_source_file as {{ dbt.type_string() }}) as _source_file,

@@ -1,0 +1,42 @@
+-- Q9. Where does each EU international agreement on Europol cooperation with a Latin American
+-- country stand: Commission recommendation, signature, conclusion, entry into force?
+with agreements as (
+
+    select * from marts.fct_agreement
+
+),
+
+parties as (
+
+    select * from marts.bridge_agreement_party
+
+),
+
+partners as (
+
+    select * from marts.dim_partner
+
+),
+
+final as (
+
+    select
+        partners.partner_name as country,
+        agreements.status,
+        agreements.negotiations_opened_on as recommended_on,
+        agreements.signed_on,
+        agreements.concluded_on,
+        agreements.in_force_on
+    from agreements
+    inner join parties
+        on agreements.agreement_key = parties.agreement_key
+        and parties.party_role = 'party'
+    inner join partners
+        on parties.partner_key = partners.partner_key
+    where agreements.agreement_type = 'eu_international_agreement'
+        and partners.is_latin_america_caribbean
+
+)
+
+select * from final
+order by country

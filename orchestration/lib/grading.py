@@ -1,0 +1,120 @@
+"""The grading policy of raw/README.md ("Grading policy") as rules a machine can check.
+
+Each source document is graded 4x4 (Europol's evaluation, Article 29 of Regulation 2016/794):
+the source reliability (A, B, C, X) follows from the kind of its publisher, and the information
+accuracy (1-4) from how directly the publisher knows what it states and whether another
+document corroborates it. ``grading_problems`` lists every row that breaks a rule, so a test
+holds the curated documents to the policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
+
+# The source reliability each kind of publisher gets
+RELIABILITY_BY_KIND = {
+    "eu_institution": "A",
+    "national_authority": "A",
+    "international_organisation": "A",
+    "programme_implementer": "B",
+    "news_media": "B",
+    "specialist_media": "B",
+    "legal_database": "B",
+    "copy_site": "C",
+    "low_quality_site": "C",
+    "background": "X",
+}
+
+# The only publishers graded A, with the web domains their documents must come from: an
+# official text met elsewhere is a repost and is graded by whoever reposted it
+OFFICIAL_PUBLISHERS = {
+    "Europol": ("europol.europa.eu",),
+    "Eurojust": ("eurojust.europa.eu",),
+    "EEAS": ("eeas.europa.eu",),
+    "EUR-Lex": ("eur-lex.europa.eu",),
+    "European Parliament (OEIL)": ("oeil.europarl.europa.eu",),
+    "European Commission (DG INTPA)": ("international-partnerships.ec.europa.eu",),
+    "EMCDDA": ("emcdda.europa.eu",),
+    "INTERPOL": ("interpol.int",),
+    "Corte Constitucional de Colombia": ("corteconstitucional.gov.co",),
+    "Government of Brazil (Secom)": ("gov.br",),
+    "Government of Brazil (Ministry of Foreign Affairs)": ("gov.br",),
+    "New Zealand Police": ("police.govt.nz",),
+    "Parliament of Australia": ("aph.gov.au",),
+    "UK Parliament": ("parliament.uk",),
+    "Austrian Parliament": ("parlament.gv.at",),
+    "Belgian Minister of Home Affairs": ("belgium.be",),
+    "Royal Canadian Mounted Police": ("rcmp.ca",),
+    "Swiss Federal Department of Foreign Affairs": ("eda.admin.ch",),
+    "Permanent Mission of Russia to the EU": ("russiaeu.ru",),
+}
+
+# Accuracy each verification status allows (single_source 2 only for a faithful repost)
+ACCURACY_BY_STATUS = {
+    "verified": {"1", "2"},
+    "single_source": {"2", "3"},
+    "conflicting": {"3", "4"},
+    "unverified": {"4"},
+}
+
+ARCHIVE_HOST = "web.archive.org"
+
+
+def url_host(url: str) -> str:
+    """The host a document comes from; for a Wayback Machine snapshot, the archived page's."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host == ARCHIVE_HOST:
+        # /web/<timestamp>/<archived url>, the archived URL's scheme sometimes cut to "http:/"
+        archived = parts.path.split("/", 3)[-1].replace(":/", "://", 1).replace(":///", "://")
+        host = (urlsplit(archived).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def is_official_url(publisher: str, url: str) -> bool:
+    host = url_host(url)
+    return any(
+        host == domain or host.endswith("." + domain)
+        for domain in OFFICIAL_PUBLISHERS.get(publisher, ())
+    )
+
+
+def document_problems(doc: Mapping[str, str | None]) -> list[str]:
+    """What in one document's grading breaks the policy (empty when it holds)."""
+    kind = doc.get("publisher_kind") or ""
+    reliability = doc.get("source_reliability") or ""
+    accuracy = str(doc.get("information_accuracy") or "")
+    status = doc.get("verification_status") or ""
+    original = doc.get("original_publisher") or ""
+    problems = []
+    if kind not in RELIABILITY_BY_KIND:
+        return [f"publisher_kind {kind!r} is not a kind of the policy"]
+    if reliability != RELIABILITY_BY_KIND[kind]:
+        problems.append(f"a {kind} is graded {RELIABILITY_BY_KIND[kind]}, not {reliability}")
+    if reliability == "A" and not is_official_url(doc.get("publisher") or "", doc["url"] or ""):
+        problems.append("graded A but its publisher and address are not on the official list")
+    if accuracy == "1" and (reliability != "A" or original):
+        problems.append("accuracy 1 is for an official publisher's own text, not a repost")
+    if accuracy not in ACCURACY_BY_STATUS.get(status, set()):
+        problems.append(f"accuracy {accuracy} does not go with verification {status!r}")
+    if status == "single_source" and accuracy == "2" and not original:
+        problems.append("a single source is accuracy 2 only as a faithful repost of a first hand")
+    if kind == "copy_site" and not original:
+        problems.append("a repost records the publisher of its original")
+    if doc.get("original_url") and not original:
+        problems.append("an original_url needs its original_publisher")
+    if doc.get("original_url") and doc.get("original_url") == doc.get("url"):
+        problems.append("original_url repeats url")
+    if (kind == "background") != (status == "unverified"):
+        problems.append("background knowledge, and only it, is unverified")
+    if doc.get("handling_code") != "H0":
+        problems.append("every public document is handled H0")
+    return problems
+
+
+def grading_problems(docs: Iterable[Mapping[str, str | None]]) -> list[str]:
+    """Every policy breach of every document, as '<document_id>: <problem>'."""
+    return [
+        f"{doc.get('document_id')}: {problem}" for doc in docs for problem in document_problems(doc)
+    ]

@@ -1,0 +1,269 @@
+"""`coop` as people use and script it: real builds in temporary folders, the CLI run as a
+process with its output piped (not a terminal), as in a script or CI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.settings import PROJECT_ROOT
+from tests.conftest import make_pipeline_env, saved_env
+
+COOP = str(Path(sys.executable).with_name("coop"))
+ANSI = re.compile(r"\x1b\[")
+
+
+def coop(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [COOP, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        cwd=PROJECT_ROOT,
+        timeout=900,
+    )
+
+
+def assert_plain(result: subprocess.CompletedProcess) -> None:
+    """What a person reads when a command fails: no stack trace, no Python or Dagster type
+    names, no colour codes in piped output."""
+    output = result.stdout + result.stderr
+    for noise in ("Traceback", "Stack Trace", "dagster._core", 'File "'):
+        assert noise not in output, output
+    assert not ANSI.search(output), output
+
+
+def published_query(env, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(env.settings.published_db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    with saved_env():
+        env = make_pipeline_env(tmp_path_factory.mktemp("cli"))
+        result = coop("build")
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield env
+
+
+# --- queries -------------------------------------------------------------------------------
+
+
+def test_csv_lines_end_with_a_newline_only(env):
+    result = coop("query", "select 'a' as x union all select 'b' order by 1", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "x\na\nb\n"
+
+
+def test_data_is_printed_as_data_never_as_markup_or_emoji(env):
+    value = ":x: [bold]hi[/bold]"
+    result = coop("query", f"select '{value}' as v")
+    assert result.returncode == 0, result.stderr
+    assert value in result.stdout
+    assert "❌" not in result.stdout
+
+
+def test_long_values_are_never_wrapped_when_piped(env):
+    url = "https://example.org/" + "/".join(["a-rather-long-path-segment"] * 8) + "/index.html"
+    result = coop("query", f"select '{url}' as url, '{url}' as again")
+    assert result.stdout.count(url) == 2, result.stdout
+
+
+def test_an_empty_query_is_a_one_line_error(env):
+    result = coop("query", "")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("error: the query is empty")
+    assert_plain(result)
+
+
+def test_sql_may_begin_with_a_comment_and_come_from_a_file_or_stdin(env):
+    sql_file = PROJECT_ROOT / "analyses" / "q3_clasi_founding_and_members.sql"
+    sql = sql_file.read_text()
+    assert sql.startswith("--")
+    as_argument = coop("query", sql, "--format", "csv")
+    from_file = coop("query", "-f", str(sql_file), "--format", "csv")
+    from_stdin = coop("query", "-", "--format", "csv", stdin=sql)
+    assert as_argument.returncode == 0, as_argument.stderr
+    assert as_argument.stdout == from_file.stdout == from_stdin.stdout
+    assert len(as_argument.stdout.splitlines()) > 1
+
+
+def test_errors_keep_duckdbs_hint_and_mart_names_resolve_unqualified(env):
+    typo = coop("query", "select * from dim_partnr")
+    assert typo.returncode == 1
+    assert 'Did you mean "dim_partner"' in typo.stderr
+    assert len(typo.stderr.strip().splitlines()) == 1, typo.stderr
+    rows = coop("query", "select count(*) as n from dim_partner", "--format", "json")
+    assert (
+        json.loads(rows.stdout)[0]["n"]
+        == published_query(env, "select count(*) from marts.dim_partner")[0][0]
+    )
+    tables = coop("query", "show tables", "--format", "csv")
+    assert "fct_event" in tables.stdout.splitlines()
+
+
+def test_a_query_writes_nothing_anywhere(env, tmp_path):
+    target = tmp_path / "x.csv"
+    before = sorted(p.name for p in env.settings.warehouse_dir.iterdir())
+    for sql in (
+        f"copy (select 1) to '{target}'",
+        f"attach '{tmp_path / 'other.duckdb'}' as other",
+        "create table marts.t as select 1",
+    ):
+        result = coop("query", sql)
+        assert result.returncode == 1, sql
+        assert_plain(result)
+    assert not target.exists() and not (tmp_path / "other.duckdb").exists()
+    assert sorted(p.name for p in env.settings.warehouse_dir.iterdir()) == before
+
+
+def test_every_argument_and_option_has_help_text():
+    import typer.main
+
+    from orchestration.cli import app
+
+    for name, command in typer.main.get_command(app).commands.items():
+        assert command.help, name
+        for param in command.params:
+            assert getattr(param, "help", None), f"{name} {param.name} has no help"
+    shown = coop("trace", "--help").stdout
+    assert "natural key" in shown
+
+
+# --- builds: quarantine, failures, a deleted build file, retraction ---------------------------
+
+
+def test_quarantined_rows_are_reported_by_build_status_and_rejects(env):
+    memberships = env.raw_dir / "curated" / "memberships" / "memberships.csv"
+    lines = memberships.read_text().splitlines(keepends=True)
+    bad = lines[4].split(",")
+    bad[3] = "2024-13-45"  # valid_from: not a date
+    lines[4] = ",".join(bad)
+    memberships.write_text("".join(lines).rstrip("\n"))  # hand-edited: no final newline
+
+    result = coop("build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    no_newline = f"warning: curated/memberships/memberships.csv: line {len(lines)}: the last line"
+    assert no_newline in result.stderr, result.stderr
+    where = "curated/memberships/memberships.csv: line 5, valid_from:"
+    assert "1 row(s) quarantined in 1 file(s)" in result.stdout
+    assert where in result.stdout
+
+    status = coop("status")
+    assert "quarantine of the published version: 1 row(s)" in status.stdout
+    assert where in status.stdout
+
+    listed = json.loads(coop("rejects", "--format", "json").stdout)
+    assert [(r["file"], r["line"], r["column"]) for r in listed] == [
+        ("curated/memberships/memberships.csv", 5, "valid_from")
+    ]
+    assert listed[0]["raw_value"] == "2024-13-45"
+    assert listed[0]["line_text"] == lines[4].rstrip("\n")
+    only = coop("rejects", "--file", "raw/curated/partners/partners.csv", "--format", "csv")
+    assert list(csv.reader(io.StringIO(only.stdout)))[1:] == []
+    memberships.write_text("".join(lines[:4] + lines[5:]))  # leave the sample clean again
+
+
+def test_a_failed_build_explains_itself_in_one_line_per_problem(env):
+    partners = env.raw_dir / "curated" / "partners" / "partners.csv"
+    original = partners.read_text()
+    lines = original.splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines, 1) if line.startswith("chile,"))
+    partners.write_text(original.replace("chile,Chile,country,", "chile,Chile,nation,"))
+    before = published_query(env, "select max(published_at) from _meta.publication")
+
+    result = coop("build")
+
+    assert result.returncode == 1
+    assert_plain(result)
+    errors = result.stderr.splitlines()
+    # the failing test, with the extract rows behind the offending keys ...
+    failing = [e for e in errors if e.startswith("dbt test relationships_fct_membership_member")]
+    assert len(failing) == 1 and "curated/memberships/memberships.csv line" in failing[0], errors
+    # ... and the quarantined row that explains the missing key, named once
+    cause = [e for e in errors if e.startswith(f"curated/partners/partners.csv: line {number},")]
+    assert len(cause) == 1 and "partner_type" in cause[0] and "chile" in cause[0], errors
+    run_line = errors[-1]
+    assert re.match(r"run [0-9a-f-]{36} failed; full log: .*last_build\.log$", run_line)
+    assert Path(run_line.split("full log: ")[1]).read_text()  # the full log is there
+    assert published_query(env, "select max(published_at) from _meta.publication") == before
+    partners.write_text(original)
+
+
+def test_a_deleted_build_file_is_noticed_and_rebuilt_whole(env):
+    def checks(output: str) -> str:
+        return re.search(r"checks: \d+ passed, \d+ failed", output)[0]
+
+    settled = coop("build", "--force")  # publishes, whatever the tests before left
+    assert settled.returncode == 0, settled.stdout + settled.stderr
+    no_change = coop("build")
+    assert "nothing landed or changed" in no_change.stdout
+    # status reports the checks of the run that built the published version, not those of
+    # the no-change run after it (which only confirmed the files)
+    published_part = coop("status").stdout.split("\npublished ")[1]
+    assert checks(published_part) == checks(settled.stdout) != checks(no_change.stdout)
+
+    env.settings.build_db.unlink()
+    result = coop("build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "nothing landed or changed" not in result.stdout
+    assert "published" in result.stdout
+    assert published_query(env, "select count(*) from marts.fct_event")[0][0] > 0
+
+
+def test_a_retracted_file_leaves_the_marts_and_stays_out_until_it_changes(env):
+    events = env.raw_dir / "curated" / "events"
+    template = json.loads((events / "events_2025_2026.ndjson").read_text().splitlines()[0])
+    bad = events / "events_bad_batch.ndjson"
+    bad.write_text(json.dumps({**template, "event_id": "evt-retract-me"}) + "\n")
+    assert coop("build").returncode == 0
+    count = "select count(*) from marts.fct_event where event_id = 'evt-retract-me'"
+    assert published_query(env, count) == [(1,)]
+
+    result = coop("retract", f"raw/curated/events/{bad.name}", "--reason", "wrong batch")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 row(s)" in result.stdout
+    assert published_query(env, count) == [(0,)]
+    ledger = published_query(
+        env,
+        "select outcome, message from _meta.load_ledger where source_file = "
+        f"'curated/events/{bad.name}' order by loaded_at desc limit 1",
+    )
+    assert ledger[0][0] == "retracted" and "wrong batch" in ledger[0][1]
+    # unchanged, the file stays out; twice retracted is refused with a reason
+    assert coop("build", "--force").returncode == 0
+    assert published_query(env, count) == [(0,)]
+    again = coop("retract", f"raw/curated/events/{bad.name}")
+    assert again.returncode == 1 and "retracted" in again.stderr
+    assert_plain(again)
+    # a corrected version is a new load
+    bad.write_text(json.dumps({**template, "event_id": "evt-retract-me", "note": "fixed"}) + "\n")
+    assert coop("build").returncode == 0
+    assert published_query(env, count) == [(1,)]
+    bad.unlink()
+
+
+def test_a_file_refused_whole_is_one_line_naming_it(env):
+    events = env.raw_dir / "curated" / "events" / "events_png.ndjson"
+    events.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    result = coop("build")
+    assert result.returncode == 1
+    assert_plain(result)
+    named = [e for e in result.stderr.splitlines() if e.startswith(f"curated/events/{events.name}")]
+    assert len(named) == 1 and "PNG" in named[0], result.stderr
+    events.unlink()
+    assert coop("build").returncode == 0
