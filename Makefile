@@ -40,9 +40,13 @@ lint: $(VENV)/.synced
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## ui: the Dagster UI on http://127.0.0.1:3000 (loopback only)
+UI_PORT ?= 3000
+## ui: the Dagster UI on http://127.0.0.1:$(UI_PORT) (loopback only) and the daemon that runs its
+## launches, the schedule and the sensor (code location `cooperation` of workspace.yaml);
+## Ctrl-C or SIGTERM stops both. `env --default-signal`: a shell script's background job starts
+## with SIGINT ignored, and dagster dev would then ignore Ctrl-C and SIGTERM alike.
 ui: manifest
-	$(BIN)/dagster-webserver -h 127.0.0.1 -p 3000 -m orchestration.definitions
+	exec env --default-signal=INT,TERM $(BIN)/dagster dev -h 127.0.0.1 -p $(UI_PORT) -w workspace.yaml
 
 clean:
 	rm -rf $(VENV) $(TOOLS) warehouse/build warehouse/cooperation.duckdb warehouse/parquet \

@@ -172,7 +172,13 @@ def status() -> None:
 
     from orchestration.lib.querying import connect_published
     from orchestration.lib.rejects import quarantined
-    from orchestration.lib.status import last_run, publication, published_rows, run_by_id
+    from orchestration.lib.status import (
+        last_run,
+        publication,
+        published_rows,
+        run_by_id,
+        stale_extract_lines,
+    )
     from orchestration.settings import load_settings
 
     def when(seconds: float | None) -> str:
@@ -181,6 +187,10 @@ def status() -> None:
         return f"{dt.datetime.fromtimestamp(seconds, dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
 
     settings = load_settings()
+    stale = stale_extract_lines(settings.raw_dir)
+    console.print(f"stale extracts: {len(stale)}", highlight=False)
+    for line in stale:
+        console.print(f"  stale {line}", style="yellow")
     run = last_run()
     if run is None:
         console.print("no run of build_warehouse yet: run `coop build`")
@@ -191,6 +201,8 @@ def status() -> None:
         console.print(f"nothing published at {settings.published_db}")
         return
     console.print(f"published {settings.published_db} at {published[0]} UTC by run {published[1]}")
+    if published[2]:
+        console.print(f"newest fact loaded at {published[2]} UTC")
     built = run_by_id(published[1])
     if built is None:
         console.print("  the run that built it is not in this Dagster instance's history")

@@ -2,12 +2,15 @@
 
 import dagster as dg
 
+from orchestration.defs.alerts import failed_run_alert
 from orchestration.defs.automation import (
     build_warehouse_job,
     daily_build,
     landed_files_sensor,
 )
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
+from orchestration.defs.freshness import extract_freshness_sensor, freshness_checks
+from orchestration.defs.housekeeping import housekeeping, housekeeping_schedule
 from orchestration.defs.ingest import ingest_assets, reference_countries
 from orchestration.defs.publish import cooperation_atlas, dbt_docs_site, published_warehouse
 from orchestration.defs.resources import DbtCoreResource, WarehouseResource
@@ -22,9 +25,10 @@ defs = dg.Definitions(
         dbt_docs_site,
         cooperation_atlas,
     ],
-    jobs=[build_warehouse_job],
-    schedules=[daily_build],
-    sensors=[landed_files_sensor],
+    asset_checks=freshness_checks,
+    jobs=[build_warehouse_job, housekeeping],
+    schedules=[daily_build, housekeeping_schedule],
+    sensors=[landed_files_sensor, failed_run_alert, extract_freshness_sensor],
     resources={
         "warehouse": WarehouseResource(),
         "dbt": DbtCoreResource(project_dir=dbt_project, dbt_executable=dbt_executable()),

@@ -67,6 +67,10 @@ class Settings:
     def lock_file(self) -> Path:
         return self.build_dir / "writer.lock"
 
+    @property
+    def alerts_log(self) -> Path:
+        return self.build_dir / "logs" / "alerts.jsonl"
+
     def dbt_env(self) -> dict[str, str]:
         """Variables the dbt profile reads (dbt_project/profiles.yml)."""
         return {
@@ -104,3 +108,15 @@ def ensure_dagster_home(environ: dict[str, str] | None = None) -> Path:
 def dbt_executable() -> str:
     """The dbt beside the running interpreter: cron or systemd start Dagster without a PATH."""
     return str(Path(sys.executable).with_name("dbt"))
+
+
+def alert_webhook(environ: dict[str, str] | None = None) -> str | None:
+    """COOP_ALERT_WEBHOOK: where failure alerts are POSTed (none: the alerts log only)."""
+    env = os.environ if environ is None else environ
+    return env.get("COOP_ALERT_WEBHOOK") or None
+
+
+def ui_url(environ: dict[str, str] | None = None) -> str:
+    """COOP_UI_URL: the Dagster UI's address as its readers reach it, for links in alerts."""
+    env = os.environ if environ is None else environ
+    return env.get("COOP_UI_URL", "http://127.0.0.1:3000")

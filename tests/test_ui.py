@@ -1,36 +1,41 @@
-"""The Dagster UI, started the way `make ui` starts it, shows the whole lineage.
+"""The Dagster UI, started by the README's command (`make ui`), serves the whole thing.
 
-One `dagster-webserver` is started for this module (loopback only, a throwaway DAGSTER_HOME) and
-always stopped. The GraphQL API the UI itself reads is queried for the asset graph and the asset
-checks; the slow test opens the marts group in headless Chromium and takes a screenshot.
+One `make ui` (webserver and daemon, loopback only, a throwaway DAGSTER_HOME and raw/) is started
+for this module and stopped by the last test, which finds no process of it left. The GraphQL API
+the UI itself reads shows the asset graph and the asset checks; the slow tests launch runs as the
+UI's buttons do, land a file for the sensor, run `coop build`, and open the pages in Chromium.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import os
 import re
 import shutil
-import signal
-import socket
 import struct
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
 import pytest
 
+from orchestration.lib.location import LOCATION_NAME
+from orchestration.lib.runs import PID_TAG
 from orchestration.settings import PROJECT_ROOT
+from tests.uiserver import (
+    DAEMON_HEALTH_QUERY,
+    HOST,
+    JOB,
+    REPOSITORY,
+    WORKSPACE_QUERY,
+    UiCommand,
+    land_sample,
+    start_ui,
+    wait_until_ready,
+)
 
-HOST = "127.0.0.1"
-STARTUP_TIMEOUT_S = 120
 CURATED_TABLES = (
     "source_documents",
     "partners",
@@ -77,129 +82,22 @@ query AssetGraph {
   }
 }
 """
-WORKSPACE_QUERY = """
-query Workspace {
-  workspaceOrError {
-    __typename
-    ... on Workspace {
-      locationEntries {
-        name
-        loadStatus
-        locationOrLoadError {
-          __typename
-          ... on RepositoryLocation { name repositories { name } }
-          ... on PythonError { message }
-        }
-      }
-    }
-  }
-}
-"""
-
-
-@dataclass
-class Webserver:
-    process: subprocess.Popen
-    port: int
-    home: Path
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def graphql(self, query: str, variables: dict | None = None) -> dict:
-        body = json.dumps({"query": query, "variables": variables or {}}).encode()
-        request = urllib.request.Request(
-            f"{self.url}/graphql", data=body, headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            payload = json.load(response)
-        assert not payload.get("errors"), payload["errors"]
-        return payload["data"]
-
-    def log_tail(self, chars: int = 4000) -> str:
-        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop the webserver and everything it started (its code server), by process group."""
-    if process.poll() is not None:
-        return
-    for sig, wait_s in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait_s)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def _wait_until_loaded(server: Webserver) -> None:
-    """`/server_info` answers first; the code location finishes loading some seconds later."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    answered = False
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(
-                f"dagster-webserver exited with {server.process.returncode}:\n{server.log_tail()}"
-            )
-        try:
-            if not answered:
-                with urllib.request.urlopen(f"{server.url}/server_info", timeout=5) as response:
-                    answered = response.status == 200
-            if answered:
-                entries = server.graphql(WORKSPACE_QUERY)["workspaceOrError"]["locationEntries"]
-                if entries and all(entry["loadStatus"] == "LOADED" for entry in entries):
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(1)
-    pytest.fail(f"dagster-webserver not ready after {STARTUP_TIMEOUT_S} s:\n{server.log_tail()}")
 
 
 @pytest.fixture(scope="module")
-def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Webserver]:
+def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiCommand]:
     root = tmp_path_factory.mktemp("ui")
-    home = root / "dagster_home"
-    home.mkdir()
-    config = (PROJECT_ROOT / ".dagster_home" / "dagster.yaml").read_text()
-    # No "join the community" dialog over the page the screenshot is taken of.
-    (home / "dagster.yaml").write_text(config + "\nnux:\n  enabled: false\n")
-    log = root / "webserver.log"
-    port = _free_port()
-    binary = Path(sys.executable).with_name("dagster-webserver")
-    command = [str(binary), "-m", "orchestration.definitions", "-h", HOST, "-p", str(port)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env={**os.environ, "DAGSTER_HOME": str(home)},
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so the code server stops with it
-        )
-    server = Webserver(process, port, home, log)
+    command = start_ui(root)
     try:
-        _wait_until_loaded(server)
-        yield server
+        wait_until_ready(command)
+        yield command
     finally:
-        _stop(process)
+        command.kill()  # a no-op when the last test stopped it cleanly
 
 
 @pytest.fixture(scope="module")
-def asset_nodes(webserver: Webserver) -> dict[str, dict]:
-    nodes = webserver.graphql(ASSET_NODES_QUERY)["assetNodes"]
+def asset_nodes(ui: UiCommand) -> dict[str, dict]:
+    nodes = ui.graphql(ASSET_NODES_QUERY)["assetNodes"]
     return {"/".join(node["assetKey"]["path"]): node for node in nodes}
 
 
@@ -258,8 +156,26 @@ def test_dbt_tests_show_as_asset_checks(asset_nodes):
     assert any("dim_partner" in name for name in relationships), sorted(relationships)
 
 
-def test_webserver_listens_on_loopback_only(webserver):
-    processes = [psutil.Process(webserver.process.pid)]
+def test_the_location_is_cooperation(ui):
+    entries = ui.graphql(WORKSPACE_QUERY)["workspaceOrError"]["locationEntries"]
+    assert [entry["name"] for entry in entries] == [LOCATION_NAME]
+    repositories = entries[0]["locationOrLoadError"]["repositories"]
+    assert [repository["name"] for repository in repositories] == [REPOSITORY]
+
+
+def test_the_webserver_and_the_daemon_share_the_projects_storage(ui):
+    """The instance `make ui` serves is the committed one: Dagster's SQLite files through
+    orchestration/lib/dagster_storage.py (the daemon gets the same instance from `dagster dev`;
+    the slow tests below run through both)."""
+    info = ui.graphql("query Instance { instance { info } }")["instance"]["info"]
+    assert "event_log_storage: KeptOpenSqliteEventLogStorage" in info, info
+    statuses = ui.graphql(DAEMON_HEALTH_QUERY)["instance"]["daemonHealth"]["allDaemonStatuses"]
+    healthy = {s["daemonType"] for s in statuses if s["healthy"]}
+    assert {"SCHEDULER", "SENSOR", "QUEUED_RUN_COORDINATOR"} <= healthy, statuses
+
+
+def test_the_ui_listens_on_loopback_only(ui):
+    processes = [psutil.Process(ui.process.pid)]
     processes += processes[0].children(recursive=True)
     listening = [
         conn.laddr
@@ -267,15 +183,59 @@ def test_webserver_listens_on_loopback_only(webserver):
         for conn in process.net_connections(kind="inet")
         if conn.status == psutil.CONN_LISTEN
     ]
-    assert (HOST, webserver.port) in [(addr.ip, addr.port) for addr in listening]
+    assert (HOST, ui.port) in [(addr.ip, addr.port) for addr in listening]
     assert all(ipaddress.ip_address(addr.ip).is_loopback for addr in listening), listening
-    # and `make ui` starts it the same way
     makefile = (PROJECT_ROOT / "Makefile").read_text()
     recipe = re.search(r"^ui:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
     assert recipe, "Makefile has no ui target"
-    command = next(line for line in recipe.group(1).splitlines() if "dagster-webserver" in line)
-    assert re.search(r"(-h|--host)[ =]127\.0\.0\.1\b", command), command
     assert "0.0.0.0" not in recipe.group(1)
+
+
+# --- slow: runs through the daemon, as the UI's buttons start them ---------------------------
+
+
+@pytest.mark.slow
+def test_files_landed_start_a_sensor_run_that_succeeds(ui):
+    # (the freshness sensor's first run of its checks may have started: not of this job)
+    assert not ui.runs(pipelineName=JOB), "a run of the job before any file landed"
+    land_sample(ui)
+
+    def by_the_sensor(run: dict) -> bool:
+        tags = {tag["key"]: tag["value"] for tag in run["tags"]}
+        return tags.get("dagster/sensor_name") == "landed_files_sensor"
+
+    run = ui.wait_for_run(by_the_sensor, "run of landed_files_sensor")
+    assert run["status"] == "SUCCESS", ui.log_tail()
+    changed = next(t["value"] for t in run["tags"] if t["key"] == "coop/changed_files")
+    assert "curated/events/events_2025_2026.ndjson" in changed
+    assert run["runId"] in {r["runId"] for r in ui.job_runs()}
+
+
+@pytest.mark.slow
+def test_a_run_launched_as_materialize_does_succeeds(ui):
+    run_id = ui.launch()
+    run = ui.wait_for_run(lambda r: r["runId"] == run_id, f"launched run {run_id}")
+    assert run["status"] == "SUCCESS", ui.log_tail()
+    assert run["repositoryOrigin"]["repositoryLocationName"] == LOCATION_NAME
+
+
+@pytest.mark.slow
+def test_a_coop_build_run_is_listed_under_the_job(ui):
+    def cli_runs() -> set[str]:
+        runs = ui.runs(pipelineName=JOB)
+        return {r["runId"] for r in runs if any(t["key"] == PID_TAG for t in r["tags"])}
+
+    before = cli_runs()
+    coop = Path(sys.executable).with_name("coop")
+    built = subprocess.run(
+        [str(coop), "build"], cwd=PROJECT_ROOT, env=ui.env, capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    (run_id,) = cli_runs() - before
+    listed = {run["runId"]: run for run in ui.job_runs()}
+    assert run_id in listed, sorted(listed)
+    origin = listed[run_id]["repositoryOrigin"]
+    assert origin == {"repositoryLocationName": LOCATION_NAME, "repositoryName": REPOSITORY}
 
 
 # --- slow: a real browser ---------------------------------------------------------------------
@@ -331,12 +291,16 @@ def _png_size(png: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
+def _no_dialog(dom: str) -> None:
+    """Blueprint, the UI's widget kit, draws every dialog in an overlay with role=dialog."""
+    assert "Join the Dagster community" not in dom
+    assert 'role="dialog"' not in dom and "bp5-overlay-open" not in dom
+
+
 @pytest.mark.slow
-def test_asset_graph_renders_in_a_browser(webserver, tmp_path):
+def test_asset_graph_renders_in_a_browser(ui, tmp_path):
     chromium = _chromium()
-    location = webserver.graphql(WORKSPACE_QUERY)["workspaceOrError"]["locationEntries"][0]
-    repository = location["locationOrLoadError"]["repositories"][0]["name"]
-    url = f"{webserver.url}/locations/{repository}@{location['name']}/asset-groups/marts"
+    url = f"{ui.url}/locations/{REPOSITORY}@{LOCATION_NAME}/asset-groups/marts"
 
     png = tmp_path / "ui-asset-graph.png"
     shot = _browse(chromium, tmp_path / "profile", url, WINDOW, f"--screenshot={png}")
@@ -349,7 +313,34 @@ def test_asset_graph_renders_in_a_browser(webserver, tmp_path):
 
     dom = _browse(chromium, tmp_path / "profile", url, WINDOW, "--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
-    text = dom.stdout
-    assert "Join the Dagster community" not in text
-    for name in (*MART_TABLES, *MART_VIEWS, "cooperation"):
-        assert name in text, f"{name} not on the page {url}"
+    _no_dialog(dom.stdout)
+    for name in (*MART_TABLES, *MART_VIEWS, LOCATION_NAME):
+        assert name in dom.stdout, f"{name} not on the page {url}"
+
+
+@pytest.mark.slow
+def test_the_job_page_lists_its_runs_in_a_browser(ui, tmp_path):
+    chromium = _chromium()
+    runs = ui.job_runs()
+    assert runs, "no run of the job to see"
+    url = f"{ui.url}/locations/{REPOSITORY}@{LOCATION_NAME}/jobs/{JOB}/runs"
+    png = tmp_path / "ui-job-runs.png"
+    shot = _browse(chromium, tmp_path / "profile", url, WINDOW, f"--screenshot={png}")
+    assert png.exists(), shot.stderr[-2000:]
+    shutil.copy(png, PROJECT_ROOT / "warehouse" / "ui-job-runs.png")
+
+    dom = _browse(chromium, tmp_path / "profile", url, WINDOW, "--dump-dom")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    _no_dialog(dom.stdout)
+    # the Runs tab shows each run by the first 8 characters of its id
+    shown = [run["runId"][:8] for run in runs if run["runId"][:8] in dom.stdout]
+    assert shown, f"none of {[run['runId'][:8] for run in runs]} on the page {url}"
+
+
+# --- last: the command stops, and leaves nothing behind ---------------------------------------
+
+
+def test_sigterm_stops_the_ui_command_and_every_process_it_started(ui):
+    left = ui.stop()
+    assert left == [], f"still running after SIGTERM: {left}\n{ui.log_tail()}"
+    assert ui.process.poll() is not None

@@ -4,6 +4,7 @@ import json
 
 import dagster as dg
 
+from orchestration.defs.freshness import freshness_checks
 from orchestration.lib.planning import PLAN_TAG, plan_run, save_plan
 from orchestration.lib.sensing import changed_files, fingerprint, landing_zone_listing
 from orchestration.settings import load_settings
@@ -12,7 +13,8 @@ from orchestration.settings import load_settings
 # and the writer pool serialises DuckDB writers anyway.
 build_warehouse_job = dg.define_asset_job(
     name="build_warehouse",
-    selection=dg.AssetSelection.all(),
+    # the freshness checks run on their own sensor: a build is never held by a stale extract
+    selection=dg.AssetSelection.all() - dg.AssetSelection.checks(*freshness_checks),
     executor_def=dg.in_process_executor,
     description="Load every landed extract, build and test the dbt models, publish the warehouse.",
 )

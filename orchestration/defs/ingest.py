@@ -7,6 +7,7 @@ import dagster as dg
 
 from orchestration.defs.resources import WRITER_POOL, WarehouseResource
 from orchestration.lib.contracts import CONTRACTS, Contract
+from orchestration.lib.freshness import last_changed
 from orchestration.lib.loading import (
     PROVENANCE_COLUMNS,
     ExtractResult,
@@ -100,6 +101,8 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
             for warning in item.warnings:
                 context.log.warning(str(warning))
         version = _data_version(result)
+        # when the extract's newest file landed: what its freshness check compares
+        landed_at = last_changed(contract, warehouse.settings.raw_dir)
         for table in contract.tables:
             metadata = {
                 "dagster/row_count": result.table_rows[table],
@@ -108,6 +111,11 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
                 "files_loaded": result.count("loaded"),
                 "files_unchanged": result.count("unchanged"),
                 "files_failed": result.count("failed"),
+                **(
+                    {"dagster/last_updated_timestamp": dg.MetadataValue.timestamp(landed_at)}
+                    if landed_at
+                    else {}
+                ),
                 "files": dg.MetadataValue.md(
                     FILES_TABLE_HEADER
                     + "\n".join(

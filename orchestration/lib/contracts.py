@@ -8,6 +8,7 @@ that nested JSON arrays unfold into. ``raw/README.md`` states the same contracts
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -140,6 +141,9 @@ class Contract:
     # "required" for files a system exports: each must come with <file>.manifest.json (rows,
     # bytes, SHA-256), or it is refused; see orchestration/lib/loading/manifests.py
     manifest: Literal["optional", "required"] = "optional"
+    # how often a new or changed file is expected: older than this, the extract is stale (a
+    # warning in the UI's freshness check and in `coop status`, never a failed build)
+    expected_change: dt.timedelta = dt.timedelta(days=30)
 
     @property
     def schema(self) -> str:
@@ -178,6 +182,7 @@ SOURCE_DOCUMENTS = Contract(
     entity="source_documents",
     format="csv",
     mode="snapshot",
+    expected_change=dt.timedelta(days=30),
     key=("document_id",),
     description="One row per cited public document, with its 4x4 grade and handling code.",
     columns=(
@@ -203,6 +208,7 @@ PARTNERS = Contract(
     entity="partners",
     format="csv",
     mode="snapshot",
+    expected_change=dt.timedelta(days=180),
     key=("partner_id",),
     description="One row per partner: country, international organisation, EU body, agency, "
     "programme. Countries carry their English short name; ISO codes come from a package.",
@@ -224,6 +230,7 @@ MEMBERSHIPS = Contract(
     entity="memberships",
     format="csv",
     mode="snapshot",
+    expected_change=dt.timedelta(days=180),
     key=("organisation_partner_id", "member_partner_id", "valid_from"),
     description="One row per membership spell of a partner in an organisation or programme.",
     columns=(
@@ -244,6 +251,7 @@ THREATS = Contract(
     entity="threats",
     format="csv",
     mode="snapshot",
+    expected_change=dt.timedelta(days=365),
     key=("threat_id",),
     description="One row per crime area, with the EU's EMPACT priority flags per cycle.",
     columns=(
@@ -268,6 +276,7 @@ AGREEMENTS = Contract(
     entity="agreements",
     format="ndjson",
     mode="snapshot",
+    expected_change=dt.timedelta(days=90),
     key=("agreement_id",),
     description="One record per agreement or arrangement in its current state, with its parties.",
     columns=(
@@ -318,6 +327,7 @@ EVENTS = Contract(
     entity="events",
     format="ndjson",
     mode="increment",
+    expected_change=dt.timedelta(days=30),
     key=("event_id",),
     description="One record per dated event, with participants and the threats it concerned.",
     columns=(

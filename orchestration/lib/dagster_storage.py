@@ -10,7 +10,9 @@ never corrupt the file). Files, tables and layout are Dagster's own: the UI, the
 plain ``storage: sqlite`` configuration read the same history.
 
 Selected in ``.dagster_home/dagster.yaml`` as a custom storage whose ``base_dir`` is DAGSTER_HOME,
-as for Dagster's default SQLite storage.
+as for Dagster's default SQLite storage. It overrides private methods of Dagster's SQLite event
+log (``_connect``, ``_initdb``): tests/test_dagster_storage.py proves on the pinned Dagster that
+the override is in effect, tests/test_ui.py that the webserver and the daemon run with it.
 """
 
 from __future__ import annotations

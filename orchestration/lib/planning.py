@@ -102,6 +102,7 @@ def plan_run(
     import dagster as dg
 
     from orchestration.defs.dbt import checks_reading
+    from orchestration.defs.freshness import FRESHNESS_CHECK_KEYS
 
     listing = landing_zone_listing(settings.raw_dir) if listing is None else listing
     code = code_digest()
@@ -113,7 +114,7 @@ def plan_run(
     if not changed:
         raw = {key for key in graph.get_all_asset_keys() if key.path[0] == "raw"}
         checks = dg.AssetSelection.assets(*raw).resolve_checks(graph)
-        return RunPlan(listing, code, changed, raw, set(checks))
+        return RunPlan(listing, code, changed, raw, set(checks) - FRESHNESS_CHECK_KEYS)
     landed = [
         dg.AssetKey(["raw", c.system, table])
         for c in CONTRACTS
@@ -122,7 +123,7 @@ def plan_run(
     ]
     assets = dg.AssetSelection.assets(*landed).downstream().resolve(graph)
     checks = dg.AssetSelection.assets(*assets).resolve_checks(graph) | checks_reading(assets)
-    return RunPlan(listing, code, changed, set(assets), set(checks))
+    return RunPlan(listing, code, changed, set(assets), set(checks) - FRESHNESS_CHECK_KEYS)
 
 
 def save_plan(settings: Settings, plan: RunPlan) -> str:

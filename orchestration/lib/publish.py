@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.loading.ledger import LEDGER_TABLE
 from orchestration.lib.loading.sql import quote_ident
 from orchestration.settings import DATABASE_FILE_NAME, Settings
 
@@ -153,6 +154,12 @@ def publish(
     return Publication(settings.published_db, now, run_id, rows, written, linked)
 
 
+# The newest fact: when the last landed file that brought rows in was loaded (the load ledger).
+NEWEST_FACT_SQL = (
+    f"select max(loaded_at) from {LEDGER_TABLE} where outcome = 'loaded' and rows_loaded > 0"
+)
+
+
 def _audited_copy(
     build_db: Path, temporary: Path, rows: dict[str, int], run_id: str | None, now: dt.datetime
 ) -> None:
@@ -167,12 +174,13 @@ def _audited_copy(
         con.execute("create schema if not exists _meta")
         con.execute(
             "create table if not exists _meta.publication (published_at TIMESTAMP, "
-            "run_id VARCHAR, mart VARCHAR, row_count BIGINT)"
+            "run_id VARCHAR, mart VARCHAR, row_count BIGINT, newest_fact_at TIMESTAMP)"
         )
         con.execute("delete from _meta.publication")
+        newest = con.execute(NEWEST_FACT_SQL).fetchone()[0]
         con.executemany(
-            "insert into _meta.publication values (?, ?, ?, ?)",
-            [[now, run_id, name, count] for name, count in rows.items()],
+            "insert into _meta.publication values (?, ?, ?, ?, ?)",
+            [[now, run_id, name, count, newest] for name, count in rows.items()],
         )
         con.execute("checkpoint")
     finally:

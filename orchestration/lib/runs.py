@@ -10,6 +10,7 @@ import subprocess
 from dataclasses import dataclass, field
 
 from orchestration.lib.digests import dbt_project_digest
+from orchestration.lib.location import runs_in_location
 from orchestration.lib.planning import PLAN_TAG, plan_run, save_plan
 from orchestration.lib.problems import problem_lines
 from orchestration.settings import (
@@ -154,6 +155,8 @@ def run_main_job(
     with contextlib.ExitStack() as stack:
         instance = stack.enter_context(dg.DagsterInstance.get())
         recover_abandoned_runs(instance)
+        # listed under the job in the UI, like the runs it launches itself
+        stack.enter_context(runs_in_location(instance, JOB_NAME, defs.get_repository_def().name))
         if not verbose:
             # dagster-dbt echoes every dbt log line to stdout, and Dagster logs (stack traces
             # included) to stderr: keep both in the run's log file instead

@@ -17,13 +17,17 @@ def published_rows(path: Path) -> dict[str, int]:
 
 
 def publication(path: Path) -> tuple | None:
-    """(published_at, run_id) of the published file, or None when nothing is published."""
+    """(published_at, run_id, newest_fact_at) of the published file (UTC), or None when
+    nothing is published."""
     if not path.exists():
         return None
     con = duckdb.connect(str(path), read_only=True)
     try:
+        columns = {row[0] for row in con.execute("describe _meta.publication").fetchall()}
+        # a file published before newest_fact_at was recorded has none to give
+        newest = "max(newest_fact_at)" if "newest_fact_at" in columns else "null"
         rows = con.execute(
-            "select max(published_at), any_value(run_id) from _meta.publication"
+            f"select max(published_at), any_value(run_id), {newest} from _meta.publication"
         ).fetchall()
     finally:
         con.close()
@@ -77,3 +81,18 @@ def run_by_id(run_id: str) -> dict | None:
     with dg.DagsterInstance.get() as instance:
         run = instance.get_run_by_id(run_id)
         return _details(instance, run) if run else None
+
+
+def stale_extract_lines(raw_dir: Path) -> list[str]:
+    """One line per stale extract, for `coop status`: when its newest file landed, and the
+    interval within which its contract expects a change."""
+    from orchestration.lib.freshness import stale_extracts
+
+    lines = []
+    for age in stale_extracts(raw_dir):
+        landed = f"{age.last_changed:%Y-%m-%d %H:%M} UTC" if age.last_changed else "never"
+        lines.append(
+            f"{age.extract}: newest file landed {landed}, "
+            f"expected every {age.expected_change.days} days"
+        )
+    return lines
