@@ -990,6 +990,8 @@ def load_file(
         return _record_failure(con, contract, result, run_id, loaded_at)
     try:
         stage = stage_csv if contract.format == "csv" else stage_ndjson
+        if contract.format == "document":  # one record per file (its own module: documents/)
+            from orchestration.lib.documents.staging import stage_document as stage
         early_problems = stage(con, landed.path, relative, contract)
     except UnreadableFile as error:
         result = FileResult(relative, "failed", sha256, size, mtime_ns, message=str(error))
