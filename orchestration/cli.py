@@ -187,5 +187,32 @@ def trace(
     )
 
 
+@app.command()
+def link(
+    file: str = typer.Argument(..., help="A document: .txt, .md or .html, front matter optional."),
+    output: str = typer.Option("table", "--format", help="table, or json: one object per line."),
+) -> None:
+    """The partners, threats and dates one document mentions, without building anything."""
+    import json
+    from pathlib import Path
+
+    from orchestration.lib.linking.files import UnlinkableDocument, link_file
+    from orchestration.settings import load_settings
+
+    try:
+        mentions = link_file(Path(file), load_settings().raw_dir)
+    except (UnlinkableDocument, OSError) as error:
+        fail(str(error))
+    fields = ("kind", "id", "surface", "start", "end", "confidence", "method", "precision")
+    if output == "json":
+        for mention in mentions:
+            print(json.dumps(mention.as_dict(), ensure_ascii=False))
+        return
+    table = Table(*fields)
+    for mention in mentions:
+        table.add_row(*(str(getattr(mention, f) or "") for f in fields))
+    console.print(table)
+
+
 if __name__ == "__main__":
     app()

@@ -9,6 +9,7 @@ from orchestration.defs.automation import (
 )
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
 from orchestration.defs.ingest import ingest_assets, reference_countries
+from orchestration.defs.linking import document_mentions
 from orchestration.defs.publish import dbt_docs_site, published_warehouse
 from orchestration.defs.resources import DbtCoreResource, WarehouseResource
 from orchestration.settings import dbt_executable
@@ -17,6 +18,7 @@ defs = dg.Definitions(
     assets=[
         *ingest_assets,
         reference_countries,
+        document_mentions,
         cooperation_dbt_assets,
         published_warehouse,
         dbt_docs_site,
