@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+
+import ahocorasick
 
 from orchestration.lib.linking.folding import fold
 
@@ -54,6 +56,33 @@ CANDIDATES = re.compile(
     r"|(?:in|since|from|until|en|desde|hasta|em|ate|durante|during)\s+(?P<year4>(?:19|20)\d{2})(?![-/]\d)"
     rf"|(?P<relative>{_RELATIVE}))\b"
 )
+
+
+YEAR_CUES = ("in", "since", "from", "until", "en", "desde", "hasta", "em", "ate", "durante",
+             "during")  # fmt: skip
+DIGITS = re.compile(r"\d+")
+
+
+@cache
+def anchor_automaton() -> ahocorasick.Automaton:
+    """Month names, relative words and year cues: where a date expression may be."""
+    automaton = ahocorasick.Automaton()
+    for word in (*MONTHS, *RELATIVE, *YEAR_CUES):
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+def candidate_starts(folded: str) -> list[int]:
+    """Where a date expression may start: a number, or a month name, relative word or year
+    cue at a word's start. The full expression is tried only there (`match`, one attempt
+    each); searching the whole text with it tried every branch at every word (~3 ms per 5 KB)."""
+    starts = {m.start() for m in DIGITS.finditer(folded)}
+    for end, length in anchor_automaton().iter(folded):
+        start = end - length + 1
+        if start == 0 or not folded[start - 1].isalnum():
+            starts.add(start)
+    return sorted(starts)
 
 
 @dataclass(frozen=True)
@@ -108,7 +137,15 @@ def find_dates(
     """Every date expression in `text`, resolved; `folded` is fold(text) when already made."""
     folded = fold(text) if folded is None else folded
     found = []
-    for match in CANDIDATES.finditer(folded):
+    matches, covered = [], -1
+    for position in candidate_starts(folded):
+        if position < covered:
+            continue  # inside the previous expression ("7 March 2025": 2025 is no new date)
+        match = CANDIDATES.match(folded, position)
+        if match:
+            matches.append(match)
+            covered = match.end()
+    for match in matches:
         groups = match.groupdict()
         start, end = match.span()
         if groups["year4"]:

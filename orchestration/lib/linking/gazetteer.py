@@ -37,6 +37,8 @@ METHODS = {
     "term": (0.85, "any"),
     "place": (1.0, "capitalised"),
 }
+# matched only in a document of their own language ("colombiano" is Spanish and Portuguese)
+LANGUAGE_BOUND = ("demonym", "term")
 ALIAS_METHODS = {"name": "alias", "acronym": "acronym", "demonym": "demonym",
                  "institution": "institution", "term": "term", "place": "place"}  # fmt: skip
 
@@ -69,12 +71,21 @@ class Gazetteer:
     entries: list[Entry] = field(default_factory=list)
 
     def by_pattern(self) -> dict[str, tuple[Entry, ...]]:
-        patterns: dict[str, list[Entry]] = {}
+        """Entries per folded pattern. Entries of one target judged alike (same case rule,
+        veto words, and no language condition) keep only the most confident: "Chile" in
+        English, Spanish and Portuguese is one entry, so most matches need no weighing."""
+        patterns: dict[str, dict[tuple, Entry]] = {}
         for entry in self.entries:
             key = fold(entry.surface).strip()
-            if len(key) >= 2 and entry not in patterns.setdefault(key, []):
-                patterns[key].append(entry)
-        return {key: tuple(found) for key, found in patterns.items()}
+            if len(key) < 2:
+                continue
+            by_language = entry.method in LANGUAGE_BOUND
+            alike = (entry.kind, entry.target_id, entry.case_rule, entry.veto,
+                     entry.language if by_language else "", by_language)  # fmt: skip
+            kept = patterns.setdefault(key, {}).get(alike)
+            if kept is None or entry.confidence > kept.confidence:
+                patterns[key][alike] = entry
+        return {key: tuple(found.values()) for key, found in patterns.items()}
 
     @property
     def fingerprint(self) -> str:

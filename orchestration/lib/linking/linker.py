@@ -15,11 +15,11 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 from orchestration.lib.linking.dates import find_dates
 from orchestration.lib.linking.folding import fold
-from orchestration.lib.linking.gazetteer import Entry, Gazetteer
+from orchestration.lib.linking.gazetteer import LANGUAGE_BOUND, Entry, Gazetteer
 from orchestration.lib.linking.matcher import Match, build_automaton, find_matches
 
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n|\n(?=[A-Z#*-])")
@@ -27,8 +27,7 @@ STATE_WORDS = ("government", "gobierno", "governo", "authorities", "autoridades"
                "ministerio", "minister", "ministro", "ministra", "state", "estado")  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     kind: str  # partner | threat | date
     id: str  # partner_id, threat_id or the ISO date
     surface: str
@@ -39,7 +38,7 @@ class Mention:
     precision: str | None = None  # dates only: day | week | month | year
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return self._asdict()
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -72,7 +71,17 @@ class Linker:
 
         mentions = []
         for match in find_matches(self.automaton, text):
-            mentions += self._judge(match, text, sentence_of(match.start), language)
+            # only places and vetoed names read their sentence (most matches need none)
+            entries = match.entries
+            if len(entries) == 1 and not entries[0].veto and entries[0].kind != "place" and (
+                entries[0].method not in LANGUAGE_BOUND):  # fmt: skip
+                e, start, end = entries[0], match.start, match.end  # one plain name: the usual
+                mentions.append(Mention(e.kind, e.target_id, text[start:end], start, end,
+                                        e.confidence, e.method))  # fmt: skip
+                continue
+            contextual = any(e.veto or e.kind == "place" for e in entries)
+            sentence = sentence_of(match.start) if contextual else ""
+            mentions += self._judge(match, text, sentence, language)
         mentions += [
             Mention("date", d.date.isoformat(), d.surface, d.start, d.end, d.confidence,
                     d.method, d.precision)
@@ -95,8 +104,8 @@ class Linker:
         for entry in match.entries:
             if entry.target_id in vetoed:
                 continue
-            if language and entry.language not in ("any", language) and entry.method in (
-                "demonym", "term"):  # fmt: skip
+            if language and entry.language not in ("any", language) and (
+                entry.method in LANGUAGE_BOUND):  # fmt: skip
                 continue  # "colombiano" is a demonym in Spanish, a threat term only in its own
             key = (entry.kind, entry.target_id)
             if key not in best or entry.confidence > best[key].confidence:

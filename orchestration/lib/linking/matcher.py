@@ -7,7 +7,7 @@ Matches must start and end on a word boundary ("EU" is not found in "EUR", "Nige
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -15,8 +15,7 @@ from orchestration.lib.linking.folding import fold
 from orchestration.lib.linking.gazetteer import Entry, Gazetteer
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     start: int
     end: int  # exclusive
     entries: tuple[Entry, ...]
@@ -25,7 +24,9 @@ class Match:
 def build_automaton(gazetteer: Gazetteer) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for pattern, entries in gazetteer.by_pattern().items():
-        automaton.add_word(pattern, (len(pattern), entries))
+        # whether any entry has a case rule: most do not need the span looked at
+        cased = any(e.case_rule != "any" for e in entries)
+        automaton.add_word(pattern, (len(pattern), entries, cased))
     automaton.make_automaton()
     return automaton
 
@@ -44,14 +45,15 @@ def find_matches(automaton: ahocorasick.Automaton, text: str) -> list[Match]:
     folded = fold(text)
     size = len(folded)
     found: list[Match] = []
-    for last, (length, entries) in automaton.iter(folded):
+    for last, (length, entries, cased) in automaton.iter(folded):
         start, end = last - length + 1, last + 1
         if (start > 0 and folded[start - 1].isalnum()) or (end < size and folded[end].isalnum()):
             continue
-        span = text[start:end]
-        kept = tuple(e for e in entries if written_as_required(e, span))
-        if kept:
-            found.append(Match(start, end, kept))
+        if cased:
+            span = text[start:end]
+            entries = tuple(e for e in entries if written_as_required(e, span))
+        if entries:
+            found.append(Match(start, end, entries))
     found.sort(key=lambda m: (m.start, m.start - m.end))
     chosen: list[Match] = []
     for match in found:

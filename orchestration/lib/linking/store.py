@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
 from orchestration.lib.linking.gazetteer import build_gazetteer
 from orchestration.lib.linking.linker import Linker
@@ -34,6 +35,8 @@ MENTION_COLUMNS = (
     ("_file_sha256", "VARCHAR NOT NULL"),
     ("_loaded_at", "TIMESTAMP NOT NULL"),
 )
+
+LINKED_COLUMNS = ["document_id", "_file_sha256", "gazetteer_version", "mentions", "linked_at"]
 
 
 @dataclass
@@ -116,10 +119,15 @@ def link_documents(con: duckdb.DuckDBPyConnection, linker: Linker | None = None)
             for table in (MENTIONS, LINKED):
                 con.execute(f"delete from {table} where document_id in (select * from _relinked)")
             con.execute("drop table _relinked")
-        if rows:
-            con.executemany(f"insert into {MENTIONS} values ({', '.join('?' * 13)})", rows)
-        if state:
-            con.executemany(f"insert into {LINKED} values (?, ?, ?, ?, ?)", state)
+        # one Arrow batch per table: executemany ran one statement per row (minutes at 100k)
+        for table, batch, names in ((MENTIONS, rows, [n for n, _ in MENTION_COLUMNS]),
+                                    (LINKED, state, LINKED_COLUMNS)):  # fmt: skip
+            if batch:
+                arrow = pa.table(dict(zip(names, map(list, zip(*batch, strict=True)),
+                                          strict=True)))  # fmt: skip
+                con.register("_batch", arrow)
+                con.execute(f"insert into {table} select * from _batch")
+                con.unregister("_batch")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
