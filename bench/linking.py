@@ -66,7 +66,8 @@ def load_documents(seed_root: Path = SHARED) -> list[dict]:
     seed_path = seed_root / seed["path"]
     if seed_path.exists():
         documents.append({"id": "seed", "lang": seed["lang"], "date": seed["date"],
-                          "text": seed_path.read_text(), "gold": seed["gold"]})  # fmt: skip
+                          "text": seed_path.read_text(), "gold": seed["gold"],
+                          "events": seed["events"]})  # fmt: skip
     return documents
 
 
@@ -98,6 +99,29 @@ def evaluate(linker: Linker, documents: list[dict]) -> dict:
                     c["fp"] += len(pk - gk)
                     c["fn"] += len(gk - pk)
     return {key: score(c) for key, c in counts.items()}
+
+
+def evaluate_candidates(linker: Linker, documents: list[dict]) -> dict:
+    """Recall of the labelled events among the candidates: the same type, partners among the
+    candidate's, and the date within the candidate's precision (a "this week" covers 5 March).
+    Only recall: documents without `events` were not labelled for every event they state."""
+    from orchestration.lib.linking.candidates import find_candidates
+    from orchestration.lib.review import date_window
+
+    gold = found = proposed = 0
+    for document in documents:
+        mentions = linker.link(document["text"], document["lang"], document["date"])
+        candidates = find_candidates(document["id"], document["text"], mentions)
+        proposed += len(candidates)
+        for event in document.get("events") or []:
+            gold += 1
+            found += any(
+                c.event_type == event["type"] and set(event["partners"]) <= set(c.partner_ids)
+                and date_window(c)[0] <= event["date"] <= date_window(c)[1]
+                for c in candidates
+            )  # fmt: skip
+    return {"gold": gold, "found": found, "recall": found / gold if gold else 1.0,
+            "proposed": proposed}  # fmt: skip
 
 
 def five_kb_documents(documents: list[dict], count: int) -> list[tuple[str, str, dt.date]]:
@@ -189,6 +213,10 @@ def main() -> None:
             s = results[(level, group)]
             print(f"  {group:<16} {s['p']:.3f}  {s['r']:.3f}  {s['f1']:.3f}  "
                   f"({s['tp']}/{s['fp']}/{s['fn']})")  # fmt: skip
+    events = evaluate_candidates(linker, documents)
+    print(f"\ncandidate events: recall {events['recall']:.3f} ({events['found']} of "
+          f"{events['gold']} labelled events with type, partners and date right; "
+          f"{events['proposed']} candidates proposed in all)")  # fmt: skip
     docs = five_kb_documents(documents, args.docs)
     print(f"\nspeed, {len(docs)} documents of ~{sum(len(d[0]) for d in docs) // len(docs)} "
           "characters, one core:")  # fmt: skip

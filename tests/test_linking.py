@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from bench.linking import SHARED, evaluate, load_documents
+from bench.linking import SHARED, evaluate, evaluate_candidates, load_documents
 from orchestration.lib.linking.dates import find_dates, parse_span
 from orchestration.lib.linking.folding import fold
 from orchestration.lib.linking.gazetteer import Entry, Gazetteer, gazetteer_from_files
@@ -113,6 +113,11 @@ def test_quality_floor_on_the_labelled_set(linker):
     for kind, (precision, recall) in floors.items():
         assert results[("doc", kind)]["p"] >= precision, (kind, results[("doc", kind)])
         assert results[("doc", kind)]["r"] >= recall, (kind, results[("doc", kind)])
+
+
+def test_candidate_events_floor_on_the_labelled_set(linker):
+    result = evaluate_candidates(linker, load_documents(SHARED))
+    assert result["gold"] >= 25 and result["recall"] >= 0.75, result
 
 
 def test_the_seed_release_is_annotated_and_read_from_shared():
