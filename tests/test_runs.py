@@ -54,3 +54,13 @@ def test_changed_code_or_a_file_outside_every_extract_rebuilds_everything(tmp_pa
     published_state(env, code)
     env.settings.published_db.unlink()  # the publication is gone: nothing to build on
     assert changed(env, code) is None
+
+
+def test_a_document_landed_under_its_publisher_rebuilds_only_the_documents(tmp_path, restore_env):
+    env = make_pipeline_env(tmp_path)
+    code = code_digest()
+    published_state(env, code)
+    release = env.raw_dir / "documents" / "a-new-publisher" / "release.md"
+    release.parent.mkdir()
+    release.write_text("Chile signed.\n")
+    assert changed(env, code) == {"documents/documents"}

@@ -17,6 +17,7 @@ from orchestration.defs.resources import WRITER_POOL, WarehouseResource
     kinds={"duckdb", "python"},
     owners=["team:warehouse"],
     pool=WRITER_POOL,
+    metadata={"dagster/table_name": "raw_linking.document_mentions"},
 )
 def document_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Partners, threats and dates mentioned in each loaded document, with character offsets
@@ -24,7 +25,7 @@ def document_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     from the partner, threat and alias extracts plus CLDR country names (en, es, pt); dates
     are resolved against the document's date. Incremental: a new or changed document links
     only itself; a changed gazetteer relinks every document."""
-    from orchestration.lib.linking.store import link_documents
+    from orchestration.lib.linking.store import MENTION_COLUMNS, link_documents
 
     with warehouse.writer() as con:
         result = link_documents(con)
@@ -36,6 +37,9 @@ def document_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": result.mentions,
+            "dagster/column_schema": dg.TableSchema(
+                columns=[dg.TableColumn(name, kind.split()[0]) for name, kind in MENTION_COLUMNS]
+            ),
             "gazetteer_version": result.gazetteer_version,
             "gazetteer_entries": result.gazetteer_entries,
             "documents_linked": result.linked,
