@@ -70,7 +70,7 @@ class Linker:
             return folded[start:end]
 
         mentions = []
-        for match in find_matches(self.automaton, text):
+        for match in find_matches(self.automaton, text, folded):
             # only places and vetoed names read their sentence (most matches need none)
             entries = match.entries
             if len(entries) == 1 and not entries[0].veto and entries[0].kind != "place" and (

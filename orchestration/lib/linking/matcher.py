@@ -40,9 +40,12 @@ def written_as_required(entry: Entry, span: str) -> bool:
     return True
 
 
-def find_matches(automaton: ahocorasick.Automaton, text: str) -> list[Match]:
-    """Non-overlapping matches, longest first where they overlap, in text order."""
-    folded = fold(text)
+def find_matches(
+    automaton: ahocorasick.Automaton, text: str, folded: str | None = None
+) -> list[Match]:
+    """Non-overlapping matches, longest first where they overlap, in text order; `folded` is
+    fold(text) when the caller has it already."""
+    folded = fold(text) if folded is None else folded
     size = len(folded)
     found: list[Match] = []
     for last, (length, entries, cased) in automaton.iter(folded):
