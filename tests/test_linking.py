@@ -178,3 +178,25 @@ def test_coop_link_names_a_bad_file(tmp_path):
     result = CliRunner().invoke(app, ["link", str(bad)])
     assert result.exit_code == 1
     assert "latin1.txt" in result.output and "line 1, column 6" in result.output
+
+
+def test_lineage_runs_from_the_document_extract_through_mentions_to_the_marts():
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+
+    def parents(*path):
+        return {key.to_user_string() for key in graph.get(dg_key(path)).parent_keys}
+
+    assert "raw/documents/documents" in parents("raw", "linking", "document_mentions")
+    assert "raw/curated/aliases" in parents("raw", "linking", "document_mentions")
+    assert "raw/linking/document_mentions" in parents("staging", "stg_linking__document_mentions")
+    assert "staging/stg_linking__document_mentions" in parents("marts", "fct_document_mention")
+    assert "staging/stg_documents__documents" in parents("marts", "dim_document")
+    assert "raw/documents/documents" in parents("staging", "stg_documents__documents")
+
+
+def dg_key(path):
+    import dagster as dg
+
+    return dg.AssetKey(list(path))
