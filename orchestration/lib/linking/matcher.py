@@ -7,6 +7,7 @@ Matches must start and end on a word boundary ("EU" is not found in "EUR", "Nige
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import ahocorasick
@@ -21,12 +22,28 @@ class Match(NamedTuple):
     entries: tuple[Entry, ...]
 
 
+# Punctuation and line breaks read as spaces (one for one: offsets stay), so "EU-funded",
+# "Europol's" and a name broken across two lines match, and every pattern is searched with a
+# space on both sides: a hit is on word boundaries by construction. Checking boundaries after
+# the fact let short names ("ue", "eu") hit inside every other Spanish word first.
+NOT_WORD = re.compile(r"[^\w ]")
+
+
+def as_words(folded: str) -> str:
+    return NOT_WORD.sub(" ", folded)
+
+
 def build_automaton(gazetteer: Gazetteer) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for pattern, entries in gazetteer.by_pattern().items():
+        words = " " + " ".join(as_words(pattern).split()) + " "
         # whether any entry has a case rule: most do not need the span looked at
         cased = any(e.case_rule != "any" for e in entries)
-        automaton.add_word(pattern, (len(pattern), entries, cased))
+        known = automaton.get(words, None)
+        if known is not None:  # "cyber-attacks" and "cyber attacks" are one pattern
+            entries = known[1] + tuple(e for e in entries if e not in known[1])
+            cased = cased or known[2]
+        automaton.add_word(words, (len(words), entries, cased))
     automaton.make_automaton()
     return automaton
 
@@ -46,12 +63,10 @@ def find_matches(
     """Non-overlapping matches, longest first where they overlap, in text order; `folded` is
     fold(text) when the caller has it already."""
     folded = fold(text) if folded is None else folded
-    size = len(folded)
     found: list[Match] = []
-    for last, (length, entries, cased) in automaton.iter(folded):
-        start, end = last - length + 1, last + 1
-        if (start > 0 and folded[start - 1].isalnum()) or (end < size and folded[end].isalnum()):
-            continue
+    # padded with a space at each end: index i in the padded text is i - 1 in the original
+    for last, (length, entries, cased) in automaton.iter(" " + as_words(folded) + " "):
+        start, end = last - length + 1, last - 1
         if cased:
             span = text[start:end]
             entries = tuple(e for e in entries if written_as_required(e, span))
