@@ -144,7 +144,9 @@ def test_linking_is_incremental(linker):
     con.execute("insert into raw_documents.documents values ('c', 'Peru.', 'en', null, '3')")
     second = link_documents(con, linker)
     assert (second.linked, second.kept) == (1, 2)  # only the new document
-    assert link_documents(con, linker).linked == 0  # nothing new: nothing linked
+    unchanged = link_documents(con, linker)
+    assert unchanged.linked == 0  # nothing new: nothing linked, the same data version
+    assert unchanged.state_digest == second.state_digest != first.state_digest
     con.execute("update raw_documents.documents set text = 'Mexico.', _file_sha256 = '4' "
                 "where document_id = 'a'")  # fmt: skip
     changed = link_documents(con, linker)

@@ -46,5 +46,5 @@ def document_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseRes
             "documents_kept": result.kept,
             "relinked_all": result.relinked_all,
         },
-        data_version=dg.DataVersion(f"{result.gazetteer_version}-{result.mentions}"),
+        data_version=dg.DataVersion(result.state_digest),
     )

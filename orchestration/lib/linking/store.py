@@ -48,6 +48,7 @@ class LinkResult:
     kept: int
     dropped: int
     mentions: int
+    state_digest: str = ""  # changes exactly when some document's mentions changed
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
@@ -134,5 +135,9 @@ def link_documents(con: duckdb.DuckDBPyConnection, linker: Linker | None = None)
         raise
     total = con.execute(f"select count(*) from {MENTIONS}").fetchall()[0][0]
     kept = con.execute(f"select count(*) from {LINKED}").fetchall()[0][0] - len(documents)
+    digest = con.execute(
+        f"select coalesce(md5(string_agg(document_id || _file_sha256 || gazetteer_version, ',' "
+        f"order by document_id)), '') from {LINKED}"
+    ).fetchall()[0][0]
     return LinkResult(version, len(linker.gazetteer.entries), relinked_all, len(documents),
-                      kept, dropped, total)  # fmt: skip
+                      kept, dropped, total, digest[:16])  # fmt: skip
