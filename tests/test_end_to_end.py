@@ -734,3 +734,25 @@ def test_staging_unique_tests_check_new_keys_against_every_row(published, tmp_pa
     status = dbt_build(settings, tmp_path / "withdrawn", "--select", "stg_curated__events")
     assert set(status.values()) == {"success", "pass"}, status
     assert query(db, mark) == [(before, checksum)]
+
+
+def test_landed_documents_are_linked_into_the_marts(published):
+    env, _ = published
+    rows = set(query(env.settings.published_db, (
+        "select d.document_id, m.mention_kind, coalesce(p.partner_id, t.threat_id, "
+        "cast(m.mentioned_on as varchar)) from marts.fct_document_mention m "
+        "join marts.dim_document d using (document_key) "
+        "left join marts.dim_partner p using (partner_key) "
+        "left join marts.dim_threat t using (threat_key)"
+    )))  # fmt: skip
+    visit = "europol/2025-03-07-clasi-delegations-visit"
+    assert {(visit, "partner", "clasi"), (visit, "date", "2025-03-07"),
+            (visit, "threat", "drug-trafficking")} <= rows  # fmt: skip
+    brasil = "gov-br/2025-03-05-acordo-ue-brasil"
+    assert {(brasil, "partner", "brazil"), (brasil, "date", "2025-03-05")} <= rows
+    html = query(
+        env.settings.published_db,
+        "select content_format, text_chars from marts.dim_document "
+        "where document_id = 'eurojust/2024-01-12-panama-working-arrangement'",
+    )
+    assert html[0][0] == "html" and 200 < html[0][1] < 500  # main text only, no markup

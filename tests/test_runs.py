@@ -65,3 +65,13 @@ def test_a_build_file_deleted_since_the_publication_rebuilds_everything(tmp_path
     assert changed(env, code) == set()
     env.settings.build_db.unlink()  # its ledger and incremental marts are gone with it
     assert changed(env, code) is None
+
+
+def test_a_document_landed_under_its_publisher_rebuilds_only_the_documents(tmp_path, restore_env):
+    env = make_pipeline_env(tmp_path)
+    code = code_digest()
+    published_state(env, code)
+    release = env.raw_dir / "documents" / "a-new-publisher" / "release.md"
+    release.parent.mkdir()
+    release.write_text("Chile signed.\n")
+    assert changed(env, code) == {"documents/documents"}

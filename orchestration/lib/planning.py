@@ -76,11 +76,12 @@ def changed_extracts(
     state = last_publication(settings)
     if state is None or state.get("code") != code or "listing" not in state:
         return None
-    extracts = {f"{c.system}/{c.entity}" for c in CONTRACTS}
+    # an extract's files lie under its landing folder (documents: raw/documents/<publisher>/)
+    folders = {c.landing_folder + "/": f"{c.system}/{c.entity}" for c in CONTRACTS}
     changed = set()
     for name in changed_files(state["listing"], listing):
-        extract = "/".join(name.split("/")[:2])
-        if extract not in extracts:
+        extract = next((e for folder, e in folders.items() if name.startswith(folder)), None)
+        if extract is None:
             return None
         changed.add(extract)
     return changed

@@ -191,7 +191,10 @@ def _write_and_audit(
     relative = landed.relative_path
     census = line_census(landed.path)
     reset_spans(con)
-    stage = stage_csv if contract.format == "csv" else stage_ndjson
+    if contract.format == "document":  # one record per file: its own module, documents/
+        from orchestration.lib.documents.staging import stage_document as stage
+    else:
+        stage = stage_csv if contract.format == "csv" else stage_ndjson
     early_problems = stage(con, landed.path, relative, contract, census)
     target = table_name(contract, contract.entity)
     counts = audit_staged(con, contract, target, relative, early_problems)
@@ -202,7 +205,9 @@ def _write_and_audit(
     result.file_lines = census.lines
     result.lines_skipped = header + blanks - counts.blank_lines_in_values
     result.lines_loaded, result.lines_rejected = counts.lines_loaded, counts.lines_rejected
-    warning = None if manifest else unterminated_last_line(relative, census)
+    # a document is prose: a last line without a newline is how editors leave it
+    unframed = manifest is None and contract.format != "document"
+    warning = unterminated_last_line(relative, census) if unframed else None
     result.warnings += [warning] if warning else []
     return counts
 
