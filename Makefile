@@ -7,7 +7,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: build test lint manifest ui clean
+.PHONY: build test lint manifest ui clean java spark-deps spark-cluster spark-cluster-stop
+
+# The Spark engine's packages (dependency group `spark`, ~480 MB): `make test` installs them,
+# `make build` only when COOP_ENGINE=spark.
+SPARK_DEPS := $(if $(filter spark,$(COOP_ENGINE)),spark-deps,)
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -16,18 +20,29 @@ $(UV):
 # --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (it is here), nothing caches the
 # bytecode, and every process would compile dagster and dbt again (~half of each start-up)
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --locked --quiet --compile-bytecode
+	$(UV) sync --locked --quiet --compile-bytecode --inexact
 	touch $@
+
+java:
+	@command -v java >/dev/null 2>&1 || { echo "error: the Spark engine needs Java 17:" \
+		"install the Debian package openjdk-17-jre-headless (apt-get install -y" \
+		"openjdk-17-jre-headless)" >&2; exit 1; }
+
+$(VENV)/.synced-spark: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --quiet --compile-bytecode --inexact --group spark
+	touch $@
+
+spark-deps: java $(VENV)/.synced $(VENV)/.synced-spark
 
 manifest: $(VENV)/.synced
 	$(BIN)/coop parse
 
 ## build: set up, then load raw/, build and test the marts, publish warehouse/cooperation.duckdb
-build: manifest
+build: manifest $(SPARK_DEPS)
 	$(BIN)/coop build
 
 ## test: set up, then lint and run the whole test suite
-test: manifest lint
+test: manifest lint spark-deps
 	$(BIN)/pytest -q
 
 lint: $(VENV)/.synced
