@@ -49,6 +49,13 @@ lint: $(VENV)/.synced
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## spark-cluster: a Spark master, worker and Thrift server on loopback (logs: warehouse/build/spark/spark/cluster/)
+spark-cluster: spark-deps
+	$(BIN)/python -m orchestration.lib.spark_cluster start
+
+spark-cluster-stop: $(VENV)/.synced
+	$(BIN)/python -m orchestration.lib.spark_cluster stop
+
 ## ui: the Dagster UI on http://127.0.0.1:3000 (loopback only)
 ui: manifest
 	$(BIN)/dagster-webserver -h 127.0.0.1 -p 3000 -m orchestration.definitions

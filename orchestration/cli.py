@@ -35,8 +35,15 @@ def build(
     verbose: bool = typer.Option(False, help="Show Dagster's own step logs."),
     full_refresh: bool = typer.Option(False, help="Rebuild incremental facts from scratch."),
     force: bool = typer.Option(False, help="Rebuild and republish even if nothing changed."),
+    engine: str = typer.Option(
+        None, help="duckdb or spark: where dbt builds the marts (default: COOP_ENGINE, duckdb)."
+    ),
 ) -> None:
     """Materialize every asset through Dagster (load, dbt build and tests, publish)."""
+    import os
+
+    if engine:  # read by orchestration.settings, like every other setting
+        os.environ["COOP_ENGINE"] = engine
     from orchestration.lib.runs import prepare_dbt_manifest, run_main_job
     from orchestration.lib.status import published_rows
     from orchestration.settings import load_settings
@@ -67,15 +74,15 @@ def build(
             "them (use --force to rebuild everything)"
         )
     if summary.published:
-        table = Table("mart", "rows", title=f"published {settings.published_db}")
-        for mart, rows in published_rows(settings.published_db).items():
+        table = Table("mart", "rows", title=f"published {settings.publication}")
+        for mart, rows in published_rows(settings.publication).items():
             table.add_row(mart, str(rows))
         console.print(table)
         console.print(f"Parquet exports: {settings.parquet_dir}")
     else:
         console.print(
             f"not published: the last good warehouse (if any) is unchanged at "
-            f"{settings.published_db}"
+            f"{settings.publication}"
         )
         raise typer.Exit(1)
 

@@ -1,5 +1,6 @@
 """dbt models, snapshots and tests as Dagster assets and blocking asset checks."""
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -16,10 +17,18 @@ from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
 from orchestration.defs.resources import WRITER_POOL, DbtCoreResource, WarehouseResource
 from orchestration.lib.relations import describe_relations
-from orchestration.lib.writer import writer_lock
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.lib.spark import hand_off_raw_tables, require_java
+from orchestration.lib.writer import connect_build, writer_lock
+from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# one manifest per engine (COOP_ENGINE): configs read `target.type` when dbt parses
+ENGINE_SETTINGS = load_settings()
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR,
+    profiles_dir=DBT_PROJECT_DIR,
+    target=ENGINE_SETTINGS.dbt_target,
+    target_path=ENGINE_SETTINGS.dbt_target_path,
+)
 
 LAYERS = ("staging", "intermediate", "marts")  # the model folders, each its own group
 
@@ -115,10 +124,18 @@ def cooperation_dbt_assets(
     os.environ.update(settings.dbt_env())
     # the writer lock without a connection: dbt's own process opens the build file
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
+        if settings.engine == "spark":
+            require_java()
+            with contextlib.closing(connect_build(settings)) as con:
+                handed = hand_off_raw_tables(con, settings.handoff_dir)
+            context.log.info(f"raw tables handed off to Spark as Parquet: {handed}")
         args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         events = list(invocation.stream())
         dbt.keep_partial_parse(invocation.target_path)
-    yield from _with_table_metadata(iter(events), warehouse)
+    if settings.engine == "duckdb":
+        yield from _with_table_metadata(iter(events), warehouse)
+    else:  # the marts are Spark's tables: the build file holds only the landing
+        yield from events
     if not invocation.is_successful():
         raise dg.Failure(description=f"dbt build failed: {invocation.get_error()}")

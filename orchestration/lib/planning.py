@@ -56,7 +56,7 @@ def state_file(settings: Settings) -> Path:
 
 def last_publication(settings: Settings) -> dict | None:
     state = state_file(settings)
-    if not state.exists() or not settings.published_db.exists():
+    if not state.exists() or not settings.publication.exists():
         return None
     return json.loads(state.read_text())
 
