@@ -39,7 +39,8 @@ class CooperationTranslator(DagsterDbtTranslator):
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project):
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = self.get_resource_props(manifest, unique_id)
-        if props["resource_type"] == "snapshot":
+        # models/history/ is the snapshot's stand-in on Spark (Parquet has no merge)
+        if props["resource_type"] == "snapshot" or props["fqn"][1:2] == ["history"]:
             group = "snapshots"
         elif props["resource_type"] == "model":
             group = props["fqn"][1] if props["fqn"][1] in LAYERS else "dbt"
