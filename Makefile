@@ -62,4 +62,4 @@ ui: manifest
 
 clean:
 	rm -rf $(VENV) $(TOOLS) warehouse/build warehouse/cooperation.duckdb warehouse/parquet \
-		dbt_project/target
+		dbt_project/target dbt_project/target_spark warehouse/engines
