@@ -78,7 +78,8 @@ def build(
         for mart, rows in published_rows(settings.publication).items():
             table.add_row(mart, str(rows))
         console.print(table)
-        console.print(f"Parquet exports: {settings.parquet_dir}")
+        if settings.engine == "duckdb":  # Spark's publication is Parquet itself
+            console.print(f"Parquet exports: {settings.parquet_dir}")
     else:
         console.print(
             f"not published: the last good warehouse (if any) is unchanged at "
