@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import shutil
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -130,6 +131,8 @@ def cooperation_dbt_assets(
             with contextlib.closing(connect_build(settings)) as con:
                 handed = hand_off_raw_tables(con, settings.handoff_dir)
             context.log.info(f"raw tables handed off to Spark as Parquet: {handed}")
+            # only this run's export may be published: a killed run's half export goes
+            shutil.rmtree(settings.spark_export_dir, ignore_errors=True)
         args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         events = list(invocation.stream())
