@@ -38,11 +38,11 @@ manifest: $(VENV)/.synced
 	$(BIN)/coop parse
 
 ## build: set up, then load raw/, build and test the marts, publish warehouse/cooperation.duckdb
-build: manifest $(SPARK_DEPS)
+build: $(SPARK_DEPS) manifest  # Spark first: parsing for its target needs dbt-spark
 	$(BIN)/coop build
 
 ## test: set up, then lint and run the whole test suite
-test: manifest lint spark-deps
+test: spark-deps manifest lint
 	$(BIN)/pytest -q
 
 lint: $(VENV)/.synced
