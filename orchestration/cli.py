@@ -107,16 +107,17 @@ def _report_run(summary) -> None:
             "them (use --force to rebuild everything)"
         )
     if summary.published:
-        table = Table("mart", "rows", title=f"published {settings.published_db}")
-        for mart, rows in published_rows(settings.published_db).items():
+        table = Table("mart", "rows", title=f"published {settings.publication}")
+        for mart, rows in published_rows(settings.publication).items():
             table.add_row(mart, str(rows))
         console.print(table)
-        console.print(f"Parquet exports: {settings.parquet_dir}")
-        console.print(f"Atlas: {settings.atlas_dir / 'index.html'}")
+        if settings.engine == "duckdb":  # Spark's publication is Parquet itself
+            console.print(f"Parquet exports: {settings.parquet_dir}")
+            console.print(f"Atlas: {settings.atlas_dir / 'index.html'}")
     else:
         console.print(
             f"not published: the last good warehouse (if any) is unchanged at "
-            f"{settings.published_db}"
+            f"{settings.publication}"
         )
         raise typer.Exit(1)
 
@@ -126,11 +127,19 @@ def build(
     verbose: bool = typer.Option(False, help="Show Dagster's own step logs and stack traces."),
     full_refresh: bool = typer.Option(False, help="Rebuild incremental facts from scratch."),
     force: bool = typer.Option(False, help="Rebuild and republish even if nothing changed."),
+    engine: str = typer.Option(
+        None, help="duckdb or spark: where dbt builds the marts (default: COOP_ENGINE, duckdb)."
+    ),
 ) -> None:
     """Materialize every asset through Dagster (load, dbt build and tests, publish).
 
-    Ends with the checks, one line per problem (file:line:column: reason), the rows the loader
-    quarantined per file, and the published row counts; exits 1 when nothing was published."""
+    Ends with the checks, one line per problem (file: line N, column: reason), the rows the
+    loader quarantined per file, and the published row counts; exits 1 when nothing was
+    published."""
+    import os
+
+    if engine:  # read by orchestration.settings, like every other setting
+        os.environ["COOP_ENGINE"] = engine
     from orchestration.lib.runs import prepare_dbt_manifest, run_main_job
 
     with console.status("parsing the dbt project"):

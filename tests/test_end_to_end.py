@@ -541,7 +541,7 @@ def test_row_tests_of_incremental_marts_read_only_unverified_loads_until_they_pa
         "now()::timestamp as _loaded_at) from raw_curated.events limit 1"
     )
     con.close()
-    failing = "accepted_values_fct_event_event_type"
+    failing = "accepted_values_since_verified_fct_event_event_type"
     for attempt in ("first", "second"):  # the failed load stays unverified: tested again
         status = dbt_build(settings, tmp_path / attempt, "--select", "fct_event")
         assert status_of(status, failing) == "fail", attempt
@@ -726,7 +726,7 @@ def test_staging_unique_tests_check_new_keys_against_every_row(published, tmp_pa
         "where event_id = (select min(event_id) from raw_curated.events)",
     )
     status = dbt_build(settings, tmp_path / "again", "--select", "stg_curated__events")
-    assert status["unique_stg_curated__events_event_id"] == "fail"
+    assert status_of(status, "unique_since_verified_stg_curated__events_event_id") == "fail"
     assert query(db, mark) == [(before, checksum)]  # not verified: tested again next time
 
     # withdrawn: the new load passes and becomes verified

@@ -59,7 +59,7 @@ def last_publication(settings: Settings) -> dict | None:
     publication, or the build file it was built in is gone (its ledger and incremental marts
     went with it, so only a whole rebuild is right)."""
     state = state_file(settings)
-    if not state.exists() or not settings.published_db.exists():
+    if not state.exists() or not settings.publication.exists():
         return None
     if not settings.build_db.exists():
         return None
