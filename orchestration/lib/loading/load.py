@@ -33,7 +33,7 @@ from orchestration.lib.loading.manifests import (
 )
 from orchestration.lib.loading.ndjson_staging import stage_ndjson
 from orchestration.lib.loading.reading import Problem, UnreadableFile
-from orchestration.lib.loading.sql import quote_ident, transaction
+from orchestration.lib.loading.sql import insertion_order, quote_ident, transaction
 from orchestration.lib.loading.tables import (
     delete_file_rows,
     prepare_tables,
@@ -160,7 +160,7 @@ def _publish_file(
     row appended."""
     relative = result.source_file
     good = "s._source_line not in (select _source_line from _problems)"
-    with transaction(con):
+    with transaction(con), insertion_order(con, kept=False):
         if replace:  # rows exist only for a file the ledger has seen
             delete_file_rows(con, contract, relative)
         _insert_good_rows(con, contract, [relative, loaded_at, result.sha256],
