@@ -23,7 +23,7 @@ from orchestration.lib.loading.ledger import (
     record_ledger,
 )
 from orchestration.lib.loading.load import load_file
-from orchestration.lib.loading.reading import BAD_QUOTE, UnreadableFile
+from orchestration.lib.loading.reading import BAD_QUOTE, UnreadableFile, physical_lines
 from orchestration.lib.loading.sql import insertion_order_kept, scalar, sql_list, transaction
 from orchestration.lib.loading.tables import delete_file_rows, prepare_tables, table_rows
 
@@ -185,3 +185,10 @@ def test_line_census_counts_lines_and_blank_ones_from_bytes(tmp_path: Path, bloc
     assert line_census(path, block_size) == LineCensus(
         lines=9, empty=4, spaces=2, ends_with_newline=False
     )
+
+
+def test_physical_lines_skip_the_line_ends_duckdb_counts_as_the_records(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes(b'h\r\n"a\r\nb"\r\n\r\nc\r\nd')
+    # byte 0: line 1; byte 11 is the CRLF of blank line 4, so the record starts on line 5
+    assert physical_lines(path, [0, 3, 11, 13, 18]) == {0: 1, 3: 2, 11: 5, 13: 5, 18: 6}
