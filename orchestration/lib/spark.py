@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.loader import quote_ident
+from orchestration.lib.loading.sql import quote_ident
 from orchestration.lib.publish import fsync, swap_folder
 
 FINGERPRINT = ".fingerprint.json"  # rows and newest load of the table the file was written from
