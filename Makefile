@@ -7,7 +7,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: build test lint manifest ui clean
+.PHONY: build test lint manifest ui clean java spark-deps spark-cluster spark-cluster-stop
+
+# The Spark engine's packages (dependency group `spark`, ~480 MB): `make test` installs them,
+# `make build` only when COOP_ENGINE=spark.
+SPARK_DEPS := $(if $(filter spark,$(COOP_ENGINE)),spark-deps,)
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -16,23 +20,48 @@ $(UV):
 # --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (it is here), nothing caches the
 # bytecode, and every process would compile dagster and dbt again (~half of each start-up)
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --locked --quiet --compile-bytecode
+	$(UV) sync --locked --quiet --compile-bytecode --inexact
 	touch $@
 
-manifest: $(VENV)/.synced
+# the atlas's country shapes (Natural Earth TopoJSON), from the npm registry with Node's npm
+SHAPES := atlas/node_modules/world-atlas/countries-110m.json
+$(SHAPES): atlas/package.json atlas/package-lock.json
+	npm ci --prefix atlas --no-audit --no-fund --silent
+	touch $@
+
+
+java:
+	@command -v java >/dev/null 2>&1 || { echo "error: the Spark engine needs Java 17:" \
+		"install the Debian package openjdk-17-jre-headless (apt-get install -y" \
+		"openjdk-17-jre-headless)" >&2; exit 1; }
+
+$(VENV)/.synced-spark: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --quiet --compile-bytecode --inexact --group spark
+	touch $@
+
+spark-deps: java $(VENV)/.synced $(VENV)/.synced-spark
+
+manifest: $(VENV)/.synced $(SHAPES)
 	$(BIN)/coop parse
 
 ## build: set up, then load raw/, build and test the marts, publish warehouse/cooperation.duckdb
-build: manifest
+build: $(SPARK_DEPS) manifest  # Spark first: parsing for its target needs dbt-spark
 	$(BIN)/coop build
 
 ## test: set up, then lint and run the whole test suite
-test: manifest lint
+test: spark-deps manifest lint
 	$(BIN)/pytest -q
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## spark-cluster: a Spark master, worker and Thrift server on loopback (logs: warehouse/build/spark/spark/cluster/)
+spark-cluster: spark-deps
+	$(BIN)/python -m orchestration.lib.spark_cluster start
+
+spark-cluster-stop: $(VENV)/.synced
+	$(BIN)/python -m orchestration.lib.spark_cluster stop
 
 UI_PORT ?= 3000
 ## ui: the Dagster UI on http://127.0.0.1:$(UI_PORT) (loopback only) and the daemon that runs its
@@ -44,4 +73,4 @@ ui: manifest
 
 clean:
 	rm -rf $(VENV) $(TOOLS) warehouse/build warehouse/cooperation.duckdb warehouse/parquet \
-		dbt_project/target
+		dbt_project/target atlas/node_modules dbt_project/target_spark warehouse/engines

@@ -44,6 +44,7 @@ from orchestration.lib.contracts import (
     PARTNER_TYPES,
     PARTNERS,
     PARTY_ROLES,
+    PUBLISHER_KINDS,
     SOURCE_DOCUMENTS,
     SOURCE_RELIABILITY,
     THREATS,
@@ -214,6 +215,11 @@ def write_source_documents(
         "information_accuracy": pick(INFORMATION_ACCURACY, "doc-acc"),
         "handling_code": pick(HANDLING_CODES, "doc-hc"),
         "verification_status": pick(VERIFICATION_STATUSES, "doc-ver"),
+        "publisher_kind": pick(PUBLISHER_KINDS, "doc-kind"),
+        # a fifth are reposts that name their original
+        "original_publisher": "case when u('doc-orig', i) < 0.2 then 'Original publisher' end",
+        "original_url": "case when u('doc-orig', i) < 0.2 "
+        "then 'https://example.org/originals/' || i end",
         "note": "case when u('doc-note', i) < 0.3 then 'Republished, see the original' end",
     }
     n_bad = bad_count(s.documents, bad_share)
@@ -349,6 +355,8 @@ def write_agreements(con: duckdb.DuckDBPyConnection, out: Path, s: Sizes, bad_sh
         "in_force_on": "iso(in_force)",
         "ended_on": "iso(ended)",
         "date_precision": f"{lit_list(DATE_PRECISIONS)}[1 + (ri('a-prec', i, 10) >= 8)::int]",
+        "in_force_precision": "cast(null as varchar)",
+        "in_force_basis": "case when in_force is not null then 'stated' end",
         "allows_personal_data": "u('a-pd', i) < 0.4",
         "superseded_by_agreement_id": f"case when ended is not null and i + 1 < {s.agreements} "
         "then agreement_id(i + 1) end",
@@ -418,6 +426,8 @@ def events_query(s: Sizes, start: int, count: int, bad_share: float) -> str:
         f"then partner_id(zipf('e-locpk', i, {n})) end",
         "agreement_id": f"case when u('e-agr', i) < 0.1 "
         f"then agreement_id(ri('e-agrk', i, {s.agreements})) end",
+        "is_inferred": "false",
+        "information_accuracy": "cast(null as integer)",
         "document_id": f"document_id(ri('e-doc', i, {s.documents}))",
         "note": "case when u('e-note', i) < 0.25 then 'Reported by one source only; the date "
         "is the announcement date, not necessarily the day of the event' end",

@@ -28,8 +28,19 @@ def _console(stream) -> Console:
     )
 
 
-console = _console(sys.stdout)
-errors = _console(sys.stderr)
+class _Output:
+    """A console on whatever sys.stdout or sys.stderr is when it prints (a test runner or a
+    caller may have replaced it since import)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __getattr__(self, attribute: str):
+        return getattr(_console(getattr(sys, self.name)), attribute)
+
+
+console = _Output("stdout")
+errors = _Output("stderr")
 
 
 @app.callback()
@@ -96,15 +107,17 @@ def _report_run(summary) -> None:
             "them (use --force to rebuild everything)"
         )
     if summary.published:
-        table = Table("mart", "rows", title=f"published {settings.published_db}")
-        for mart, rows in published_rows(settings.published_db).items():
+        table = Table("mart", "rows", title=f"published {settings.publication}")
+        for mart, rows in published_rows(settings.publication).items():
             table.add_row(mart, str(rows))
         console.print(table)
-        console.print(f"Parquet exports: {settings.parquet_dir}")
+        if settings.engine == "duckdb":  # Spark's publication is Parquet itself
+            console.print(f"Parquet exports: {settings.parquet_dir}")
+            console.print(f"Atlas: {settings.atlas_dir / 'index.html'}")
     else:
         console.print(
             f"not published: the last good warehouse (if any) is unchanged at "
-            f"{settings.published_db}"
+            f"{settings.publication}"
         )
         raise typer.Exit(1)
 
@@ -114,11 +127,19 @@ def build(
     verbose: bool = typer.Option(False, help="Show Dagster's own step logs and stack traces."),
     full_refresh: bool = typer.Option(False, help="Rebuild incremental facts from scratch."),
     force: bool = typer.Option(False, help="Rebuild and republish even if nothing changed."),
+    engine: str = typer.Option(
+        None, help="duckdb or spark: where dbt builds the marts (default: COOP_ENGINE, duckdb)."
+    ),
 ) -> None:
     """Materialize every asset through Dagster (load, dbt build and tests, publish).
 
-    Ends with the checks, one line per problem (file:line:column: reason), the rows the loader
-    quarantined per file, and the published row counts; exits 1 when nothing was published."""
+    Ends with the checks, one line per problem (file: line N, column: reason), the rows the
+    loader quarantined per file, and the published row counts; exits 1 when nothing was
+    published."""
+    import os
+
+    if engine:  # read by orchestration.settings, like every other setting
+        os.environ["COOP_ENGINE"] = engine
     from orchestration.lib.runs import prepare_dbt_manifest, run_main_job
 
     with console.status("parsing the dbt project"):
@@ -366,6 +387,99 @@ def trace(
         f"handling {found.handling_code}",
         highlight=False,
     )
+
+
+@app.command()
+def link(
+    file: str = typer.Argument(..., help="A document: .txt, .md or .html, front matter optional."),
+    output: str = typer.Option("table", "--format", help="table, or json: one object per line."),
+) -> None:
+    """The partners, threats and dates one document mentions, without building anything."""
+    import json
+    from pathlib import Path
+
+    from orchestration.lib.linking.files import UnlinkableDocument, link_file
+    from orchestration.settings import load_settings
+
+    try:
+        mentions = link_file(Path(file), load_settings().raw_dir)
+    except (UnlinkableDocument, OSError) as error:
+        fail(str(error))
+    fields = ("kind", "id", "surface", "start", "end", "confidence", "method", "precision")
+    if output == "json":
+        for mention in mentions:
+            print(json.dumps(mention.as_dict(), ensure_ascii=False))
+        return
+    table = Table(*fields)
+    for mention in mentions:
+        table.add_row(*(str(getattr(mention, f) or "") for f in fields))
+    console.print(table)
+
+
+review_app = typer.Typer(no_args_is_help=False, help="Candidate facts from the landed documents.")
+app.add_typer(review_app, name="review")
+
+
+@review_app.callback(invoke_without_command=True)
+def review(ctx: typer.Context) -> None:
+    """List the candidate facts not decided yet, and the recorded facts each already matches."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from orchestration.lib.review import pending_candidates
+    from orchestration.settings import load_settings
+
+    table = Table("id", "type", "date", "partners", "document", "already recorded as")
+    for c in pending_candidates(load_settings().raw_dir):
+        date = c.date if c.date_precision == "day" else f"{c.date} ({c.date_precision})"
+        table.add_row(c.candidate_id, c.event_type, date, ", ".join(c.partner_ids),
+                      c.document_id, "; ".join(c.matches) or "new")  # fmt: skip
+    console.print(table)
+
+
+@review_app.command("accept")
+def review_accept(
+    candidate_id: str = typer.Argument(..., help="An id from `coop review`."),
+    event_type: str = typer.Option(None, "--type", help="Correct the event type."),
+    partners: str = typer.Option(None, help="Correct the partners: ids, comma-separated."),
+    roles: str = typer.Option(None, help="Roles, e.g. europol=host,clasi=visitor."),
+    date: str = typer.Option(None, help="Correct the date: YYYY-MM-DD."),
+    name: str = typer.Option(None, help="The event's name (default: the document's title)."),
+    grade: str = typer.Option(None, help="The document's 4x4 grade, e.g. B2."),
+    handling: str = typer.Option(None, help="The document's handling code, H0-H3."),
+    reviewer: str = typer.Option(..., help="Who accepts it (kept as provenance)."),
+) -> None:
+    """Accept a candidate: append it as an event to raw/curated/events/events_reviewed.ndjson."""
+    from orchestration.lib.review import Corrections, ReviewError, accept
+    from orchestration.settings import load_settings
+
+    corrections = Corrections(
+        event_type=event_type,
+        partner_ids=tuple(p.strip() for p in partners.split(",")) if partners else None,
+        roles=dict(r.split("=", 1) for r in roles.split(",")) if roles else None,
+        date=date, name=name, grade=grade, handling_code=handling,
+    )  # fmt: skip
+    try:
+        event = accept(load_settings().raw_dir, candidate_id, corrections, reviewer)
+    except ReviewError as error:
+        fail(str(error))
+    console.print(f"accepted: event {event['event_id']} appended; `coop build` loads it")
+
+
+@review_app.command("reject")
+def review_reject(
+    candidate_id: str = typer.Argument(..., help="An id from `coop review`."),
+    reason: str = typer.Option(..., help="Why it is not a fact (kept with the decision)."),
+    reviewer: str = typer.Option("reviewer", help="Who rejects it."),
+) -> None:
+    """Reject a candidate: it is recorded in review/decisions.ndjson and not proposed again."""
+    from orchestration.lib.review import ReviewError, reject
+    from orchestration.settings import load_settings
+
+    try:
+        reject(load_settings().raw_dir, candidate_id, reason, reviewer)
+    except ReviewError as error:
+        fail(str(error))
+    console.print(f"rejected: {candidate_id}")
 
 
 def run() -> None:

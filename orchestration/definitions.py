@@ -12,7 +12,8 @@ from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
 from orchestration.defs.freshness import extract_freshness_sensor, freshness_checks
 from orchestration.defs.housekeeping import housekeeping, housekeeping_schedule
 from orchestration.defs.ingest import ingest_assets, reference_countries
-from orchestration.defs.publish import dbt_docs_site, published_warehouse
+from orchestration.defs.linking import document_mentions
+from orchestration.defs.publish import cooperation_atlas, dbt_docs_site, published_warehouse
 from orchestration.defs.resources import DbtCoreResource, WarehouseResource
 from orchestration.settings import dbt_executable
 
@@ -20,9 +21,11 @@ defs = dg.Definitions(
     assets=[
         *ingest_assets,
         reference_countries,
+        document_mentions,
         cooperation_dbt_assets,
         published_warehouse,
         dbt_docs_site,
+        cooperation_atlas,
     ],
     asset_checks=freshness_checks,
     jobs=[build_warehouse_job, housekeeping],

@@ -6,7 +6,12 @@ so tests and benchmarks can point a whole run at temporary folders:
 - ``COOP_RAW_DIR``: the landing zone (default ``<project>/raw``);
 - ``COOP_WAREHOUSE_DIR``: published warehouse, exports and docs (default ``<project>/warehouse``);
 - ``COOP_BUILD_DIR``: the private build file that only the pipeline opens
-  (default ``<warehouse>/build``).
+  (default ``<warehouse>/build``, ``<warehouse>/build/spark`` on Spark).
+
+``COOP_ENGINE`` picks the engine dbt builds the marts on: ``duckdb`` (the default) or ``spark``
+(through dbt-spark; ``COOP_SPARK_METHOD`` ``session``, the default, or ``thrift``). On Spark the
+loader still lands every extract in its DuckDB build file and hands the raw tables over as
+Parquet; the marts are published under ``<warehouse>/engines/spark/marts/``.
 """
 
 from __future__ import annotations
@@ -25,6 +30,17 @@ DBT_PARSE_STATE = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
 # one name so that views compiled by dbt ("cooperation"."marts"."x") resolve in both.
 DATABASE_FILE_NAME = "cooperation.duckdb"
 
+# The atlas: one SQL file per chart or table, and country shapes installed by `make` (npm)
+ATLAS_QUERIES_DIR = PROJECT_ROOT / "atlas" / "queries"
+ATLAS_SHAPES_FILE = PROJECT_ROOT / "atlas" / "node_modules" / "world-atlas" / "countries-110m.json"
+
+ENGINES = ("duckdb", "spark")
+SPARK_METHODS = ("session", "thrift")
+
+
+class SettingsError(ValueError):
+    """A setting from the environment that the pipeline cannot use."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -34,6 +50,46 @@ class Settings:
     # DuckDB resource limits for every writer: spill to disk rather than fail on large data.
     memory_limit: str
     threads: int
+    engine: str = "duckdb"
+    spark_method: str = "session"
+
+    @property
+    def dbt_target(self) -> str:
+        """The target of dbt_project/profiles.yml for this engine."""
+        if self.engine == "duckdb":
+            return "build"
+        return "spark" if self.spark_method == "session" else "spark_thrift"
+
+    @property
+    def dbt_target_path(self) -> str:
+        """dbt's target folder, one per engine: configs read `target.type` at parse time."""
+        return "target" if self.engine == "duckdb" else "target_spark"
+
+    @property
+    def dbt_parse_state(self) -> Path:
+        return DBT_PROJECT_DIR / self.dbt_target_path / DBT_PARSE_STATE.name
+
+    @property
+    def spark_dir(self) -> Path:
+        """Spark's own files: metastore, tables, the raw tables handed off, the marts to publish."""
+        return self.build_dir / "spark"
+
+    @property
+    def handoff_dir(self) -> Path:
+        return self.spark_dir / "handoff"
+
+    @property
+    def spark_export_dir(self) -> Path:
+        return self.spark_dir / "export"
+
+    @property
+    def spark_marts_dir(self) -> Path:
+        return self.warehouse_dir / "engines" / "spark" / "marts"
+
+    @property
+    def publication(self) -> Path:
+        """What a successful run of this engine publishes."""
+        return self.published_db if self.engine == "duckdb" else self.spark_marts_dir
 
     @property
     def build_db(self) -> Path:
@@ -50,6 +106,10 @@ class Settings:
     @property
     def docs_dir(self) -> Path:
         return self.warehouse_dir / "docs"
+
+    @property
+    def atlas_dir(self) -> Path:
+        return self.warehouse_dir / "atlas"
 
     @property
     def temp_dir(self) -> Path:
@@ -70,6 +130,15 @@ class Settings:
             "COOP_DUCKDB_MEMORY_LIMIT": self.memory_limit,
             "COOP_DUCKDB_THREADS": str(self.threads),
             "COOP_DUCKDB_TEMP_DIR": str(self.temp_dir),
+            "COOP_SPARK_DIR": str(self.spark_dir),
+            "COOP_SPARK_WAREHOUSE_DIR": str(self.spark_dir / "tables"),
+            "COOP_SPARK_METASTORE_DIR": str(self.spark_dir / "metastore_db"),
+            "COOP_SPARK_HANDOFF_DIR": str(self.handoff_dir),
+            "COOP_SPARK_EXPORT_DIR": str(self.spark_export_dir),
+            "DBT_TARGET": self.dbt_target,
+            "DBT_TARGET_PATH": self.dbt_target_path,
+            # Spark binds to loopback (a shared machine's other interfaces stay closed)
+            "SPARK_LOCAL_IP": "127.0.0.1",
         }
 
 
@@ -77,7 +146,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     raw_dir = Path(env.get("COOP_RAW_DIR", PROJECT_ROOT / "raw")).resolve()
     warehouse_dir = Path(env.get("COOP_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse")).resolve()
-    build_dir = Path(env.get("COOP_BUILD_DIR", warehouse_dir / "build")).resolve()
+    engine = env.get("COOP_ENGINE", "duckdb").strip().lower() or "duckdb"
+    if engine not in ENGINES:
+        raise SettingsError(f"COOP_ENGINE={engine!r}: use one of {', '.join(ENGINES)}")
+    spark_method = env.get("COOP_SPARK_METHOD", "session").strip().lower() or "session"
+    if spark_method not in SPARK_METHODS:
+        raise SettingsError(
+            f"COOP_SPARK_METHOD={spark_method!r}: use one of {', '.join(SPARK_METHODS)}"
+        )
+    # each engine its own landing file and plans: the two never share a half-built state
+    default_build = warehouse_dir / "build" / ("spark" if engine == "spark" else "")
+    build_dir = Path(env.get("COOP_BUILD_DIR", default_build)).resolve()
     return Settings(
         raw_dir=raw_dir,
         warehouse_dir=warehouse_dir,
@@ -86,6 +165,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         # keeps the whole 10M-event build under 4 GB (3.49 GB measured, 3.94 GB with 3 GB)
         memory_limit=env.get("COOP_DUCKDB_MEMORY_LIMIT", "2500MB"),
         threads=int(env.get("COOP_DUCKDB_THREADS", "2")),
+        engine=engine,
+        spark_method=spark_method,
     )
 
 

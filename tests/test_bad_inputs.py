@@ -244,6 +244,12 @@ def check_after_the_quote(con: duckdb.DuckDBPyConnection, source_file: str) -> N
     assert got[4][2] in ("seventh", "seventh, quoted")
 
 
+def check_lines_after_multi_line(con: duckdb.DuckDBPyConnection, source_file: str) -> None:
+    assert partner_rows(con, source_file, "partner_id, _source_line") == [
+        ("malta", 2), ("chile", 6), ("brazil", 7)
+    ]  # fmt: skip
+
+
 def check_dates(con: duckdb.DuckDBPyConnection, source_file: str) -> None:
     assert partner_rows(con, source_file, "partner_id, founded_on") == [
         ("chile", dt.date(2025, 3, 7))
@@ -455,6 +461,14 @@ CASES = [
          corpus("partners/orphan_foreign_key.csv"), Loads(1),
          "the loader checks each file against its own contract only; a parent or document that "
          "exists nowhere is caught by the dbt relationships tests on the marts"),
+    Case("structural_rejects_after_a_multi_line_value", "partners", "after_multi_line.csv",
+         PARTNERS_HEADER + b'malta,"Malta\nRep",country,,,,Valletta,doc-1,\n\n'
+         b'peru,Peru,country,,,,Lima,doc-1,"open\nchile,Chile,country,,,,Santiago,doc-1,x\n'
+         b'brazil,Brazil,country,,,,,doc-1,"a ""q"" b"\nx,y,z\n',
+         Quarantines(((5, None, BAD_QUOTE), (8, None, "too few fields: expected 9, found 3")),
+                     loaded=3, check=check_lines_after_multi_line),
+         "DuckDB numbers a record holding a newline as one line: each reject's line is the "
+         "physical one, found from the byte where DuckDB says the record starts"),
     Case("truncated_mid_line_without_manifest", "partners", "truncated_mid_line.csv",
          corpus("partners/truncated_mid_line.csv"), Loads(2),
          "a hand-edited file often lacks its last newline: it loads, with a warning naming the "

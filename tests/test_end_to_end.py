@@ -302,6 +302,8 @@ def test_orphan_foreign_key_blocks_publishing_and_keeps_the_published_file(
     shutil.copytree(good_env.settings.warehouse_dir, env.settings.warehouse_dir)
     shutil.copytree(good_env.settings.build_dir, env.settings.build_dir)
     before = hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest()
+    atlas_before = {p: p.read_bytes() for p in env.settings.atlas_dir.rglob("*") if p.is_file()}
+    assert atlas_before, "the good run published no atlas"
     memberships = env.raw_dir / "curated" / "memberships" / "memberships.csv"
     with memberships.open("a") as handle:
         handle.write(
@@ -316,6 +318,9 @@ def test_orphan_foreign_key_blocks_publishing_and_keeps_the_published_file(
         "relationships" in name and "fct_membership" in name for name in summary.checks_failed
     ), summary.checks_failed
     assert hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest() == before
+    # nor the atlas: it is generated from the published marts only
+    atlas_after = {p: p.read_bytes() for p in env.settings.atlas_dir.rglob("*") if p.is_file()}
+    assert atlas_after == atlas_before
 
 
 def test_members_on_a_date_macro(published):
@@ -536,7 +541,7 @@ def test_row_tests_of_incremental_marts_read_only_unverified_loads_until_they_pa
         "now()::timestamp as _loaded_at) from raw_curated.events limit 1"
     )
     con.close()
-    failing = "accepted_values_fct_event_event_type"
+    failing = "accepted_values_since_verified_fct_event_event_type"
     for attempt in ("first", "second"):  # the failed load stays unverified: tested again
         status = dbt_build(settings, tmp_path / attempt, "--select", "fct_event")
         assert status_of(status, failing) == "fail", attempt
@@ -721,7 +726,7 @@ def test_staging_unique_tests_check_new_keys_against_every_row(published, tmp_pa
         "where event_id = (select min(event_id) from raw_curated.events)",
     )
     status = dbt_build(settings, tmp_path / "again", "--select", "stg_curated__events")
-    assert status["unique_stg_curated__events_event_id"] == "fail"
+    assert status_of(status, "unique_since_verified_stg_curated__events_event_id") == "fail"
     assert query(db, mark) == [(before, checksum)]  # not verified: tested again next time
 
     # withdrawn: the new load passes and becomes verified
@@ -729,3 +734,25 @@ def test_staging_unique_tests_check_new_keys_against_every_row(published, tmp_pa
     status = dbt_build(settings, tmp_path / "withdrawn", "--select", "stg_curated__events")
     assert set(status.values()) == {"success", "pass"}, status
     assert query(db, mark) == [(before, checksum)]
+
+
+def test_landed_documents_are_linked_into_the_marts(published):
+    env, _ = published
+    rows = set(query(env.settings.published_db, (
+        "select d.document_id, m.mention_kind, coalesce(p.partner_id, t.threat_id, "
+        "cast(m.mentioned_on as varchar)) from marts.fct_document_mention m "
+        "join marts.dim_document d using (document_key) "
+        "left join marts.dim_partner p using (partner_key) "
+        "left join marts.dim_threat t using (threat_key)"
+    )))  # fmt: skip
+    visit = "europol/2025-03-07-clasi-delegations-visit"
+    assert {(visit, "partner", "clasi"), (visit, "date", "2025-03-07"),
+            (visit, "threat", "drug-trafficking")} <= rows  # fmt: skip
+    brasil = "gov-br/2025-03-05-acordo-ue-brasil"
+    assert {(brasil, "partner", "brazil"), (brasil, "date", "2025-03-05")} <= rows
+    html = query(
+        env.settings.published_db,
+        "select content_format, text_chars from marts.dim_document "
+        "where document_id = 'eurojust/2024-01-12-panama-working-arrangement'",
+    )
+    assert html[0][0] == "html" and 200 < html[0][1] < 500  # main text only, no markup

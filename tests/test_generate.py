@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from bench import ingest
+from bench import ingest, profile_load
 from bench.generate import FULL_EVENTS, generate, sizes_for, write_increment
 from orchestration.lib.contracts import CONTRACTS, EVENTS
 from orchestration.lib.loading import load_extract
@@ -159,3 +160,13 @@ def test_the_ingest_benchmark_runs_each_method_on_the_same_rows(tmp_path, capsys
     assert [row[1] for row in rows] == ["loader", "duckdb floor"]
     assert rows[1][5] == "1.00 / 1.00"  # the floor against itself
     assert {row[-1] for row in rows} == {f"{sizes_for(SCALE).events:,}"}
+
+
+def test_the_loader_profile_times_every_statement(tmp_path, capsys):
+    profile_load.main(["--scale", str(SCALE), "--work", str(tmp_path), "--top", "3"])
+    out = capsys.readouterr().out
+    total, in_sql = re.search(r"total ([\d.]+) s, in SQL ([\d.]+) s", out).groups()
+    assert 0 < float(in_sql) <= float(total)
+    slowest = re.findall(r"^ +([\d.]+) s  (.+)$", out, re.MULTILINE)
+    assert len(slowest) == 3
+    assert [float(s) for s, _ in slowest] == sorted((float(s) for s, _ in slowest), reverse=True)

@@ -23,7 +23,7 @@ from orchestration.lib.loading.ledger import (
     record_ledger,
 )
 from orchestration.lib.loading.load import load_file
-from orchestration.lib.loading.reading import BAD_QUOTE, UnreadableFile
+from orchestration.lib.loading.reading import BAD_QUOTE, UnreadableFile, physical_lines
 from orchestration.lib.loading.sql import insertion_order_kept, scalar, sql_list, transaction
 from orchestration.lib.loading.tables import delete_file_rows, prepare_tables, table_rows
 
@@ -209,3 +209,10 @@ def test_a_raw_table_of_an_earlier_contract_gains_the_new_columns_and_keeps_its_
     assert names == [c.name for c in PARTNERS.columns] + [n for n, _ in PROVENANCE_COLUMNS]
     row = con.execute("select partner_id, headquarters_city, note from raw_curated.partners")
     assert row.fetchall() == [("europol", "The Hague", None)]
+
+
+def test_physical_lines_skip_the_line_ends_duckdb_counts_as_the_records(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes(b'h\r\n"a\r\nb"\r\n\r\nc\r\nd')
+    # byte 0: line 1; byte 11 is the CRLF of blank line 4, so the record starts on line 5
+    assert physical_lines(path, [0, 3, 11, 13, 18]) == {0: 1, 3: 2, 11: 5, 13: 5, 18: 6}

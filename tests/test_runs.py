@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from orchestration.lib.planning import build_identity, changed_extracts, code_digest
+from orchestration.lib.planning import changed_extracts, code_digest
 from orchestration.lib.sensing import landing_zone_listing
 from tests.conftest import make_pipeline_env
 
@@ -17,12 +17,7 @@ def published_state(env, code: str) -> dict:
     env.settings.build_dir.mkdir(parents=True, exist_ok=True)
     if not env.settings.build_db.exists():
         env.settings.build_db.write_bytes(b"")
-    state = {
-        "code": code,
-        "listing": landing_zone_listing(env.raw_dir),
-        "run_id": "r1",
-        "build_inode": build_identity(env.settings),
-    }
+    state = {"code": code, "listing": landing_zone_listing(env.raw_dir), "run_id": "r1"}
     (env.settings.build_dir / "last_success.json").write_text(json.dumps(state))
     return state
 
@@ -63,17 +58,20 @@ def test_changed_code_or_a_file_outside_every_extract_rebuilds_everything(tmp_pa
     assert changed(env, code) is None
 
 
-def test_a_build_file_deleted_or_replaced_since_the_publication_rebuilds_everything(
-    tmp_path, restore_env
-):
+def test_a_build_file_deleted_since_the_publication_rebuilds_everything(tmp_path, restore_env):
     env = make_pipeline_env(tmp_path)
     code = code_digest()
     published_state(env, code)
     assert changed(env, code) == set()
     env.settings.build_db.unlink()  # its ledger and incremental marts are gone with it
     assert changed(env, code) is None
+
+
+def test_a_document_landed_under_its_publisher_rebuilds_only_the_documents(tmp_path, restore_env):
+    env = make_pipeline_env(tmp_path)
+    code = code_digest()
     published_state(env, code)
-    replacement = env.settings.build_db.with_name("restored.duckdb")
-    replacement.write_bytes(b"")
-    os.replace(replacement, env.settings.build_db)  # another file under the same name
-    assert changed(env, code) is None
+    release = env.raw_dir / "documents" / "a-new-publisher" / "release.md"
+    release.parent.mkdir()
+    release.write_text("Chile signed.\n")
+    assert changed(env, code) == {"documents/documents"}

@@ -53,7 +53,9 @@ def test_a_cut_off_file_is_refused_whole_by_its_manifest(tmp_path: Path) -> None
     con, result = load(tmp_path, "partners")
     refused = result[FILE]
     assert refused.outcome == "failed"
-    assert refused.message.startswith(f"{FILE}: the file does not match its manifest: ")
+    assert refused.message.startswith(
+        f"{FILE}: the file does not match its manifest p.csv.manifest.json: "
+    )
     assert refused.message.endswith("found: cut off or changed after export")
     assert (refused.error.file, refused.error.line) == (FILE, None)
     assert con.execute(
@@ -72,7 +74,10 @@ def test_a_manifest_counting_other_rows_refuses_the_file(tmp_path: Path) -> None
     _, folder = land(tmp_path, "partners", {"p.csv": WHOLE})
     (folder / ("p.csv" + MANIFEST_SUFFIX)).write_bytes(manifest_of(WHOLE, 3))
     _, result = load(tmp_path, "partners")
-    assert result[FILE].message == f"{FILE}: its manifest says 3 rows, the file holds 2"
+    assert (
+        result[FILE].message
+        == f"{FILE}: its manifest p.csv.manifest.json says 3 rows, the file holds 2"
+    )
 
 
 def test_a_required_manifest_that_is_missing_refuses_the_file_until_it_lands(

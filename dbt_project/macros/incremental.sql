@@ -18,6 +18,26 @@
     already built (`counted_in`, one row per row of this model) are exactly as many as this
     model's rows; fewer means some are gone. -#}
 {% macro drop_rows_gone_upstream(upstream, match_columns, counted_in) -%}
+    {{ return(adapter.dispatch('drop_rows_gone_upstream')(upstream, match_columns, counted_in)) }}
+{%- endmacro %}
+
+{% macro spark__drop_rows_gone_upstream(upstream, match_columns, counted_in) -%}
+    {#- Parquet tables have no delete: an incremental mart there is partitioned by source file
+        (see incremental_config), a changed file's partition is overwritten whole by the new
+        load, and the partitions of files gone from the landing are dropped here. -#}
+    {%- if execute and is_incremental() -%}
+        {%- set gone = run_query(
+            "select distinct _source_file from " ~ this ~ " except select distinct _source_file from "
+            ~ counted_in) -%}
+        {%- for row in gone.rows -%}
+            {%- do run_query("alter table " ~ this ~ " drop if exists partition (_source_file = '"
+                ~ row[0] | replace("'", "\\'") ~ "')") -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1
+{%- endmacro %}
+
+{% macro duckdb__drop_rows_gone_upstream(upstream, match_columns, counted_in) -%}
     {%- if execute and is_incremental() -%}
         {%- set counts = run_query(
             "select (select count(*) from " ~ this ~ "), (select count(*) from " ~ counted_in
@@ -41,8 +61,7 @@
 
 {#- Which loads of each incremental mart have passed every test. Row-local tests of those marts
     (unique, accepted values, dates in order; not-null is a constraint DuckDB checks on every
-    insert) carry `where: "__unverified_loads__"`
-    and check only the rows loaded after that point: older rows passed them in an earlier build
+    insert) are the `*_since_verified` generic tests (tests/generic/since_verified.sql), and check only the rows loaded after that point: older rows passed them in an earlier build
     and are never updated in place (a changed file comes back as a newer load), and a delete+
     insert on the key leaves no duplicate across loads. Relationship tests of those marts
     (`relationships_since_verified`) read only those rows too while the parent keeps every key
@@ -103,6 +122,14 @@
 
 {#- on-run-start: the table exists before any test reads it. -#}
 {% macro create_verified_loads_table() -%}
+    {{ return(adapter.dispatch('create_verified_loads_table')()) }}
+{%- endmacro %}
+
+{% macro default__create_verified_loads_table() -%}
+    select 1
+{%- endmacro %}
+
+{% macro duckdb__create_verified_loads_table() -%}
     create schema if not exists _meta;
     create table if not exists {{ verified_loads_table() }} (
         model_name varchar primary key,
@@ -127,6 +154,14 @@
     every row, old loads included, so all of them are tested again, and so are the rows of the
     models whose relationship tests point to it. -#}
 {% macro forget_verified_loads() -%}
+    {{ return(adapter.dispatch('forget_verified_loads')()) }}
+{%- endmacro %}
+
+{% macro default__forget_verified_loads() -%}
+    select 1
+{%- endmacro %}
+
+{% macro duckdb__forget_verified_loads() -%}
     {%- if is_incremental() -%}
         select 1
     {%- else -%}
@@ -153,35 +188,47 @@
     {{- return(run_query(query).rows[0][0] > 0) -}}
 {%- endmacro %}
 
-{#- The `where` of a test, with `__unverified_loads__` standing for the rows not yet verified and
-    `__this__` for the tested relation (dbt's own get_where_subquery otherwise). A staging view's
-    `unique` test checks the keys of new loads against every row:
-    `event_id in (select event_id from __this__ where __unverified_loads__)`. -#}
-{% macro default__get_where_subquery(relation) -%}
-    {%- set where = config.get('where') or '' -%}
-    {%- if where -%}
-        {%- set checksum = view_checksum(model_node(relation)) -%}
-        {%- if '__this__' in where and not has_verified_loads(relation, checksum) -%}
-            {#- nothing verified yet: every row is new, a lookup in every row would only cost -#}
-            {%- do return(relation) -%}
-        {%- endif -%}
-        {%- set unverified -%}
-            _loaded_at > coalesce(
-                (select verified_through from {{ verified_loads_table() }}
-                 where model_name = '{{ relation.identifier }}'
-                 {%- if checksum %} and definition_checksum = '{{ checksum }}'{% endif %}),
-                cast('-infinity' as {{ dbt.type_timestamp() }})
-            )
-        {%- endset -%}
-        {%- set condition = where | replace('__this__', relation | string)
-                                  | replace('__unverified_loads__', unverified) -%}
-        {%- set filtered -%}
-            (select * from {{ relation }} where {{ condition }}) dbt_subquery
-        {%- endset -%}
-        {%- do return(filtered) -%}
-    {%- else -%}
-        {%- do return(relation) -%}
+{#- The rows of `relation` that no build has verified yet, as a relation to select from: what the
+    `*_since_verified` generic tests (tests/generic/) read. With `keys_of`, every row whose
+    `keys_of` value occurs among those rows: a staging view's keys of new loads checked against
+    every row. DuckDB keeps load marks (above); other engines keep none, and their tests read
+    every row (Spark reads them in parallel, and its Parquet tables have no upsert for marks). -#}
+{% macro unverified_rows(relation, keys_of=none) -%}
+    {{ return(adapter.dispatch('unverified_rows')(relation, keys_of)) }}
+{%- endmacro %}
+
+{% macro default__unverified_rows(relation, keys_of) -%}
+    {{ return(relation) }}
+{%- endmacro %}
+
+{% macro duckdb__unverified_rows(relation, keys_of) -%}
+    {%- set checksum = view_checksum(model_node(relation)) -%}
+    {%- if keys_of and not has_verified_loads(relation, checksum) -%}
+        {#- nothing verified yet: every row is new, a lookup in every row would only cost -#}
+        {{- return(relation) -}}
     {%- endif -%}
+    {%- set unverified -%}
+        _loaded_at > coalesce(
+            (select verified_through from {{ verified_loads_table() }}
+             where model_name = '{{ relation.identifier }}'
+             {%- if checksum %} and definition_checksum = '{{ checksum }}'{% endif %}),
+            cast('-infinity' as {{ dbt.type_timestamp() }})
+        )
+    {%- endset -%}
+    {%- if keys_of -%}
+        {%- set unverified -%}
+            {{ keys_of }} in (select {{ keys_of }} from {{ relation }} where {{ unverified }})
+        {%- endset -%}
+    {%- endif -%}
+    {%- set filtered -%}
+        (select * from {{ relation }} where {{ unverified }}) as unverified_rows
+    {%- endset -%}
+    {{- return(filtered) -}}
+{%- endmacro %}
+
+{#- Whether a test reads only the rows of loads not yet verified (a `*_since_verified` test). -#}
+{% macro reads_unverified_loads(test) -%}
+    {{- return(test.test_metadata is not none and test.test_metadata.name.endswith('_since_verified')) -}}
 {%- endmacro %}
 
 {#- on-run-end: an incremental model built in this run, or a staging view with a test that reads
@@ -189,6 +236,14 @@
     here and passed; otherwise its watermark stays where it was, and the next build tests those
     rows again. -#}
 {% macro record_verified_loads(results) -%}
+    {{ return(adapter.dispatch('record_verified_loads')(results)) }}
+{%- endmacro %}
+
+{% macro default__record_verified_loads(results) -%}
+    select 1
+{%- endmacro %}
+
+{% macro duckdb__record_verified_loads(results) -%}
     {%- if not execute -%}{{ return('select 1') }}{%- endif -%}
     {%- set status = {} -%}
     {%- for result in results -%}
@@ -205,7 +260,7 @@
             if test.resource_type == 'test' and node.unique_id in test.depends_on.nodes -%}
             {%- do tests.append(test.unique_id) -%}
             {%- if status.get(test.unique_id) == 'pass' -%}{%- do passed.append(test.unique_id) -%}{%- endif -%}
-            {%- if '__unverified_loads__' in (test.config.where or '') -%}{%- do since_verified.append(test.unique_id) -%}{%- endif -%}
+            {%- if reads_unverified_loads(test) -%}{%- do since_verified.append(test.unique_id) -%}{%- endif -%}
         {%- endfor -%}
         {#- a view is marked only when a test of it reads unverified loads alone -#}
         {%- set marked = node.config.materialized == 'incremental' or since_verified -%}
@@ -236,4 +291,21 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(statements | join(';\n') if statements else 'select 1') }}
+{%- endmacro %}
+
+{#- The configuration of an incremental fact on each engine. DuckDB replaces a changed key's rows
+    (delete+insert on `unique_key`). Spark's Parquet tables have no delete or merge: the table is
+    partitioned by source file, each build overwrites the partitions of the files loaded since
+    the last one (a changed file comes back whole, as a newer load), and drops those of files
+    gone (`drop_rows_gone_upstream`). A fact without a source file column is rebuilt whole there. -#}
+{% macro incremental_config(unique_key, partition_column='_source_file') -%}
+    {%- if target.type != 'spark' -%}
+        {{- return({'materialized': 'incremental', 'incremental_strategy': 'delete+insert',
+                    'unique_key': unique_key}) -}}
+    {%- elif partition_column -%}
+        {{- return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
+                    'partition_by': [partition_column], 'file_format': 'parquet'}) -}}
+    {%- else -%}
+        {{- return({'materialized': 'table', 'file_format': 'parquet'}) -}}
+    {%- endif -%}
 {%- endmacro %}

@@ -1,7 +1,9 @@
 """dbt models, snapshots and tests as Dagster assets and blocking asset checks."""
 
+import contextlib
 import json
 import os
+import shutil
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -17,11 +19,19 @@ from dagster_dbt.asset_utils import get_asset_check_key_for_test
 from orchestration.defs.resources import WRITER_POOL, DbtCoreResource, WarehouseResource
 from orchestration.lib.problems import one_line
 from orchestration.lib.relations import describe_relations
+from orchestration.lib.spark import hand_off_raw_tables, require_java
 from orchestration.lib.test_failures import explain_build
-from orchestration.lib.writer import writer_lock
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.lib.writer import connect_build, writer_lock
+from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# one manifest per engine (COOP_ENGINE): configs read `target.type` when dbt parses
+ENGINE_SETTINGS = load_settings()
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR,
+    profiles_dir=DBT_PROJECT_DIR,
+    target=ENGINE_SETTINGS.dbt_target,
+    target_path=ENGINE_SETTINGS.dbt_target_path,
+)
 
 LAYERS = ("staging", "intermediate", "marts")  # the model folders, each its own group
 
@@ -32,7 +42,8 @@ class CooperationTranslator(DagsterDbtTranslator):
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project):
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = self.get_resource_props(manifest, unique_id)
-        if props["resource_type"] == "snapshot":
+        # models/history/ is the snapshot's stand-in on Spark (Parquet has no merge)
+        if props["resource_type"] == "snapshot" or props["fqn"][1:2] == ["history"]:
             group = "snapshots"
         elif props["resource_type"] == "model":
             group = props["fqn"][1] if props["fqn"][1] in LAYERS else "dbt"
@@ -117,11 +128,21 @@ def cooperation_dbt_assets(
     os.environ.update(settings.dbt_env())
     # the writer lock without a connection: dbt's own process opens the build file
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
+        if settings.engine == "spark":
+            require_java()
+            with contextlib.closing(connect_build(settings)) as con:
+                handed = hand_off_raw_tables(con, settings.handoff_dir)
+            context.log.info(f"raw tables handed off to Spark as Parquet: {handed}")
+            # only this run's export may be published: a killed run's half export goes
+            shutil.rmtree(settings.spark_export_dir, ignore_errors=True)
         args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         events = list(invocation.stream())
         dbt.keep_partial_parse(invocation.target_path)
-    yield from _with_table_metadata(iter(events), warehouse)
+    if settings.engine == "duckdb":
+        yield from _with_table_metadata(iter(events), warehouse)
+    else:  # the marts are Spark's tables: the build file holds only the landing
+        yield from events
     if not invocation.is_successful():
         raise dg.Failure(description=_failure_description(invocation, warehouse))
 

@@ -61,7 +61,7 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
                 if table == contract.entity
                 else next(c.description for c in contract.children if c.entity == table)
             )
-            + f"\n\nLoaded from `raw/{contract.system}/{contract.entity}/` "
+            + f"\n\nLoaded from `raw/{contract.landing_folder}/` "
             f"({contract.format}, {contract.mode}).",
             kinds={"duckdb", contract.format},
             owners=["team:warehouse"],

@@ -10,6 +10,7 @@ from orchestration.lib.docs import docs_are_current, generate_docs
 from orchestration.lib.manifest import mart_model_names, mart_models
 from orchestration.lib.planning import PLAN_TAG, record_publication
 from orchestration.lib.publish import publish
+from orchestration.lib.spark import publish_spark_marts
 from orchestration.lib.writer import writer_lock
 
 MART_NAMES = mart_model_names(dbt_project.manifest_path)
@@ -32,6 +33,8 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     only when every blocking check upstream passed; the file is then replaced atomically
     (write-audit-publish), and Parquet files of unchanged batches are hard-linked, not rewritten."""
     settings = warehouse.settings
+    if settings.engine == "spark":
+        return _publish_spark(context, warehouse)
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
         publication = publish(settings, MART_NAMES, context.run.run_id)
         # what this run was planned from is now published: the next run compares with it
@@ -45,6 +48,25 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
             "mart_rows": dg.MetadataValue.json(publication.mart_rows),
             "parquet_files_written": publication.parquet_written,
             "parquet_files_linked": publication.parquet_linked,
+        }
+    )
+
+
+def _publish_spark(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """On Spark: the marts dbt-spark exported in this run replace
+    `warehouse/engines/spark/marts/`, whole."""
+    settings = warehouse.settings
+    with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
+        publication = publish_spark_marts(
+            settings.spark_export_dir, settings.spark_marts_dir, MART_NAMES
+        )
+        record_publication(settings, context.run.tags.get(PLAN_TAG))
+    context.log.info(f"published {publication.path}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(publication.path)),
+            "engine": "spark",
+            "mart_rows": dg.MetadataValue.json(publication.mart_rows),
         }
     )
 
@@ -63,6 +85,9 @@ def dbt_docs_site(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     One self-contained page: open it in a browser from disk. Regenerated after a publish when
     the dbt project changed; otherwise the site already describes the published warehouse."""
     settings = warehouse.settings
+    if settings.engine != "duckdb":
+        context.log.info("dbt docs are generated from the DuckDB build only")
+        return dg.MaterializeResult(metadata={"regenerated": False})
     digest = dbt_project_digest()
     index = dg.MetadataValue.path(str(settings.docs_dir / "index.html"))
     if docs_are_current(settings, digest):
@@ -72,3 +97,30 @@ def dbt_docs_site(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
         generate_docs(settings, digest)
     return dg.MaterializeResult(metadata={"index": index, "regenerated": True})
+
+
+@dg.asset(
+    key=["warehouse", "atlas"],
+    group_name="publish",
+    kinds={"html", "svg"},
+    owners=["team:warehouse"],
+    deps=[published_warehouse],
+    pool=WRITER_POOL,
+)
+def cooperation_atlas(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """The cooperation atlas, `warehouse/atlas/index.html`: a map of cooperation with EU bodies,
+    agreements over time by region, memberships, partners by threats and events per quarter,
+    with a page per partner and per threat (every row linked to its source, 4x4 grade and
+    handling code). Static pages with SVG charts that open from disk. Generated from the
+    published warehouse after every blocking check passed, written aside and swapped in whole;
+    regenerated only when the published marts (or the atlas's queries and code) changed."""
+    # imported here: Altair and vl-convert add ~0.5 s to every process loading the definitions
+    from orchestration.lib.atlas import refresh_atlas
+
+    settings = warehouse.settings
+    index = dg.MetadataValue.path(str(settings.atlas_dir / "index.html"))
+    # the pool keeps two runs from swapping the folder at once; the published file is only read
+    regenerated = refresh_atlas(settings)
+    if not regenerated:
+        context.log.info("published marts unchanged since the atlas was generated: kept")
+    return dg.MaterializeResult(metadata={"index": index, "regenerated": regenerated})

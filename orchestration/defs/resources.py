@@ -59,7 +59,8 @@ class DbtCoreResource(DbtCliResource):
         fresh = Path(invocation_target) / DBT_PARSE_STATE.name
         if not fresh.exists():
             return
-        temporary = DBT_PARSE_STATE.with_name(f".{fresh.name}.{os.getpid()}")
+        kept = load_settings().dbt_parse_state
+        temporary = kept.with_name(f".{fresh.name}.{os.getpid()}")
         shutil.copyfile(fresh, temporary)
         # a concurrent reader sees the old or the new file, whole
-        os.replace(temporary, DBT_PARSE_STATE)
+        os.replace(temporary, kept)

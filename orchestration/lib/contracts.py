@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 ColumnType = Literal["text", "date", "integer", "boolean", "url"]
+DOCUMENT_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 
 SOURCE_RELIABILITY = ("A", "B", "C", "X")
 INFORMATION_ACCURACY = ("1", "2", "3", "4")
@@ -131,7 +132,7 @@ class ChildTable:
 class Contract:
     system: str
     entity: str
-    format: Literal["csv", "ndjson"]
+    format: Literal["csv", "ndjson", "document"]
     mode: Literal["snapshot", "increment"]
     columns: tuple[Column, ...]
     key: tuple[str, ...]
@@ -144,13 +145,20 @@ class Contract:
     # how often a new or changed file is expected: older than this, the extract is stale (a
     # warning in the UI's freshness check and in `coop status`, never a failed build)
     expected_change: dt.timedelta = dt.timedelta(days=30)
+    folder: str | None = None  # landing folder under raw/ when not <system>/<entity>
 
     @property
     def schema(self) -> str:
         return f"raw_{self.system}"
 
     @property
+    def landing_folder(self) -> str:
+        return self.folder or f"{self.system}/{self.entity}"
+
+    @property
     def extensions(self) -> tuple[str, ...]:
+        if self.format == "document":
+            return DOCUMENT_EXTENSIONS
         return (".csv",) if self.format == "csv" else (".ndjson", ".jsonl")
 
     @property
@@ -176,6 +184,11 @@ def _ends_after_starts(start: str, end: str) -> RowCheck:
 
 DOCUMENT_ID = Column("document_id", required=True, description="the source document stating it")
 NOTE = Column("note", description="free-text caveats: conflicts, precision, inferences")
+GRADE_COLUMNS = (  # the 4x4 evaluation and handling code of a document
+    Column("source_reliability", required=True, values=SOURCE_RELIABILITY),
+    Column("information_accuracy", "integer", required=True, values=INFORMATION_ACCURACY),
+    Column("handling_code", required=True, values=HANDLING_CODES),
+)
 
 SOURCE_DOCUMENTS = Contract(
     system="curated",
@@ -192,9 +205,7 @@ SOURCE_DOCUMENTS = Contract(
         Column("published_on", "date"),
         Column("url", "url", required=True),
         Column("language"),
-        Column("source_reliability", required=True, values=SOURCE_RELIABILITY),
-        Column("information_accuracy", "integer", required=True, values=INFORMATION_ACCURACY),
-        Column("handling_code", required=True, values=HANDLING_CODES),
+        *GRADE_COLUMNS,
         Column("verification_status", required=True, values=VERIFICATION_STATUSES),
         Column("publisher_kind", values=PUBLISHER_KINDS),
         Column("original_publisher"),
@@ -372,6 +383,54 @@ EVENTS = Contract(
     ),
 )
 
+DOCUMENT_LANGUAGES = ("en", "es", "pt")
+CONTENT_FORMATS = ("txt", "md", "html")
+ALIAS_KINDS = ("partner", "threat")
+ALIAS_TYPES = ("name", "acronym", "demonym", "institution", "term", "place")
+
+DOCUMENTS = Contract(
+    system="documents",
+    entity="documents",
+    folder="documents",
+    format="document",
+    mode="increment",
+    key=("document_id",),
+    description="One record per landed document (press release, report): its front matter "
+    "and its text, HTML reduced to its main text.",
+    columns=(
+        Column("document_id", required=True),
+        Column("publisher", required=True),
+        Column("title", required=True),
+        Column("url", "url"),
+        Column("published_on", "date"),
+        Column("language", values=DOCUMENT_LANGUAGES),
+        *GRADE_COLUMNS,
+        Column("content_format", required=True, values=CONTENT_FORMATS),
+        Column("text", required=True),
+        NOTE,
+    ),
+)
+
+ALIASES = Contract(
+    system="curated",
+    entity="aliases",
+    format="csv",
+    mode="snapshot",
+    key=("kind", "target_id", "alias", "language"),
+    description="Other names of partners and threats for linking documents: names in other "
+    "languages, institutions standing for a country, demonyms, crime terms; places that "
+    "must not be read as a partner.",
+    columns=(
+        Column("kind", required=True, values=ALIAS_KINDS),
+        Column("target_id", required=True),
+        Column("alias", required=True),
+        Column("language", required=True, values=(*DOCUMENT_LANGUAGES, "any")),
+        Column("alias_type", required=True, values=ALIAS_TYPES),
+        Column("veto_context"),
+        NOTE,
+    ),
+)
+
 CONTRACTS: tuple[Contract, ...] = (
     SOURCE_DOCUMENTS,
     PARTNERS,
@@ -379,6 +438,8 @@ CONTRACTS: tuple[Contract, ...] = (
     THREATS,
     AGREEMENTS,
     EVENTS,
+    ALIASES,
+    DOCUMENTS,
 )
 
 

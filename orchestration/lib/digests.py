@@ -16,7 +16,8 @@ def sources_digest(*folders: Path) -> str:
     digest = hashlib.sha256()
     for folder in folders:
         for path in sorted(folder.rglob("*")):
-            if path.suffix in SOURCE_SUFFIXES and "target" not in path.parts and path.is_file():
+            built = any(part.startswith("target") for part in path.parts)  # target, target_spark
+            if path.suffix in SOURCE_SUFFIXES and not built and path.is_file():
                 digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -48,6 +48,7 @@ OFFICIAL_PUBLISHERS = {
     "Royal Canadian Mounted Police": ("rcmp.ca",),
     "Swiss Federal Department of Foreign Affairs": ("eda.admin.ch",),
     "Permanent Mission of Russia to the EU": ("russiaeu.ru",),
+    "Government of Moldova (legal database)": ("lex.justice.md",),
 }
 
 # Accuracy each verification status allows (single_source 2 only for a faithful repost)

@@ -24,7 +24,7 @@ class LandedFile:
 
 
 def entity_dir(raw_dir: Path, contract: Contract) -> Path:
-    return raw_dir / contract.system / contract.entity
+    return raw_dir / contract.landing_folder
 
 
 def find_landed_files(raw_dir: Path, contract: Contract) -> list[LandedFile]:

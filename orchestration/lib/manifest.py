@@ -19,4 +19,8 @@ def mart_models(manifest_path: Path) -> dict[str, str]:
 
 def mart_model_names(manifest_path: Path) -> list[str]:
     """The mart tables every publication must hold."""
-    return [name for name, kind in mart_models(manifest_path).items() if kind == "table"]
+    return [
+        name
+        for name, kind in mart_models(manifest_path).items()
+        if kind in ("table", "incremental")  # the incremental facts are tables too
+    ]

@@ -54,27 +54,16 @@ def state_file(settings: Settings) -> Path:
     return settings.build_dir / "last_success.json"
 
 
-def build_identity(settings: Settings) -> int | None:
-    """The build file's inode: DuckDB writes it in place, so the number stays while the file
-    lives, and a file deleted or put back from elsewhere has another (or none)."""
-    try:
-        return settings.build_db.stat().st_ino
-    except FileNotFoundError:
-        return None
-
-
 def last_publication(settings: Settings) -> dict | None:
     """The state the last publication left, or None when planning against it is unsafe: no
-    publication, or the build file it was built in is gone or replaced (its ledger and
-    incremental marts went with it, so only a whole rebuild is right)."""
+    publication, or the build file it was built in is gone (its ledger and incremental marts
+    went with it, so only a whole rebuild is right)."""
     state = state_file(settings)
-    if not state.exists() or not settings.published_db.exists():
+    if not state.exists() or not settings.publication.exists():
         return None
-    recorded = json.loads(state.read_text())
-    identity = build_identity(settings)
-    if identity is None or recorded.get("build_inode") != identity:
+    if not settings.build_db.exists():
         return None
-    return recorded
+    return json.loads(state.read_text())
 
 
 def changed_extracts(
@@ -87,11 +76,12 @@ def changed_extracts(
     state = last_publication(settings)
     if state is None or state.get("code") != code or "listing" not in state:
         return None
-    extracts = {f"{c.system}/{c.entity}" for c in CONTRACTS}
+    # an extract's files lie under its landing folder (documents: raw/documents/<publisher>/)
+    folders = {c.landing_folder + "/": f"{c.system}/{c.entity}" for c in CONTRACTS}
     changed = set()
     for name in changed_files(state["listing"], listing):
-        extract = "/".join(name.split("/")[:2])
-        if extract not in extracts:
+        extract = next((e for folder, e in folders.items() if name.startswith(folder)), None)
+        if extract is None:
             return None
         changed.add(extract)
     return changed
@@ -160,10 +150,5 @@ def record_publication(settings: Settings, plan_id: str | None) -> bool:
     plan = settings.build_dir / "plans" / f"{plan_id}.json"
     if not plan.exists():
         return False
-    state = json.loads(plan.read_text())
-    state["build_inode"] = build_identity(settings)
-    temporary = plan.with_suffix(".state.tmp")
-    temporary.write_text(json.dumps(state))
-    os.replace(temporary, state_file(settings))
-    plan.unlink()
+    os.replace(plan, state_file(settings))
     return True

@@ -58,16 +58,18 @@ def prepare_dbt_manifest() -> bool:
     pipeline's own profile settings, so the runs that follow reuse its partial-parse state.
     Returns whether it parsed."""
     digest = dbt_project_digest()
-    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
-    if manifest.exists() and MANIFEST_STAMP.exists() and MANIFEST_STAMP.read_text() == digest:
+    settings = load_settings()
+    target = DBT_PROJECT_DIR / settings.dbt_target_path  # one manifest per engine
+    manifest, stamp = target / "manifest.json", target / MANIFEST_STAMP.name
+    if manifest.exists() and stamp.exists() and stamp.read_text() == digest:
         return False
     subprocess.run(
         [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(DBT_PROJECT_DIR)],
         check=True,
-        env={**os.environ, **load_settings().dbt_env()},
+        env={**os.environ, **settings.dbt_env()},
     )  # fmt: skip
-    MANIFEST_STAMP.write_text(digest)
+    stamp.write_text(digest)
     return True
 
 

@@ -8,6 +8,10 @@ import duckdb
 
 
 def published_rows(path: Path) -> dict[str, int]:
+    if path.is_dir():  # the Spark engine's publication: <mart>/*.parquet
+        from orchestration.lib.spark import parquet_mart_rows
+
+        return parquet_mart_rows(path)
     con = duckdb.connect(str(path), read_only=True)
     try:
         rows = con.execute("select mart, row_count from _meta.publication order by mart").fetchall()

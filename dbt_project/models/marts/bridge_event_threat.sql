@@ -1,15 +1,13 @@
 -- depends_on: {{ ref('fct_event') }}
 {{
     config(
-        materialized='incremental',
-        unique_key='event_key',
-        incremental_strategy='delete+insert',
         on_schema_change='fail',
         pre_hook=[
             "{{ forget_verified_loads() }}",
             "{{ drop_rows_gone_upstream(ref('fct_event'), ['event_key', '_loaded_at'],
                 counted_in=ref('stg_curated__event_threats')) }}",
-        ]
+        ],
+        **incremental_config('event_key')
     )
 }}
 

@@ -1,14 +1,12 @@
 {{
     config(
-        materialized='incremental',
-        unique_key='document_key',
-        incremental_strategy='delete+insert',
         on_schema_change='fail',
         pre_hook=[
             "{{ forget_verified_loads() }}",
             "{{ drop_rows_gone_upstream(ref('stg_curated__source_documents'),
                 ['document_id', '_loaded_at'], counted_in=ref('stg_curated__source_documents')) }}",
-        ]
+        ],
+        **incremental_config('document_key', partition_column=none)
     )
 }}
 

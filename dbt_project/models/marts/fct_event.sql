@@ -1,14 +1,12 @@
 {{
     config(
-        materialized='incremental',
-        unique_key='event_key',
-        incremental_strategy='delete+insert',
         on_schema_change='fail',
         pre_hook=[
             "{{ forget_verified_loads() }}",
             "{{ drop_rows_gone_upstream(ref('stg_curated__events'), ['event_id', '_loaded_at'],
                 counted_in=ref('stg_curated__events')) }}",
-        ]
+        ],
+        **incremental_config('event_key')
     )
 }}
 

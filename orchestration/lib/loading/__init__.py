@@ -6,7 +6,10 @@ modification time, or its SHA-256 (nothing doubled); otherwise stage it as text
 (:mod:`.rules`, :mod:`.keys`, :mod:`.audit`), and in one transaction replace that file's rows
 with the good ones, put each bad one in ``<entity>__rejects`` with line, column, raw value and
 reason (nothing lost), and append a ledger row (:mod:`.ledger`) where rows read = rows loaded +
-rows rejected.
+rows rejected, and the file's physical lines (counted from its bytes) = lines of loaded records +
+lines of rejected records + header and blank lines. A manifest beside an exported file
+(:mod:`.manifests`) refuses it whole when it was cut off. SQL is written through :mod:`.sql`
+only; a problem is a :class:`.reading.Problem` (file, line, column, reason).
 """
 
 from orchestration.lib.loading.ledger import ExtractResult, FileResult, reconcile_ledger

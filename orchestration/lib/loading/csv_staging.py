@@ -141,10 +141,14 @@ def _read_resynchronised(
     source, emptied, taken_out = path, set(), []
     while True:
         _read_records(con, source, relative, width)
-        rejects = take_structural_rejects(con)
+        rejects = take_structural_rejects(con, source)
         swallowing = _swallowing_lines(rejects)
         if not swallowing:
             return source, rejects, taken_out
+        if set(swallowing) <= emptied:  # never expected: the lines emptied should have ended it
+            raise UnreadableFile(
+                relative, "cannot read on after a bad quote: " + BAD_QUOTE, line=min(swallowing)
+            )
         emptied |= set(swallowing)
         if len(emptied) > MAX_BAD_QUOTES:
             raise UnreadableFile(

@@ -25,15 +25,15 @@ from orchestration.lib.loading.ledger import (
     remember_mtime,
 )
 from orchestration.lib.loading.manifests import (
-    BY_MANIFEST,
     Manifest,
     check_manifest,
     check_manifest_rows,
+    manifest_named,
     unterminated_last_line,
 )
 from orchestration.lib.loading.ndjson_staging import stage_ndjson
 from orchestration.lib.loading.reading import Problem, UnreadableFile
-from orchestration.lib.loading.sql import quote_ident, transaction
+from orchestration.lib.loading.sql import insertion_order, quote_ident, transaction
 from orchestration.lib.loading.tables import (
     delete_file_rows,
     prepare_tables,
@@ -60,15 +60,8 @@ def _look(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> Seen:
     if landed.refused_reason:  # never read, not even to hash it: its ledger rows have no SHA-256
         return Seen(latest, None, None, None)
     info = landed.path.stat()
-    if (
-        latest
-        and latest.sha256
-        and (latest.size_bytes, latest.mtime_ns)
-        == (
-            info.st_size,
-            info.st_mtime_ns,
-        )
-    ):
+    same_stat = latest and (latest.size_bytes, latest.mtime_ns) == (info.st_size, info.st_mtime_ns)
+    if same_stat and latest.sha256:
         # same size and modification time as the version the ledger saw: not read again
         # (as make and rsync decide); a rewrite keeping both needs the file touched
         same = "same size and modification time as loaded (not read again)"
@@ -99,7 +92,8 @@ def _already_done(
     if not latest or latest.sha256 != seen.sha256:
         return None
     # refused by its manifest, and the manifest has changed since: the same bytes load again
-    if BY_MANIFEST in (latest.message or "") and str(verdict) != latest.message:
+    refused_by_manifest = manifest_named(landed.path) in (latest.message or "")
+    if refused_by_manifest and str(verdict) != latest.message:
         return None
     relative = landed.relative_path
     if latest.outcome == "loaded":
@@ -164,7 +158,7 @@ def _publish_file(
     row appended."""
     relative = result.source_file
     good = "s._source_line not in (select _source_line from _problems)"
-    with transaction(con):
+    with transaction(con), insertion_order(con, kept=False):
         if replace:  # rows exist only for a file the ledger has seen
             delete_file_rows(con, contract, relative)
         _insert_good_rows(con, contract, [relative, loaded_at, result.sha256],
@@ -191,18 +185,23 @@ def _write_and_audit(
     relative = landed.relative_path
     census = line_census(landed.path)
     reset_spans(con)
-    stage = stage_csv if contract.format == "csv" else stage_ndjson
+    if contract.format == "document":  # one record per file: its own module, documents/
+        from orchestration.lib.documents.staging import stage_document as stage
+    else:
+        stage = stage_csv if contract.format == "csv" else stage_ndjson
     early_problems = stage(con, landed.path, relative, contract, census)
     target = table_name(contract, contract.entity)
     counts = audit_staged(con, contract, target, relative, early_problems)
-    check_manifest_rows(manifest, relative, counts.rows_read)
+    check_manifest_rows(manifest, landed.path, relative, counts.rows_read)
     header, blanks = (
         (1, census.empty) if contract.format == "csv" else (0, census.empty + census.spaces)
     )
     result.file_lines = census.lines
     result.lines_skipped = header + blanks - counts.blank_lines_in_values
     result.lines_loaded, result.lines_rejected = counts.lines_loaded, counts.lines_rejected
-    warning = None if manifest else unterminated_last_line(relative, census)
+    # a document is prose: a last line without a newline is how editors leave it
+    unframed = manifest is None and contract.format != "document"
+    warning = unterminated_last_line(relative, census) if unframed else None
     result.warnings += [warning] if warning else []
     return counts
 

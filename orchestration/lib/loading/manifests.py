@@ -18,9 +18,6 @@ from orchestration.lib.landing import LineCensus
 from orchestration.lib.loading.reading import Problem, UnreadableFile
 
 MANIFEST_SUFFIX = ".manifest.json"
-# every refusal by a manifest says so: a file refused for want of one is read again once it
-# has one, though its own bytes are the same
-BY_MANIFEST = "manifest"
 
 
 @dataclass(frozen=True)
@@ -34,22 +31,28 @@ def manifest_path(path: Path) -> Path:
     return path.with_name(path.name + MANIFEST_SUFFIX)
 
 
+def manifest_named(path: Path) -> str:
+    """How every refusal by a manifest names it: a file refused by its manifest is read again
+    when its manifest changes, though its own bytes are the same."""
+    return f"manifest {manifest_path(path).name}"
+
+
 def read_manifest(path: Path, relative: str) -> Manifest | None:
     """The manifest beside `path`, or None; a manifest that cannot be read refuses the file."""
     beside = manifest_path(path)
     if not beside.is_file():
         return None
-    name = beside.name
+    name = manifest_named(path)
     try:
         fields = json.loads(beside.read_bytes())
         manifest = Manifest(fields["rows"], fields["bytes"], fields["sha256"])
     except (ValueError, TypeError, KeyError) as error:
         raise UnreadableFile(
-            relative, f"its {BY_MANIFEST} {name} cannot be read ({error!s}): expected "
+            relative, f"its {name} cannot be read ({error!s}): expected "
             '{"rows": <int>, "bytes": <int>, "sha256": "<hex>"}',
         ) from error  # fmt: skip
     if not all(isinstance(n, int) for n in (manifest.rows, manifest.size_bytes)):
-        raise UnreadableFile(relative, f"its {BY_MANIFEST} {name}: rows and bytes must be integers")
+        raise UnreadableFile(relative, f"its {name}: rows and bytes must be integers")
     return manifest
 
 
@@ -62,23 +65,26 @@ def check_manifest(
     if manifest is None:
         if contract.manifest == "required":
             raise UnreadableFile(
-                relative, f"no {BY_MANIFEST} {manifest_path(path).name} beside it: this "
+                relative, f"no {manifest_named(path)} beside it: this "
                 "extract's contract requires one (rows, bytes, sha256), written after the file",
             )  # fmt: skip
         return None
     if (manifest.size_bytes, manifest.sha256.lower()) != (size, sha256):
         raise UnreadableFile(
-            relative, f"the file does not match its {BY_MANIFEST}: {manifest.size_bytes} bytes, "
-            f"SHA-256 {manifest.sha256[:12]}… expected, {size} bytes, SHA-256 {sha256[:12]}… "
-            "found: cut off or changed after export",
+            relative, f"the file does not match its {manifest_named(path)}: "
+            f"{manifest.size_bytes} bytes, SHA-256 {manifest.sha256[:12]}… expected, {size} "
+            f"bytes, SHA-256 {sha256[:12]}… found: cut off or changed after export",
         )  # fmt: skip
     return manifest
 
 
-def check_manifest_rows(manifest: Manifest | None, relative: str, rows_read: int) -> None:
+def check_manifest_rows(
+    manifest: Manifest | None, path: Path, relative: str, rows_read: int
+) -> None:
     if manifest is not None and manifest.rows != rows_read:
         raise UnreadableFile(
-            relative, f"its {BY_MANIFEST} says {manifest.rows} rows, the file holds {rows_read}"
+            relative,
+            f"its {manifest_named(path)} says {manifest.rows} rows, the file holds {rows_read}",
         )
 
 

@@ -3,6 +3,7 @@ line its reader cannot take apart) turned into one problem a person can act on."
 
 from __future__ import annotations
 
+import mmap
 import re
 from pathlib import Path
 
@@ -40,14 +41,39 @@ def refuse_binary(path: Path, relative: str, fmt: str) -> None:
         raise UnreadableFile(relative, f"not {fmt} text: the file looks like {kind}")
 
 
-def take_structural_rejects(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    """(line, column, error type, raw line, message) of each line the last read rejected."""
+def take_structural_rejects(
+    con: duckdb.DuckDBPyConnection, path: Path | None = None
+) -> list[tuple]:
+    """(line, column, error type, raw line, message) of each line the last read rejected.
+
+    DuckDB's line number counts a record holding newlines as one line, so with `path` (a CSV
+    file) each line is recomputed as the physical line where the record starts, from the byte
+    where DuckDB says it starts (past the blank lines it counts as the record's)."""
     rows = con.execute(
-        "select line, column_name, error_type, csv_line, error_message from _load_reject_errors "
-        "order by line"
+        "select line, column_name, error_type, csv_line, error_message, line_byte_position "
+        "from _load_reject_errors order by line"
     ).fetchall()
     drop_temp(con, *REJECT_TABLES)
-    return rows
+    if path is None or not rows:
+        return [row[:5] for row in rows]
+    lines = physical_lines(path, sorted({row[5] for row in rows}))
+    return sorted(((lines[row[5]], *row[1:5]) for row in rows), key=lambda r: r[0])
+
+
+def physical_lines(path: Path, positions: list[int]) -> dict[int, int]:
+    """The physical line of the first byte at or after each position that is not a line end,
+    by position (positions in ascending order; one pass over the file up to the last)."""
+    found: dict[int, int] = {}
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        counted, newlines = 0, 0
+        for position in positions:
+            start = position
+            while start < len(data) and data[start : start + 1] in (b"\r", b"\n"):
+                start += 1
+            newlines += data[counted:start].count(b"\n")
+            counted = start
+            found[position] = newlines + 1
+    return found
 
 
 def structural_reason(error_type: str, message: str) -> str:

@@ -1,0 +1,179 @@
+"""DuckDB against Spark (session, and the loopback cluster through Thrift) on the same generated
+extracts: the full build and a 1 % increment of events, side by side in one run.
+
+For each engine a fresh warehouse and build folder (the landing zone is hard-linked from one
+generated dataset, so every engine reads the same bytes) and `coop build --engine <engine>`
+twice: on the generated extracts, then after one more events file of 1 % new events. Wall time
+and the peak RSS of the command's process tree; for the cluster, also the peak RSS of the
+master, worker and Thrift server (apart, as they run before and after). The published marts
+of every engine are compared with DuckDB's (orchestration.lib.parity) after each phase.
+
+    .venv/bin/python -m bench.engines --scale 0.01            # 100k events
+    .venv/bin/python -m bench.engines --scale 0.1 --scale 1   # 1M, 10M
+    .venv/bin/python -m bench.engines --engines duckdb spark  # without the cluster
+
+The cluster is started (make spark-cluster) and stopped by this script when `thrift` is asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from bench.common import (
+    PROJECT_ROOT,
+    RssSampler,
+    ensure_dataset,
+    fmt_table,
+    link_tree,
+    machine,
+    run_measured,
+)
+from bench.generate import write_increment
+from orchestration.lib.manifest import mart_model_names
+from orchestration.lib.parity import differences, duckdb_marts, parquet_marts
+from orchestration.settings import load_settings
+
+ENGINES = {  # name: (COOP_ENGINE, COOP_SPARK_METHOD)
+    "duckdb": ("duckdb", "session"),
+    "spark": ("spark", "session"),
+    "thrift": ("spark", "thrift"),
+}
+COOP = str(Path(sys.executable).with_name("coop"))
+PHASES = ("full", "increment")
+
+
+def engine_env(folder: Path, name: str) -> dict[str, str]:
+    engine, method = ENGINES[name]
+    home = folder / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT_ROOT / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    return {
+        **os.environ,
+        "COOP_RAW_DIR": str(folder / "raw"),
+        "COOP_WAREHOUSE_DIR": str(folder / "warehouse"),
+        "COOP_BUILD_DIR": str(folder / "build"),
+        "COOP_ENGINE": engine,
+        "COOP_SPARK_METHOD": method,
+        "DAGSTER_HOME": str(home),
+    }
+
+
+def fingerprints(env: dict[str, str]) -> dict:
+    settings = load_settings(env)
+    marts = mart_model_names(PROJECT_ROOT / "dbt_project" / "target" / "manifest.json")
+    if settings.engine == "duckdb":
+        return duckdb_marts(settings.published_db, marts)
+    return parquet_marts(settings.spark_marts_dir, marts)
+
+
+class Cluster:
+    """The loopback cluster for `thrift`, its processes' peak RSS sampled while it runs."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.samplers: list[RssSampler] = []
+
+    def __enter__(self) -> Cluster:
+        command = [sys.executable, "-m", "orchestration.lib.spark_cluster", "start"]
+        subprocess.run(command, env=self.env, check=True, cwd=PROJECT_ROOT)
+        folder = load_settings({**self.env, "COOP_ENGINE": "spark"}).spark_dir / "cluster"
+        for pid_file in folder.glob("*.pid"):
+            self.samplers.append(RssSampler(int(pid_file.read_text()), interval=0.5).__enter__())
+        return self
+
+    def peak(self) -> int:
+        return sum(s.peak() for s in self.samplers)
+
+    def __exit__(self, *exc: object) -> None:
+        for sampler in self.samplers:
+            sampler.__exit__()
+        command = [sys.executable, "-m", "orchestration.lib.spark_cluster", "stop"]
+        subprocess.run(command, env=self.env, check=False, cwd=PROJECT_ROOT)
+
+
+def run_engine(dataset: Path, work: Path, name: str, args: argparse.Namespace) -> dict:
+    folder = work / name
+    shutil.rmtree(folder, ignore_errors=True)
+    link_tree(dataset, folder / "raw")
+    env = engine_env(folder, name)
+    result = {"engine": name, "phases": {}, "marts": {}}
+    cluster = Cluster(env) if name == "thrift" else None
+    if cluster:
+        cluster.__enter__()
+    try:
+        for phase in PHASES:
+            if phase == "increment":
+                write_increment(folder / "raw", args.scale, args.seed, args.bad_share, 0.01)
+            began = time.perf_counter()
+            code, sampler = run_measured([COOP, "build", "--engine", ENGINES[name][0]], env)
+            seconds = time.perf_counter() - began
+            if code != 0:
+                raise SystemExit(f"{name} {phase} build failed (exit {code})")
+            result["phases"][phase] = {"seconds": seconds, "peak_rss": sampler.peak()}
+            result["marts"][phase] = fingerprints(env)
+            print(f"{name} {phase}: {seconds:.1f} s", flush=True)
+        if cluster:
+            result["cluster_rss"] = cluster.peak()
+    finally:
+        if cluster:
+            cluster.__exit__()
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+def report(scale: float, results: list[dict]) -> str:
+    base = {r["engine"]: r for r in results}.get("duckdb")
+    rows = []
+    for r in results:
+        for phase, figures in r["phases"].items():
+            ratio = figures["seconds"] / base["phases"][phase]["seconds"] if base else None
+            same = (
+                "yes"
+                if base is None or not differences(base["marts"][phase], r["marts"][phase])
+                else "NO"
+            )
+            memory = figures["peak_rss"] / 2**30
+            extra = f" (+ cluster {r['cluster_rss'] / 2**30:.2f})" if "cluster_rss" in r else ""
+            rows.append([
+                r["engine"], phase, f"{figures['seconds']:.1f}", f"{ratio:.1f}x" if ratio else "",
+                f"{memory:.2f}{extra}", same,
+            ])  # fmt: skip
+    events = int(scale * 10_000_000)
+    title = f"{events:,} events, {machine()}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    header = ["engine", "phase", "seconds", "/ DuckDB", "peak RSS GiB", "marts = DuckDB's"]
+    return title + "\n" + fmt_table(header, rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, action="append", help="1.0 = 10M events")
+    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--bad-share", type=float, default=0.001)
+    parser.add_argument("--work", type=Path, default=None, help="default: a temporary folder")
+    parser.add_argument("--keep", action="store_true", help="keep each engine's folders")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="coop-engines-"))
+    print(f"{machine()}, {psutil.cpu_count()} logical CPUs", flush=True)
+    for scale in args.scale or [0.01]:
+        args.scale = scale
+        dataset = ensure_dataset(work, scale, args.seed, args.bad_share)
+        results = [run_engine(dataset, work, name, args) for name in args.engines]
+        print(report(scale, results), flush=True)
+    if args.work is None and not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Landed documents (press releases, reports): reading, front matter, HTML to main text."""
