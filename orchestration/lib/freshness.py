@@ -30,7 +30,7 @@ def last_changed(
 ) -> dt.datetime | None:
     """When the newest file of the extract landed (its modification time, UTC)."""
     listing = landing_zone_listing(raw_dir) if listing is None else listing
-    folder = f"{contract.system}/{contract.entity}/"
+    folder = f"{contract.landing_folder}/"
     times = [mtime_ns for name, (_, mtime_ns) in listing.items() if name.startswith(folder)]
     if not times:
         return None

@@ -154,10 +154,19 @@ def publish(
     return Publication(settings.published_db, now, run_id, rows, written, linked)
 
 
-# The newest fact: when the last landed file that brought rows in was loaded (the load ledger).
-NEWEST_FACT_SQL = (
-    f"select max(loaded_at) from {LEDGER_TABLE} where outcome = 'loaded' and rows_loaded > 0"
-)
+def newest_fact_at(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """The newest fact: when the last landed file that brought rows in was loaded (the load
+    ledger); None for a build that has no ledger (nothing was ever landed)."""
+    schema, table = LEDGER_TABLE.split(".")
+    has_ledger = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()[0]
+    if not has_ledger:
+        return None
+    return con.execute(
+        f"select max(loaded_at) from {LEDGER_TABLE} where outcome = 'loaded' and rows_loaded > 0"
+    ).fetchone()[0]
 
 
 def _audited_copy(
@@ -177,7 +186,7 @@ def _audited_copy(
             "run_id VARCHAR, mart VARCHAR, row_count BIGINT, newest_fact_at TIMESTAMP)"
         )
         con.execute("delete from _meta.publication")
-        newest = con.execute(NEWEST_FACT_SQL).fetchone()[0]
+        newest = newest_fact_at(con)
         con.executemany(
             "insert into _meta.publication values (?, ?, ?, ?, ?)",
             [[now, run_id, name, count, newest] for name, count in rows.items()],
