@@ -84,6 +84,11 @@ class Sizes:
         return min(len(pycountry.countries), math.ceil(self.partners / 4))
 
 
+# The extracts of facts, which grow with the feed. The documents and the aliases are text the
+# linker reads (bench/linking.py measures it on its own labelled set), not rows to scale up.
+GENERATED = (SOURCE_DOCUMENTS, PARTNERS, MEMBERSHIPS, THREATS, AGREEMENTS, EVENTS)
+
+
 def sizes_for(scale: float) -> Sizes:
     return Sizes(
         events=max(100, round(FULL_EVENTS * scale)),

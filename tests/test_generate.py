@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from bench import ingest, profile_load
-from bench.generate import FULL_EVENTS, generate, sizes_for, write_increment
-from orchestration.lib.contracts import CONTRACTS, EVENTS
+from bench.generate import FULL_EVENTS, GENERATED, generate, sizes_for, write_increment
+from orchestration.lib.contracts import EVENTS
 from orchestration.lib.loading import load_extract
 
 SCALE = 0.0005  # 5,000 events, 500 documents, and the floors of the small extracts
@@ -39,7 +39,7 @@ def test_the_same_seed_writes_the_same_bytes_and_another_seed_does_not(clean, tm
     generate(tmp_path / "other", SCALE, seed=6, bad_share=0)
     same, other = digests(tmp_path / "again"), digests(tmp_path / "other")
     assert same == digests(clean)
-    assert len(same) == len(CONTRACTS)  # one file per extract at this scale
+    assert len(same) == len(GENERATED)  # one file per extract at this scale
     events = "curated/events/events_001.ndjson"
     assert other[events] != same[events]
 
@@ -54,7 +54,7 @@ def test_every_extract_has_the_rows_its_scale_asks_for(clean):
         "events": s.events, "agreements": s.agreements, "partners": s.partners,
         "source_documents": s.documents, "memberships": s.memberships, "threats": s.threats,
     }  # fmt: skip
-    for contract in CONTRACTS:
+    for contract in GENERATED:
         (path,) = (clean / contract.system / contract.entity).iterdir()
         reader = "read_csv" if contract.format == "csv" else "read_json"
         rows = con.execute(f"select count(*) from {reader}(?)", [str(path)]).fetchone()[0]
@@ -90,7 +90,7 @@ def test_the_loader_quarantines_exactly_the_rows_the_generator_spoiled(clean, tm
     spoiled_raw = tmp_path / "spoiled"
     generate(spoiled_raw, SCALE, seed=5, bad_share=0.05)
     con = duckdb.connect(str(tmp_path / "load.duckdb"))
-    for contract in CONTRACTS:
+    for contract in GENERATED:
         result = load_extract(con, spoiled_raw, contract, run_id="test")
         (loaded,) = result.files
         relative = loaded.source_file
@@ -124,7 +124,7 @@ def test_the_loader_quarantines_exactly_the_rows_the_generator_spoiled(clean, tm
 
 def test_clean_extracts_load_without_a_reject(clean, tmp_path):
     con = duckdb.connect(str(tmp_path / "load.duckdb"))
-    for contract in CONTRACTS:
+    for contract in GENERATED:
         result = load_extract(con, clean, contract, run_id="test")
         assert [f.outcome for f in result.files] == ["loaded"], contract.entity
         assert result.files[0].rows_rejected == 0, contract.entity
