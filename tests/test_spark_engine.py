@@ -91,6 +91,19 @@ def test_hand_off_writes_each_raw_table_once_until_it_changes(tmp_path):
     assert not list(handoff.glob("raw_curated/.*"))  # no temporary folder left
 
 
+def test_a_raw_table_without_load_times_is_handed_off_when_any_value_changes(tmp_path):
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    # the linker's tables carry no _loaded_at: a relink can change a value, not the row count
+    con.execute("create schema raw_linking")
+    con.execute("create table raw_linking.linked_documents (document_id varchar, n int)")
+    con.execute("insert into raw_linking.linked_documents values ('d1', 3), ('d2', 1)")
+    handoff = tmp_path / "handoff"
+    assert hand_off_raw_tables(con, handoff) == {"raw_linking.linked_documents": "written"}
+    assert hand_off_raw_tables(con, handoff) == {"raw_linking.linked_documents": "unchanged"}
+    con.execute("update raw_linking.linked_documents set n = 4 where document_id = 'd2'")
+    assert hand_off_raw_tables(con, handoff) == {"raw_linking.linked_documents": "written"}
+
+
 def export(folder: Path, mart: str, rows: int) -> None:
     (folder / mart).mkdir(parents=True)
     (folder / mart / "_SUCCESS").write_text("")

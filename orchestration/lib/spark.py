@@ -50,7 +50,16 @@ def raw_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> dict:
+    """Rows and newest load of a table the loader writes; for one without load times (the
+    linker's tables), rows and a hash of every row."""
     relation = f"{quote_ident(schema)}.{quote_ident(table)}"
+    columns = {row[0] for row in con.execute(f"describe {relation}").fetchall()}
+    if "_loaded_at" not in columns:
+        rows, digest = con.execute(
+            f"select count(*), cast(coalesce(sum(hash(t)::hugeint), 0) as varchar) "
+            f"from {relation} as t"
+        ).fetchone()
+        return {"rows": rows, "rows_hash": digest}
     rows, newest = con.execute(f"select count(*), max(_loaded_at) from {relation}").fetchone()
     return {"rows": rows, "newest_load": str(newest)}
 
