@@ -141,6 +141,18 @@ def explain_failing_test(
     )
 
 
+# dbt's own headings before the line that says what went wrong
+DBT_HEADINGS = ("Runtime Error", "Database Error", "Compilation Error")
+
+
+def dbt_error_line(message: str) -> str:
+    """The line of a dbt error that names its cause ("[DATATYPE_MISSING_SIZE] ..."), not the
+    heading above it ("Runtime Error in model x (models/x.sql)")."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    causes = [line for line in lines if not line.startswith(DBT_HEADINGS)]
+    return one_line(causes[0] if causes else message)
+
+
 def explain_build(
     con: duckdb.DuckDBPyConnection, run_results: dict, manifest: dict, raw_dir: Path
 ) -> list[Problem]:
@@ -161,7 +173,7 @@ def explain_build(
                 explain_failing_test(con, result, node, manifest, raw_dir, keys, causes)
             )
         else:
-            reason = one_line(result.get("message") or "error")
+            reason = dbt_error_line(result.get("message") or "error")
             problems.append(Problem(None, f"dbt {node.get('name', result['unique_id'])}: {reason}"))
     for cause, held in causes.items():
         problems.append(
