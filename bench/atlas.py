@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import shutil
 import sys
@@ -30,7 +29,7 @@ from bench.common import (
     ensure_dataset,
     fmt_seconds,
     fmt_table,
-    link_tree,
+    isolated_run_env,
     machine,
     min_median,
     run_measured,
@@ -75,18 +74,7 @@ def child(rep_dir: Path, regenerate: int) -> None:
 
 def repetition(raw: Path, work: Path, label: str, number: int, regenerate: int) -> dict[str, Any]:
     rep_dir = work / f"atlas-{label}-rep{number}"
-    shutil.rmtree(rep_dir, ignore_errors=True)
-    link_tree(raw, rep_dir / "raw")
-    home = rep_dir / "dagster_home"
-    home.mkdir(parents=True)
-    shutil.copy(PROJECT_ROOT / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    env = {
-        **os.environ,
-        "COOP_RAW_DIR": str(rep_dir / "raw"),
-        "COOP_WAREHOUSE_DIR": str(rep_dir / "warehouse"),
-        "COOP_BUILD_DIR": str(rep_dir / "build"),
-        "DAGSTER_HOME": str(home),
-    }
+    env = isolated_run_env(raw, rep_dir)
     command = [sys.executable, "-m", "bench.atlas", "--child", str(rep_dir)]
     code, _ = run_measured([*command, "--regenerate", str(regenerate)], env)
     if code != 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import statistics
 import subprocess
 import threading
@@ -63,6 +64,23 @@ def link_tree(source: Path, target: Path) -> None:
             destination = target / path.relative_to(source)
             destination.parent.mkdir(parents=True, exist_ok=True)
             os.link(path, destination)
+
+
+def isolated_run_env(dataset: Path, rep_dir: Path) -> dict[str, str]:
+    """A fresh folder for one repetition: the dataset's files linked in as its raw/, its own
+    Dagster instance, and the environment that points a whole run at them."""
+    shutil.rmtree(rep_dir, ignore_errors=True)
+    link_tree(dataset, rep_dir / "raw")
+    home = rep_dir / "dagster_home"
+    home.mkdir(parents=True)
+    shutil.copy(PROJECT_ROOT / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    return {
+        **os.environ,
+        "COOP_RAW_DIR": str(rep_dir / "raw"),
+        "COOP_WAREHOUSE_DIR": str(rep_dir / "warehouse"),
+        "COOP_BUILD_DIR": str(rep_dir / "build"),
+        "DAGSTER_HOME": str(home),
+    }
 
 
 def tree_rss(process: psutil.Process) -> int:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -35,7 +34,7 @@ from bench.common import (
     ensure_dataset,
     fmt_seconds,
     fmt_table,
-    link_tree,
+    isolated_run_env,
     machine,
     min_median,
     run_measured,
@@ -192,18 +191,7 @@ def child(rep_dir: Path, scale: float, seed: int, bad_share: float, share: float
 
 def repetition(dataset: Path, work: Path, number: int, args: argparse.Namespace) -> dict:
     rep_dir = work / f"rep{number}"
-    shutil.rmtree(rep_dir, ignore_errors=True)
-    link_tree(dataset, rep_dir / "raw")
-    home = rep_dir / "dagster_home"
-    home.mkdir(parents=True)
-    shutil.copy(PROJECT_ROOT / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    env = {
-        **os.environ,
-        "COOP_RAW_DIR": str(rep_dir / "raw"),
-        "COOP_WAREHOUSE_DIR": str(rep_dir / "warehouse"),
-        "COOP_BUILD_DIR": str(rep_dir / "build"),
-        "DAGSTER_HOME": str(home),
-    }
+    env = isolated_run_env(dataset, rep_dir)
     options = {"--child": rep_dir, "--scale": args.scale, "--seed": args.seed,
                "--bad-share": args.bad_share,
                "--increment-share": args.increment_share}  # fmt: skip
