@@ -113,7 +113,9 @@ def _report_run(summary) -> None:
         console.print(table)
         if settings.engine == "duckdb":  # Spark's publication is Parquet itself
             console.print(f"Parquet exports: {settings.parquet_dir}")
-            console.print(f"Atlas: {settings.atlas_dir / 'index.html'}")
+        console.print(f"Atlas: {settings.atlas_dir / 'index.html'}")
+        if not summary.success:  # published, but a step after publishing failed (the atlas)
+            raise typer.Exit(1)
     else:
         console.print(
             f"not published: the last good warehouse (if any) is unchanged at "

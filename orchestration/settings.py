@@ -109,7 +109,10 @@ class Settings:
 
     @property
     def atlas_dir(self) -> Path:
-        return self.warehouse_dir / "atlas"
+        """The atlas of this engine's publication (the two engines never overwrite each other's)."""
+        if self.engine == "duckdb":
+            return self.warehouse_dir / "atlas"
+        return self.warehouse_dir / "engines" / self.engine / "atlas"
 
     @property
     def temp_dir(self) -> Path:

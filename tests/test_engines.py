@@ -8,6 +8,7 @@ idle 2-core machine the four take about 3 minutes (two Spark builds and two Duck
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.lib.atlas import open_publication, run_queries
 from orchestration.lib.manifest import mart_model_names
 from orchestration.lib.parity import differences, duckdb_marts, parquet_marts
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
@@ -75,6 +77,15 @@ def compare(root: Path) -> dict[str, str]:
     return {"marts": marts, "duckdb": on_duckdb, "spark": on_spark}
 
 
+def atlas_figures(root: Path, engine: str) -> dict[str, list[dict]]:
+    """Every atlas query's rows over this engine's publication, the map on one fixed date."""
+    con, _ = open_publication(load_settings(engine_env(root, engine)))
+    try:
+        return run_queries(con, dt.date(2026, 1, 1))
+    finally:
+        con.close()
+
+
 def land_increment(raw: Path) -> Path:
     """1 % of the sample's events (one event) in a new file, a copy of an event with a new id."""
     first = json.loads((raw / "curated" / "events" / "events_2025_2026.ndjson").open().readline())
@@ -92,11 +103,25 @@ def both_engines(tmp_path_factory):
     build(root, "duckdb")
     build(root, "spark")
     first = compare(root)
+    atlases = {engine: atlas_figures(root, engine) for engine in ("duckdb", "spark")}
+    atlas_files = {
+        engine: sorted(
+            p.relative_to(settings.atlas_dir).as_posix() for p in settings.atlas_dir.rglob("*")
+        )
+        for engine in ("duckdb", "spark")
+        for settings in [load_settings(engine_env(root, engine))]
+    }
     spark_run = max(SPARK_TARGET.glob("cooperation_dbt_assets-*"), key=lambda p: p.stat().st_mtime)
     land_increment(root / "raw")
     build(root, "duckdb")
     build(root, "spark")
-    return {"first": first, "increment": compare(root), "spark_run": spark_run}
+    return {
+        "first": first,
+        "increment": compare(root),
+        "spark_run": spark_run,
+        "atlases": atlases,
+        "atlas_files": atlas_files,
+    }
 
 
 @pytest.mark.spark
@@ -124,6 +149,20 @@ def test_after_a_one_percent_increment_the_marts_are_still_equal(both_engines):
     for engine in ("duckdb", "spark"):
         assert after[engine]["fct_event"].rows == before[engine]["fct_event"].rows + 1, engine
     assert differences(after["duckdb"], after["spark"]) == {}
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_the_spark_build_publishes_its_own_atlas_with_the_same_figures(both_engines):
+    """The atlas is generated from each engine's publication (Spark's: its Parquet marts),
+    into each its own folder: the same pages, and every chart's query returns the same rows
+    in the same order."""
+    files = both_engines["atlas_files"]
+    assert "index.html" in files["spark"] and "partners/colombia.html" in files["spark"]
+    assert files["spark"] == files["duckdb"]
+    on_duckdb, on_spark = both_engines["atlases"]["duckdb"], both_engines["atlases"]["spark"]
+    assert len(on_duckdb) >= 10 and all(on_duckdb[name] for name in ("partners", "threats"))
+    assert on_spark == on_duckdb
 
 
 @pytest.mark.spark

@@ -103,4 +103,4 @@ final as (
 )
 
 select * from final
-order by region, partner_name, agreement_id, spell_from
+order by region, partner_name, agreement_id, spell_from, spell_to, spell_status

@@ -58,7 +58,7 @@ def _publish_spark(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     settings = warehouse.settings
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
         publication = publish_spark_marts(
-            settings.spark_export_dir, settings.spark_marts_dir, MART_NAMES
+            settings.spark_export_dir, settings.spark_marts_dir, MART_NAMES, context.run.run_id
         )
         record_publication(settings, context.run.tags.get(PLAN_TAG))
     context.log.info(f"published {publication.path}")
@@ -66,6 +66,7 @@ def _publish_spark(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         metadata={
             "path": dg.MetadataValue.path(str(publication.path)),
             "engine": "spark",
+            "published_at": publication.published_at.isoformat(),
             "mart_rows": dg.MetadataValue.json(publication.mart_rows),
         }
     )

@@ -9,6 +9,7 @@ moves that folder, whole, to `warehouse/engines/spark/marts/` once every blockin
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -21,6 +22,7 @@ from orchestration.lib.loading.sql import quote_ident
 from orchestration.lib.publish import fsync, swap_folder
 
 FINGERPRINT = ".fingerprint.json"  # rows and newest load of the table the file was written from
+PUBLICATION = "_publication.json"  # when and by which run the Spark marts were published
 JAVA_PACKAGE = "openjdk-17-jre-headless"
 
 
@@ -107,9 +109,20 @@ def parquet_mart_rows(marts_dir: Path) -> dict[str, int]:
 class SparkPublication:
     path: Path
     mart_rows: dict[str, int]
+    published_at: dt.datetime
 
 
-def publish_spark_marts(export_dir: Path, marts_dir: Path, expected: list[str]) -> SparkPublication:
+def spark_publication_time(marts_dir: Path) -> dt.datetime | None:
+    """When the Spark marts in `marts_dir` were published (UTC, naive like DuckDB's record)."""
+    record = marts_dir / PUBLICATION
+    if not record.exists():
+        return None
+    return dt.datetime.fromisoformat(json.loads(record.read_text())["published_at"])
+
+
+def publish_spark_marts(
+    export_dir: Path, marts_dir: Path, expected: list[str], run_id: str = ""
+) -> SparkPublication:
     """Replace `marts_dir` with the marts dbt-spark exported in this run, each
     `<mart>/*.parquet`, after checking every expected mart is there with its rows counted.
     Readers see the old folder or the new one (renames); Spark's own marker files stay out."""
@@ -124,7 +137,10 @@ def publish_spark_marts(export_dir: Path, marts_dir: Path, expected: list[str]) 
         for part in sorted((export_dir / mart).glob("*.parquet")):
             shutil.copyfile(part, staging / mart / part.name)
     rows = parquet_mart_rows(staging)
+    published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    record = {"published_at": published_at.isoformat(), "run_id": run_id, "mart_rows": rows}
+    (staging / PUBLICATION).write_text(json.dumps(record, indent=1) + "\n")
     for folder in [staging, *(staging / m for m in expected)]:
         fsync(folder)
     swap_folder(staging, marts_dir)
-    return SparkPublication(marts_dir, rows)
+    return SparkPublication(marts_dir, rows, published_at)

@@ -22,6 +22,7 @@ from orchestration.lib.atlas.charts import Row
 from orchestration.lib.atlas.pages import MANIFEST, Context, write_manifest, write_site
 from orchestration.lib.digests import sources_digest
 from orchestration.lib.publish import swap_folder
+from orchestration.lib.spark import spark_publication_time
 from orchestration.settings import ATLAS_QUERIES_DIR, ATLAS_SHAPES_FILE, Settings
 
 CODE_DIR = Path(__file__).parent
@@ -31,15 +32,23 @@ class AtlasError(Exception):
     """The atlas cannot be generated: its message says what is missing and how to get it."""
 
 
-def marts_fingerprint(parquet_dir: Path) -> str:
-    """The published marts' fingerprint: the publish step names every Parquet batch after a
-    hash of its rows, so the sorted names change exactly when a mart's content changes."""
-    names = sorted(path.relative_to(parquet_dir).as_posix() for path in parquet_dir.rglob("*"))
-    return hashlib.sha256("\n".join(names).encode()).hexdigest()
+def marts_fingerprint(settings: Settings) -> str:
+    """The published marts' fingerprint. On DuckDB the publish step names every Parquet batch
+    after a hash of its rows, so the sorted names change exactly when a mart's content changes;
+    Spark names its files at random, so there it is their content."""
+    if settings.engine == "duckdb":
+        root = settings.parquet_dir
+        names = sorted(path.relative_to(root).as_posix() for path in root.rglob("*"))
+        return hashlib.sha256("\n".join(names).encode()).hexdigest()
+    digests = sorted(
+        f"{path.parent.name}:{hashlib.file_digest(path.open('rb'), 'sha256').hexdigest()}"
+        for path in settings.spark_marts_dir.glob("*/*.parquet")
+    )
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
 
 
 def atlas_key(settings: Settings) -> str:
-    digest = hashlib.sha256(marts_fingerprint(settings.parquet_dir).encode())
+    digest = hashlib.sha256(marts_fingerprint(settings).encode())
     digest.update(sources_digest(ATLAS_QUERIES_DIR, CODE_DIR).encode())
     for template in sorted((CODE_DIR / "templates").glob("*")):
         digest.update(template.read_bytes())
@@ -87,15 +96,35 @@ def publication_time(con: duckdb.DuckDBPyConnection) -> dt.datetime:
     return row[0]
 
 
+def open_publication(settings: Settings) -> tuple[duckdb.DuckDBPyConnection, dt.datetime]:
+    """A read-only view of this engine's published marts, as `marts.<mart>`, and when they were
+    published: the DuckDB file itself, or on Spark views over its Parquet publication."""
+    if settings.engine == "duckdb":
+        con = duckdb.connect(str(settings.published_db), read_only=True)
+        try:
+            return con, publication_time(con)
+        except BaseException:
+            con.close()
+            raise
+    published_at = spark_publication_time(settings.spark_marts_dir)
+    if published_at is None:
+        raise AtlasError(f"no Spark publication at {settings.spark_marts_dir}")
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    for folder in sorted(p for p in settings.spark_marts_dir.iterdir() if p.is_dir()):
+        parts = str(folder / "*.parquet").replace("'", "''")
+        con.execute(f"create view marts.{folder.name} as select * from read_parquet('{parts}')")
+    return con, published_at
+
+
 def generate_atlas(
-    published_db: Path, out: Path, key: str = "", as_of: dt.date | None = None
+    settings: Settings, out: Path, key: str = "", as_of: dt.date | None = None
 ) -> Path:
-    """Write the whole atlas into `out` from the published file (opened read-only). The map
+    """Write the whole atlas into `out` from this engine's publication (only read). The map
     shows `as_of`, by default the day the data was published."""
     shapes = load_shapes()
-    con = duckdb.connect(str(published_db), read_only=True)
+    con, published_at = open_publication(settings)
     try:
-        published_at = publication_time(con)
         as_of = as_of or published_at.date()
         results = run_queries(con, as_of)
     finally:
@@ -107,8 +136,8 @@ def generate_atlas(
 
 
 def refresh_atlas(settings: Settings, force: bool = False) -> bool:
-    """Regenerate `warehouse/atlas/` from the published warehouse when its key changed (or
-    `force`); True when it was regenerated. Written aside, then swapped in whole."""
+    """Regenerate the atlas (`warehouse/atlas/` on DuckDB) from the published marts when its
+    key changed (or `force`); True when it was regenerated. Written aside, then swapped in whole."""
     key = atlas_key(settings)
     if not force and atlas_is_current(settings, key):
         return False
@@ -117,7 +146,7 @@ def refresh_atlas(settings: Settings, force: bool = False) -> bool:
     for leftover in target.parent.glob(f".{target.name}.tmp-*"):  # of a killed generation
         shutil.rmtree(leftover, ignore_errors=True)
     try:
-        generate_atlas(settings.published_db, staging, key)
+        generate_atlas(settings, staging, key)
         swap_folder(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
