@@ -9,7 +9,13 @@ import duckdb
 import pytest
 
 from orchestration.lib.contracts import MEMBERSHIPS, PARTNERS, Column
-from orchestration.lib.landing import binary_kind, file_digest, find_landed_files, line_census
+from orchestration.lib.landing import (
+    LineCensus,
+    binary_kind,
+    file_digest,
+    find_landed_files,
+    line_census,
+)
 from orchestration.lib.loading.csv_staging import check_header, csv_record_lines, read_csv_header
 from orchestration.lib.loading.ndjson_staging import split_lines
 from orchestration.lib.loading.reading import NOT_UTF8, UnreadableFile
@@ -202,8 +208,13 @@ def test_count_lines_and_digest(tmp_path: Path) -> None:
     assert line_census(path).lines == 2
     path.write_bytes(b"a\nb\n")
     assert line_census(path).lines == 2
-    # read in chunks: a one-byte chunk gives the same digest as the whole file at once
-    assert file_digest(path, chunk_size=1) == (hashlib.sha256(b"a\nb\n").hexdigest(), 4)
+    # read in chunks: a one-byte chunk gives the same digest and census as the whole file
+    scan = file_digest(path, chunk_size=1)
+    assert (scan.sha256, scan.size) == (hashlib.sha256(b"a\nb\n").hexdigest(), 4)
+    assert scan.census == line_census(path) == file_digest(path).census
+    path.write_bytes(b"a\n\n  \r\nb")
+    assert file_digest(path, chunk_size=2).census == line_census(path, 3)
+    assert line_census(path) == LineCensus(lines=4, empty=1, spaces=1, ends_with_newline=False)
 
 
 def test_find_landed_files_skips_partials_dotfiles_and_other_extensions(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import re
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import duckdb
 import pytest
 
 from orchestration.lib.contracts import EVENTS, MEMBERSHIPS, PARTNERS
-from orchestration.lib.landing import LandedFile, LineCensus, line_census
+from orchestration.lib.landing import LandedFile, LineCensus, file_digest, line_census
 from orchestration.lib.loading.audit import Counts, audit_staged, reset_spans
 from orchestration.lib.loading.csv_staging import MAX_BAD_QUOTES, stage_csv
 from orchestration.lib.loading.json_values import json_type_suspect, plain_array_pattern
@@ -185,6 +186,32 @@ def test_line_census_counts_lines_and_blank_ones_from_bytes(tmp_path: Path, bloc
     assert line_census(path, block_size) == LineCensus(
         lines=9, empty=4, spaces=2, ends_with_newline=False
     )
+
+
+def test_line_census_equals_a_count_line_by_line_for_any_chunking(tmp_path: Path) -> None:
+    """Lines made of a few pieces (text, spaces, CR, nothing), cut into chunks of every small
+    size: the census read chunk by chunk equals one made line by line in Python."""
+    rng = random.Random(11)
+    path = tmp_path / "f"
+    for _ in range(60):
+        pieces = [rng.choice([b"", b" ", b"  ", b"\r", b"x", b"ab", b" y\r"]) for _ in range(12)]
+        content = b"\n".join(pieces) + rng.choice([b"", b"\n"])
+        path.write_bytes(content)
+        lines = content.split(b"\n")
+        if content.endswith(b"\n"):
+            lines.pop()
+        stripped = [line.removesuffix(b"\r") for line in lines]
+        if not content.endswith(b"\n"):  # a last line of spaces or CR alone counts as spaces
+            stripped[-1] = lines[-1].replace(b"\r", b" ")
+        expected = LineCensus(
+            lines=len(lines),
+            empty=sum(1 for line in stripped if line == b""),
+            spaces=sum(1 for line in stripped if line and not line.strip(b" ")),
+            ends_with_newline=content.endswith(b"\n"),
+        )
+        for chunk in range(1, 8):
+            assert line_census(path, chunk) == expected, (content, chunk)
+            assert file_digest(path, chunk).census == expected, (content, chunk)
 
 
 def test_a_raw_table_of_an_earlier_contract_gains_the_new_columns_and_keeps_its_rows() -> None:

@@ -40,11 +40,12 @@ def marts_fingerprint(settings: Settings) -> str:
         root = settings.parquet_dir
         names = sorted(path.relative_to(root).as_posix() for path in root.rglob("*"))
         return hashlib.sha256("\n".join(names).encode()).hexdigest()
-    digests = sorted(
-        f"{path.parent.name}:{hashlib.file_digest(path.open('rb'), 'sha256').hexdigest()}"
-        for path in settings.spark_marts_dir.glob("*/*.parquet")
-    )
-    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+    digests = []
+    for path in settings.spark_marts_dir.glob("*/*.parquet"):
+        with path.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        digests.append(f"{path.parent.name}:{digest}")
+    return hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()
 
 
 def atlas_key(settings: Settings) -> str:

@@ -12,7 +12,13 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib.contracts import Contract
-from orchestration.lib.landing import LandedFile, file_digest, find_landed_files, line_census
+from orchestration.lib.landing import (
+    LandedFile,
+    LineCensus,
+    file_digest,
+    find_landed_files,
+    line_census,
+)
 from orchestration.lib.loading.audit import Counts, audit_staged, reset_spans
 from orchestration.lib.loading.csv_staging import stage_csv
 from orchestration.lib.loading.ledger import (
@@ -53,6 +59,7 @@ class Seen:
     size: int | None
     mtime_ns: int | None
     same_as: str = "same SHA-256 as loaded"
+    census: LineCensus | None = None  # counted in the same read as the SHA-256
 
 
 def _look(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> Seen:
@@ -66,10 +73,10 @@ def _look(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> Seen:
         # (as make and rsync decide); a rewrite keeping both needs the file touched
         same = "same size and modification time as loaded (not read again)"
         return Seen(latest, latest.sha256, info.st_size, info.st_mtime_ns, same)
-    sha256, size = file_digest(landed.path)
-    if latest and latest.sha256 == sha256 and latest.mtime_ns != info.st_mtime_ns:
+    scan = file_digest(landed.path)
+    if latest and latest.sha256 == scan.sha256 and latest.mtime_ns != info.st_mtime_ns:
         remember_mtime(con, latest, info.st_mtime_ns)
-    return Seen(latest, sha256, size, info.st_mtime_ns)
+    return Seen(latest, scan.sha256, scan.size, info.st_mtime_ns, census=scan.census)
 
 
 def _manifest_verdict(
@@ -178,12 +185,12 @@ def _publish_file(
 
 def _write_and_audit(
     con: duckdb.DuckDBPyConnection, landed: LandedFile, contract: Contract, result: FileResult,
-    manifest: Manifest | None,
+    manifest: Manifest | None, census: LineCensus | None,
 ) -> Counts:  # fmt: skip
     """Stage the file's records as text (write) and check them against the contract (audit);
     the result gets its line census and any warning. Raises :class:`UnreadableFile`."""
     relative = landed.relative_path
-    census = line_census(landed.path)
+    census = census or line_census(landed.path)
     reset_spans(con)
     if contract.format == "document":  # one record per file: its own module, documents/
         from orchestration.lib.documents.staging import stage_document as stage
@@ -228,7 +235,7 @@ def load_file(
         result.message, result.error = str(verdict), verdict.problem
         return record_failure(con, contract, result, run_id, loaded_at)
     try:
-        counts = _write_and_audit(con, landed, contract, result, verdict)
+        counts = _write_and_audit(con, landed, contract, result, verdict, seen.census)
     except UnreadableFile as error:
         result.message, result.error = str(error), error.problem
         return record_failure(con, contract, result, run_id, loaded_at)
