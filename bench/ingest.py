@@ -6,6 +6,8 @@ checkpoints, so every method pays for writing its data):
 - ``loader``: ``orchestration.lib.loading.load_extract`` (contract checks, quarantine, ledger,
   child tables; a clean NDJSON file takes the fast path: one keys pass over its lines, then
   DuckDB's ``read_json`` for the values), with the pipeline's connection settings;
+- ``loader, line by line``: the loader with its NDJSON fast and split paths switched off (what
+  they are worth; the same as ``loader`` for CSV);
 - ``duckdb floor``: ``read_json`` (NDJSON) or ``read_csv`` (CSV) with the contract's types,
   into one table; the ratio base;
 - ``duckdb + unnest`` (NDJSON only): the floor plus the two child tables the loader also
@@ -34,7 +36,7 @@ import duckdb
 
 from bench.common import ensure_dataset, fmt_table, machine, min_median
 from orchestration.lib.contracts import EVENTS, SOURCE_DOCUMENTS, Contract
-from orchestration.lib.loading import load_extract
+from orchestration.lib.loading import load_extract, ndjson_staging
 from orchestration.settings import load_settings
 
 Method = Callable[[Path, Path, Contract], int]  # (entity dir's raw root, database) -> rows
@@ -70,6 +72,19 @@ def run_loader(raw: Path, db: Path, contract: Contract) -> int:
         return result.table_rows[contract.entity]
     finally:
         con.close()
+
+
+def run_loader_line_by_line(raw: Path, db: Path, contract: Contract) -> int:
+    """The loader with its NDJSON fast and split paths switched off: every line read as text
+    and parsed apart, the path that names each bad line. What the two other paths buy."""
+    if contract.format != "ndjson":
+        return run_loader(raw, db, contract)
+    real = ndjson_staging._lines_needing_the_slow_path
+    ndjson_staging._lines_needing_the_slow_path = lambda *args: None
+    try:
+        return run_loader(raw, db, contract)
+    finally:
+        ndjson_staging._lines_needing_the_slow_path = real
 
 
 def typed_columns(contract: Contract) -> str:
@@ -167,6 +182,7 @@ def run_dlt(raw: Path, db: Path, contract: Contract) -> int:
 
 METHODS: dict[str, Method] = {
     "loader": run_loader,
+    "loader, line by line": run_loader_line_by_line,
     "duckdb floor": run_floor,
     "duckdb + unnest": run_floor_unnest,
     "pandas": run_pandas,
