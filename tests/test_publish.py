@@ -11,7 +11,13 @@ import duckdb
 import pytest
 
 from orchestration.lib import publish as publish_module
-from orchestration.lib.publish import AuditFailed, publish, remove_stale_temporaries
+from orchestration.lib.publish import (
+    AuditFailed,
+    exchange_paths,
+    publish,
+    remove_stale_temporaries,
+    swap_folder,
+)
 from orchestration.settings import load_settings
 
 
@@ -237,3 +243,22 @@ def test_an_empty_mart_still_gets_a_parquet_file_with_its_columns(settings):
     described = duckdb.execute("describe select * from read_parquet(?)", [files]).fetchall()
     assert [row[0] for row in described] == ["x_key"]
     assert parquet_rows(settings, "dim_x") == []
+
+
+def test_swapping_a_folder_exchanges_it_in_one_step_and_removes_the_old_one(tmp_path):
+    """On Linux the published folder is never absent, not even between two renames: the new
+    folder and the old one trade places in one renameat2 call."""
+    target, staging = tmp_path / "atlas", tmp_path / ".atlas.tmp"
+    for folder, text in ((target, "old"), (staging, "new")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text)
+    assert exchange_paths(staging, target) is True
+    assert (target / "index.html").read_text() == "new"
+    assert (staging / "index.html").read_text() == "old"
+    swap_folder(staging, target)  # back again, through the public function
+    assert (target / "index.html").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["atlas"]
+    fresh = tmp_path / ".fresh"
+    fresh.mkdir()
+    swap_folder(fresh, tmp_path / "docs")  # nothing to replace: a plain rename
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["atlas", "docs"]

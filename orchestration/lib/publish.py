@@ -14,7 +14,9 @@ own batch, not the whole history.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import errno
 import hashlib
 import os
 import shutil
@@ -275,8 +277,32 @@ def _export_parquet(
     return staging, written, linked
 
 
+RENAME_EXCHANGE = 2  # renameat2(2) flag: swap two paths in one step (Linux 3.15+, glibc 2.28+)
+AT_FDCWD = -100  # paths relative to the working directory
+
+
+def exchange_paths(first: Path, second: Path) -> bool:
+    """Swap two existing paths in one atomic step (Linux's renameat2 with RENAME_EXCHANGE);
+    False where the system or the file system cannot (the caller falls back to renames)."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not Linux, or a C library without it
+        return False
+    done = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
 def swap_folder(staging: Path, target: Path) -> None:
-    """Replace `target` with `staging` by renames: readers see the old folder or the new one."""
+    """Replace `target` with `staging`: on Linux one atomic exchange, so the path always names
+    a complete folder, the old one or the new; elsewhere two renames (an instant without it)."""
+    if target.exists() and exchange_paths(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the old folder
+        return
     previous = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         os.replace(target, previous)
