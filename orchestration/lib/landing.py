@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,13 +168,20 @@ class FileScan:
 
 def file_digest(path: Path, chunk_size: int = 8 << 20) -> FileScan:
     """SHA-256, size and line census in one read, in chunks so large files do not fill memory
-    (two reads, one to hash and one to count, cost 0.2 s more per 500 MB)."""
+    (two reads, one to hash and one to count, cost 0.2 s more per 500 MB). Each chunk is
+    hashed in a second thread while this one counts its lines: hashlib lets go of the GIL, so
+    the two take the time of the longer, not of both."""
     digest, counter, size = hashlib.sha256(), _LineCounter(), 0
-    with path.open("rb") as handle:
+    with path.open("rb") as handle, ThreadPoolExecutor(1, "sha256") as hasher:
+        hashed = None
         while chunk := handle.read(chunk_size):
-            digest.update(chunk)
+            if hashed is not None:
+                hashed.result()  # the chunks go into the digest in order
+            hashed = hasher.submit(digest.update, chunk)
             counter.feed(chunk)
             size += len(chunk)
+        if hashed is not None:
+            hashed.result()
     return FileScan(digest.hexdigest(), size, counter.census())
 
 
