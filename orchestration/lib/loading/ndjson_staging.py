@@ -2,9 +2,11 @@
 record of temp table ``_staged`` (and of one ``_child_<entity>`` table per array); every other
 line is a problem named with its line.
 
-Three ways in, chosen by one pass over the lines: a clean file goes to DuckDB's ``read_json``
-(the fast path); a file with a few odd lines is split, the odd lines taking the line-by-line
-path and the rest the fast path; anything else goes line by line."""
+Two readers, chosen by one pass over the lines: DuckDB's ``read_json`` for the records, and
+line by line, which names each bad line, for the rest. A clean file goes whole to ``read_json``;
+a file with a few odd lines is split, its odd lines read line by line; a file with many, or one
+DuckDB cannot read, goes line by line. ``read_json`` is measured 1.5x faster than line by line
+on 1M events, clean or with 0.1 % bad lines (``bench/README.md``)."""
 
 from __future__ import annotations
 
