@@ -54,18 +54,21 @@ def writer_lock(lock_file: Path, timeout_seconds: float = 600.0) -> Iterator[Non
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def duckdb_config(settings: Settings) -> dict[str, str | int]:
+    """Every connection the pipeline opens, to the build file or the published one: memory
+    capped and spilling to disk (DuckDB's default is 80 % of the machine's memory)."""
+    settings.temp_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "memory_limit": settings.memory_limit,
+        "threads": settings.threads,
+        "temp_directory": str(settings.temp_dir),
+    }
+
+
 def connect_build(settings: Settings) -> duckdb.DuckDBPyConnection:
     """Open the private build file read-write, with memory capped and spilling to disk."""
     settings.build_dir.mkdir(parents=True, exist_ok=True)
-    settings.temp_dir.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(
-        str(settings.build_db),
-        config={
-            "memory_limit": settings.memory_limit,
-            "threads": settings.threads,
-            "temp_directory": str(settings.temp_dir),
-        },
-    )
+    return duckdb.connect(str(settings.build_db), config=duckdb_config(settings))
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ from orchestration.lib.atlas.pages import MANIFEST, Context, write_manifest, wri
 from orchestration.lib.digests import sources_digest
 from orchestration.lib.publish import swap_folder
 from orchestration.lib.spark import spark_publication_time
+from orchestration.lib.writer import duckdb_config
 from orchestration.settings import ATLAS_QUERIES_DIR, ATLAS_SHAPES_FILE, Settings
 
 CODE_DIR = Path(__file__).parent
@@ -101,7 +102,9 @@ def open_publication(settings: Settings) -> tuple[duckdb.DuckDBPyConnection, dt.
     """A read-only view of this engine's published marts, as `marts.<mart>`, and when they were
     published: the DuckDB file itself, or on Spark views over its Parquet publication."""
     if settings.engine == "duckdb":
-        con = duckdb.connect(str(settings.published_db), read_only=True)
+        con = duckdb.connect(
+            str(settings.published_db), read_only=True, config=duckdb_config(settings)
+        )
         try:
             return con, publication_time(con)
         except BaseException:
@@ -110,7 +113,7 @@ def open_publication(settings: Settings) -> tuple[duckdb.DuckDBPyConnection, dt.
     published_at = spark_publication_time(settings.spark_marts_dir)
     if published_at is None:
         raise AtlasError(f"no Spark publication at {settings.spark_marts_dir}")
-    con = duckdb.connect()
+    con = duckdb.connect(config=duckdb_config(settings))
     con.execute("create schema marts")
     for folder in sorted(p for p in settings.spark_marts_dir.iterdir() if p.is_dir()):
         parts = str(folder / "*.parquet").replace("'", "''")
