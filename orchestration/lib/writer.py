@@ -55,8 +55,8 @@ def writer_lock(lock_file: Path, timeout_seconds: float = 600.0) -> Iterator[Non
 
 
 def duckdb_config(settings: Settings) -> dict[str, str | int]:
-    """Every connection the pipeline opens, to the build file or the published one: memory
-    capped and spilling to disk (DuckDB's default is 80 % of the machine's memory)."""
+    """The loader's and publishing's connections: memory capped and spilling to disk (DuckDB's
+    default is 80 % of the machine's memory). The atlas's read keeps that default (atlas/)."""
     settings.temp_dir.mkdir(parents=True, exist_ok=True)
     return {
         "memory_limit": settings.memory_limit,
