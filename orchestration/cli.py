@@ -56,14 +56,14 @@ def fail(message: str) -> None:
 @app.command()
 def parse() -> None:
     """Parse the dbt project into the manifest Dagster reads (skipped when it is unchanged)."""
-    from orchestration.lib.runs import prepare_dbt_manifest
+    from orchestration.runner.runs import prepare_dbt_manifest
 
     parsed = prepare_dbt_manifest()
     console.print("dbt project parsed" if parsed else "dbt project unchanged: manifest kept")
 
 
 def _report_rejects(rejects: list, title: str) -> None:
-    from orchestration.lib.rejects import by_file, summary_lines
+    from orchestration.landing.rejects import by_file, summary_lines
 
     if not rejects:
         console.print(f"{title}: no row quarantined")
@@ -77,7 +77,7 @@ def _report_rejects(rejects: list, title: str) -> None:
 
 def _report_run(summary) -> None:
     """What a run did, ending with exit status 1 when it failed or did not publish."""
-    from orchestration.lib.status import published_rows
+    from orchestration.analyst.status import published_rows
     from orchestration.settings import load_settings
 
     settings = load_settings()
@@ -142,7 +142,7 @@ def build(
 
     if engine:  # read by orchestration.settings, like every other setting
         os.environ["COOP_ENGINE"] = engine
-    from orchestration.lib.runs import prepare_dbt_manifest, run_main_job
+    from orchestration.runner.runs import prepare_dbt_manifest, run_main_job
 
     with console.status("parsing the dbt project"):
         prepare_dbt_manifest()
@@ -161,10 +161,10 @@ def retract(
     """Take a file's load back: its rows leave the build, the ledger records the retraction,
     and what depends on the extract is rebuilt and republished. While the file is unchanged it
     is not loaded again; a corrected version (another SHA-256) loads as new."""
-    from orchestration.lib.retraction import RetractionError, relative_to_landing
-    from orchestration.lib.retraction import retract as retract_file
-    from orchestration.lib.runs import prepare_dbt_manifest, run_main_job
-    from orchestration.lib.writer import build_connection
+    from orchestration.landing.retraction import RetractionError, relative_to_landing
+    from orchestration.landing.retraction import retract as retract_file
+    from orchestration.operations.writer import build_connection
+    from orchestration.runner.runs import prepare_dbt_manifest, run_main_job
     from orchestration.settings import load_settings
 
     settings = load_settings()
@@ -192,15 +192,15 @@ def status() -> None:
     last run."""
     import datetime as dt
 
-    from orchestration.lib.querying import connect_published
-    from orchestration.lib.rejects import quarantined
-    from orchestration.lib.status import (
+    from orchestration.analyst.querying import connect_published
+    from orchestration.analyst.status import (
         last_run,
         publication,
         published_rows,
         run_by_id,
         stale_extract_lines,
     )
+    from orchestration.landing.rejects import quarantined
     from orchestration.settings import load_settings
 
     def when(seconds: float | None) -> str:
@@ -244,7 +244,7 @@ def status() -> None:
         _report_rejects(quarantined(con), "quarantine of the published version")
     finally:
         con.close()
-    from orchestration.lib.coverage import coverage_tables
+    from orchestration.analyst.coverage import coverage_tables
 
     for coverage_table in coverage_tables(settings.published_db):
         console.print(coverage_table)
@@ -265,9 +265,9 @@ def rejects(
 ) -> None:
     """Every row the loader quarantined: file, line, column, reason, the raw value and the raw
     text of the line (read from the landed file while it is there)."""
-    from orchestration.lib.querying import connect_published
-    from orchestration.lib.rejects import by_file, line_texts, quarantined
-    from orchestration.lib.writer import build_connection
+    from orchestration.analyst.querying import connect_published
+    from orchestration.landing.rejects import by_file, line_texts, quarantined
+    from orchestration.operations.writer import build_connection
     from orchestration.settings import load_settings
 
     if output not in ("table", "csv", "json"):
@@ -301,7 +301,7 @@ def rejects(
 
 def _print_rows(columns: list[str], rows: list[tuple], output: str) -> None:
     """Rows as CSV, JSON or a table; values are printed as data, never read as markup."""
-    from orchestration.lib.querying import as_csv, as_json
+    from orchestration.analyst.querying import as_csv, as_json
 
     if output == "csv":
         sys.stdout.write(as_csv(columns, rows))
@@ -332,7 +332,7 @@ def query(
     """Run a query on the published warehouse, read-only in every sense: nothing is written,
     not even a file elsewhere (COPY ... TO, read_csv and ATTACH are refused). Unqualified
     names resolve in the schema marts (`select * from dim_partner`, `show tables`)."""
-    from orchestration.lib.querying import QueryError, connect_published, run_query
+    from orchestration.analyst.querying import QueryError, connect_published, run_query
     from orchestration.settings import load_settings
 
     if output not in ("table", "csv", "json"):
@@ -366,8 +366,8 @@ def trace(
     """Where a row came from: source document, its grade and handling code, extract file, line."""
     import duckdb
 
-    from orchestration.lib.trace import TraceError
-    from orchestration.lib.trace import trace as trace_row
+    from orchestration.analyst.trace import TraceError
+    from orchestration.analyst.trace import trace as trace_row
     from orchestration.settings import load_settings
 
     path = load_settings().published_db
@@ -400,7 +400,7 @@ def link(
     import json
     from pathlib import Path
 
-    from orchestration.lib.linking.files import UnlinkableDocument, link_file
+    from orchestration.documents.linking.files import UnlinkableDocument, link_file
     from orchestration.settings import load_settings
 
     try:
@@ -427,7 +427,7 @@ def review(ctx: typer.Context) -> None:
     """List the candidate facts not decided yet, and the recorded facts each already matches."""
     if ctx.invoked_subcommand is not None:
         return
-    from orchestration.lib.review import pending_candidates
+    from orchestration.documents.review import pending_candidates
     from orchestration.settings import load_settings
 
     table = Table("id", "type", "date", "partners", "document", "already recorded as")
@@ -451,7 +451,7 @@ def review_accept(
     reviewer: str = typer.Option(..., help="Who accepts it (kept as provenance)."),
 ) -> None:
     """Accept a candidate: append it as an event to raw/curated/events/events_reviewed.ndjson."""
-    from orchestration.lib.review import Corrections, ReviewError, accept
+    from orchestration.documents.review import Corrections, ReviewError, accept
     from orchestration.settings import load_settings
 
     corrections = Corrections(
@@ -474,7 +474,7 @@ def review_reject(
     reviewer: str = typer.Option("reviewer", help="Who rejects it."),
 ) -> None:
     """Reject a candidate: it is recorded in review/decisions.ndjson and not proposed again."""
-    from orchestration.lib.review import ReviewError, reject
+    from orchestration.documents.review import ReviewError, reject
     from orchestration.settings import load_settings
 
     try:
@@ -494,7 +494,7 @@ def run() -> None:
     except Exception as error:  # noqa: BLE001 - the last guard before a stack trace
         if os.environ.get("COOP_DEBUG"):
             raise
-        from orchestration.lib.problems import one_line
+        from orchestration.problems import one_line
 
         errors.print(f"error: {one_line(f'{type(error).__name__}: {error}')}", style="bold red")
         errors.print("(set COOP_DEBUG=1 to see where it happened)")

@@ -7,8 +7,8 @@ import csv
 
 import pytest
 
-from orchestration.lib.contracts import PUBLISHER_KINDS
-from orchestration.lib.grading import (
+from orchestration.landing.contracts import PUBLISHER_KINDS
+from orchestration.landing.grading import (
     OFFICIAL_PUBLISHERS,
     RELIABILITY_BY_KIND,
     document_problems,

@@ -5,8 +5,8 @@ import json
 import dagster as dg
 
 from orchestration.defs.freshness import freshness_checks
-from orchestration.lib.planning import PLAN_TAG, plan_run, save_plan
-from orchestration.lib.sensing import changed_files, fingerprint, landing_zone_listing
+from orchestration.landing.sensing import changed_files, fingerprint, landing_zone_listing
+from orchestration.runner.planning import PLAN_TAG, plan_run, save_plan
 from orchestration.settings import load_settings
 
 # The sample is small: one process avoids ~60 s of subprocess start-up per run (toolchain.md),
@@ -27,7 +27,7 @@ def planned_request(
     rebuild_all: bool = False,
     listing: dict[str, list[int]] | None = None,
 ) -> dg.RunRequest | dg.SkipReason:
-    """A run of what changed since the last publication (see orchestration/lib/planning.py),
+    """A run of what changed since the last publication (see orchestration/runner/planning.py),
     its plan saved for the run to record when it publishes."""
     settings = load_settings()
     graph = context.repository_def.asset_graph
