@@ -12,6 +12,9 @@ checkpoints, so every method pays for writing its data):
   into one table; the ratio base;
 - ``duckdb + unnest`` (NDJSON only): the floor plus the two child tables the loader also
   writes, unfolded with ``unnest``: the least a typed loader of this contract must do;
+- ``msgspec, one parse`` and ``pyarrow.json, one parse`` (NDJSON only): issue 30's candidates
+  for one parse per line, from parse to the three tables and nothing else (``bench/one_parse.py``
+  says what each proves and misses): the least a loader built on either would take;
 - ``pandas``: ``read_json(lines=True)`` / ``read_csv`` per file, then insert into DuckDB;
 - ``dlt``: dlt 1.31's filesystem source (``read_jsonl`` / ``read_csv``; ``read_csv_duckdb``
   fails on DuckDB 2.0) into its duckdb destination, which also unfolds nested lists.
@@ -35,6 +38,7 @@ from pathlib import Path
 import duckdb
 
 from bench.common import ensure_dataset, fmt_table, machine, min_median
+from bench.one_parse import load_one_parse
 from orchestration.landing.contracts import EVENTS, SOURCE_DOCUMENTS, Contract
 from orchestration.landing.loading import load_extract, ndjson_staging
 from orchestration.settings import load_settings
@@ -138,6 +142,18 @@ def run_floor_unnest(raw: Path, db: Path, contract: Contract) -> int:
         con.close()
 
 
+def run_one_parse(reader: str) -> Method:
+    def run(raw: Path, db: Path, contract: Contract) -> int:
+        con = connect(db)
+        try:
+            load_one_parse(con, raw, contract, reader)
+            return count(con, contract.entity)
+        finally:
+            con.close()
+
+    return run
+
+
 def run_pandas(raw: Path, db: Path, contract: Contract) -> int:
     import pandas as pd
 
@@ -185,6 +201,8 @@ METHODS: dict[str, Method] = {
     "loader, line by line": run_loader_line_by_line,
     "duckdb floor": run_floor,
     "duckdb + unnest": run_floor_unnest,
+    "msgspec, one parse": run_one_parse("msgspec"),
+    "pyarrow.json, one parse": run_one_parse("pyarrow"),
     "pandas": run_pandas,
     "dlt": run_dlt,
 }
@@ -207,7 +225,8 @@ def measure(method: Method, raw: Path, contract: Contract, work: Path) -> tuple[
 def bench_extract(
     raw: Path, contract: Contract, names: list[str], repeat: int, work: Path
 ) -> list[list[str]]:
-    methods = [n for n in names if contract.children or n != "duckdb + unnest"]
+    ndjson_only = ("duckdb + unnest", "msgspec, one parse", "pyarrow.json, one parse")
+    methods = [n for n in names if contract.format == "ndjson" or n not in ndjson_only]
     times: dict[str, list[float]] = {n: [] for n in methods}
     rows: dict[str, int] = {}
     for number in range(repeat):

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.landing.contracts import Contract
+from orchestration.landing.loading.arrow_records import drop_staging
 from orchestration.landing.loading.audit import Counts, audit_staged, reset_spans
 from orchestration.landing.loading.csv_staging import stage_csv
 from orchestration.landing.loading.ledger import (
@@ -191,6 +192,7 @@ def _write_and_audit(
     the result gets its line census and any warning. Raises :class:`UnreadableFile`."""
     relative = landed.relative_path
     census = census or line_census(landed.path)
+    drop_staging(con)  # a file that failed may have left its views
     reset_spans(con)
     if contract.format == "document":  # one record per file: its own module, documents/
         from orchestration.documents.staging import stage_document as stage
@@ -242,7 +244,9 @@ def load_file(
     result.outcome, result.rows_read = "loaded", counts.rows_read
     result.rows_loaded, result.rows_rejected = counts.rows_loaded, counts.rows_rejected
     # publish: into the raw tables, in one transaction
-    return _publish_file(con, contract, result, seen.latest is not None, run_id, loaded_at)
+    published = _publish_file(con, contract, result, seen.latest is not None, run_id, loaded_at)
+    drop_staging(con)  # the file's Arrow columns, if it had them, go now
+    return published
 
 
 def _forget_removed_files(

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.landing.contracts import Contract
+from orchestration.landing.loading.arrow_records import read_records, stage_records
 from orchestration.landing.loading.json_values import stage_parsed
 from orchestration.landing.loading.reading import (
     HEADER_PROBE_BYTES,
@@ -58,6 +59,10 @@ def stage_ndjson(
             "one object per line",
             line=1,
         )
+    records = read_records(path, contract, census)
+    if records is not None:  # one parse vouched for every line
+        stage_records(con, records, contract)
+        return []
     plan = _lines_needing_the_slow_path(con, path, contract.record_fields)
     if plan is not None and plan[0] == census.lines:  # else DuckDB split lines otherwise
         lines, odd_lines = plan

@@ -1,0 +1,116 @@
+"""One parse for a clean NDJSON file: Arrow's JSON reader (pyarrow.json) reads every line once
+into the contract's typed columns, and DuckDB reads those Arrow columns in place (the staged
+records are views over them, not a copy).
+
+That parse proves what the line-by-line path would: each line one JSON object of contract
+fields only (an unknown field, at any depth, fails the read), each value of its JSON type (a
+number where a string belongs fails it; so does an integer beyond 64 bits), no key twice in one
+object, every array of the contract's elements. What it does not prove is checked beside it from
+the bytes and the columns: text that is UTF-8 (Arrow's full validation), a file whose every non-blank line starts with ``{`` and ends with ``}``
+and gives exactly one record (Arrow reads ``{} {}`` as two records, and a line holding ``null``
+crashes it), and no null array element (Arrow takes one). A file that fails any of these takes
+the loader's other paths, which name each bad line; none of them is lost here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
+
+from orchestration.landing.contract_schema import Contract
+from orchestration.landing.loading.sql import quote_ident
+from orchestration.landing.zone import LineCensus
+
+ARROW = "_arrow_records"  # the registered Arrow table the staged views read
+ARROW_TYPES = {"text": pa.string(), "url": pa.string(), "date": pa.string(),
+               "integer": pa.int64(), "boolean": pa.bool_()}  # fmt: skip
+BLOCK_BYTES = 4 << 20  # Arrow's unit of parallel work; a longer line fails the read
+MAX_FILE_BYTES = 2 << 30  # read whole into memory, beside its columns; a larger file streams
+
+
+def arrow_schema(contract: Contract) -> pa.Schema:
+    """The contract's record as Arrow types: text (dates too) as strings, each array a list."""
+    fields = [(c.name, ARROW_TYPES[c.type]) for c in contract.columns]
+    for child in contract.children:
+        if child.value_column is not None:
+            element = ARROW_TYPES[child.value_column.type]
+        else:
+            element = pa.struct([(c.name, ARROW_TYPES[c.type]) for c in child.columns])
+        fields.append((child.field, pa.list_(element)))
+    return pa.schema(fields)
+
+
+def one_object_per_line(data: bytes, census: LineCensus) -> bool:
+    """Every non-blank line starts with ``{`` and ends with ``}`` (a CR before the newline
+    allowed), counted with byte searches, not parsed."""
+    records = census.lines - census.empty - census.spaces
+    starts = data.count(b"\n{") + data.startswith(b"{")
+    ends = data.count(b"}\n") + data.count(b"}\r\n") + data.endswith(b"}")
+    return records == starts == ends
+
+
+def read_records(path: Path, contract: Contract, census: LineCensus) -> pa.Table | None:
+    """The file's records as typed Arrow columns, or None when this parse cannot vouch for
+    them (see the module)."""
+    if census.empty or census.spaces or path.stat().st_size > MAX_FILE_BYTES:
+        return None  # blank lines: Arrow skips them, and then a record's row is not its line
+    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    if not one_object_per_line(data, census):
+        return None
+    try:
+        table = pa_json.read_json(
+            pa.BufferReader(data),
+            read_options=pa_json.ReadOptions(block_size=BLOCK_BYTES),
+            parse_options=pa_json.ParseOptions(
+                explicit_schema=arrow_schema(contract), unexpected_field_behavior="error"
+            ),
+        )
+        table.validate(full=True)  # Arrow's reader leaves bytes that are not UTF-8 as they are
+    except (pa.ArrowException, UnicodeDecodeError):  # the other paths say which line, and why
+        return None
+    if table.num_rows != census.lines:
+        return None
+    for child in contract.children:
+        if pc.list_flatten(table[child.field]).null_count:
+            return None  # a null element: the element checks name it
+    lines = pa.array(range(1, table.num_rows + 1), pa.int64())
+    return table.append_column("_source_line", lines)
+
+
+def stage_records(con: duckdb.DuckDBPyConnection, table: pa.Table, contract: Contract) -> None:
+    """Views ``_staged`` (each value as text, as the other readers stage it) and one
+    ``_child_<entity>`` per array, over the Arrow table."""
+    con.register(ARROW, table)
+    texts = [f"cast({quote_ident(c.name)} as varchar) as {quote_ident(c.name)}"
+             for c in contract.columns]  # fmt: skip
+    con.execute(f"create temp view _staged as select _source_line, {', '.join(texts)} from {ARROW}")
+    keys = ", ".join(f"cast(r.{quote_ident(k)} as varchar) as {quote_ident(k)}"
+                     for k in contract.key)  # fmt: skip
+    for child in contract.children:
+        array = quote_ident(child.field)
+        if child.value_column is not None:
+            values = f"e as {quote_ident(child.value_column.name)}"
+        else:
+            values = ", ".join(f"e.{quote_ident(c.name)}" for c in child.columns)
+        con.execute(
+            f"create temp view {quote_ident('_child_' + child.entity)} as select _source_line, "
+            f"{keys}, {values}, _ordinal from (select *, unnest("
+            f"{array}) as e, unnest(range(len({array}))) as _ordinal from {ARROW}) r"
+        )
+
+
+def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the views of :func:`stage_records` and let the Arrow table go, if they exist; the
+    other readers stage into tables of the same names."""
+    views = con.execute(
+        "select view_name from duckdb_views() where temporary and (view_name = '_staged' "
+        "or starts_with(view_name, '_child_'))"
+    ).fetchall()
+    for (view,) in views:
+        con.execute(f"drop view {quote_ident(view)}")
+    if views:
+        con.unregister(ARROW)
