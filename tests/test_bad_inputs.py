@@ -418,6 +418,17 @@ CASES = [
          corpus("agreements/wrong_boolean_type.ndjson"),
          Quarantines(((1, "allows_personal_data", "expected true or false, got JSON varchar"),),
                      loaded=1)),
+    Case("json_repeated_key", "events", "repeated_key.ndjson",
+         event("ev-x-1") + event("ev-x-2", **{'"event_id": "ev-x-2"':
+                                              b'"event_id": "ev-x-2", "event_id": "ev-x-9"'})
+         + event("ev-x-3"),
+         Quarantines(((2, "event_id", json_values.REPEATED_KEY),), loaded=2),
+         "issue 29: it loaded as ev-x-2 with no reject; JSON lets a reader keep either value"),
+    Case("json_repeated_key_in_element", "events", "repeated_element_key.ndjson",
+         event("ev-x-1", **{'"partner_id": "europol"':
+                            b'"partner_id": "europol", "partner_id": "interpol"'})
+         + event("ev-x-2"),
+         Quarantines(((1, "participants[0].partner_id", json_values.REPEATED_KEY),), loaded=1)),
     Case("json_unknown_field", "events", "unknown_field.ndjson",
          corpus("events/unknown_field.ndjson"),
          Quarantines(((1, "colour", "unknown field: not in the contract"),), loaded=1),
@@ -780,42 +791,53 @@ def test_a_symlinked_directory_leading_outside_is_refused(tmp_path: Path) -> Non
     ]
 
 
-# --- the NDJSON fast path ------------------------------------------------------------------------
+# --- the NDJSON paths ----------------------------------------------------------------------------
 
 NDJSON_CASES = [c for c in CASES if extension(c.entity) == ".ndjson"]
-# every line a JSON object of contract fields only: the fast path takes these, bad types and all
-FAST_PATH_CASES = {
+# a file Arrow's one parse vouches for: every line one JSON object of contract fields of their
+# JSON types (the value rules come after, on every path)
+ONE_PARSE_CASES = {
     "event_ends_before_it_starts", "in_force_before_signed_needs_a_basis",
-    "inferred_event_needs_its_own_accuracy", "json_parties_as_string",
-    "json_participant_not_object",
-    "json_participant_null",
-    "json_threat_id_number", "json_scalar_wrong_type", "json_boolean_as_string",
-    "nul_escape_ndjson", "utf8_bom_ndjson", "crlf_ndjson", "one_mb_field_ndjson",
+    "inferred_event_needs_its_own_accuracy", "nul_escape_ndjson", "utf8_bom_ndjson",
+    "crlf_ndjson", "one_mb_field_ndjson",
 }  # fmt: skip
-# a few odd lines (malformed, not objects, unknown fields): those alone go line by line
+# without it: every line a JSON object of contract fields only, bad types and all, goes to
+# read_json whole
+FAST_PATH_CASES = ONE_PARSE_CASES | {
+    "json_parties_as_string", "json_participant_not_object", "json_participant_null",
+    "json_threat_id_number", "json_scalar_wrong_type", "json_boolean_as_string",
+    "json_repeated_key_in_element",
+}  # fmt: skip
+# a few odd lines (malformed, not objects, unknown or repeated fields): those alone go line by line
 SPLIT_CASES = {
     "nul_bytes_ndjson", "ndjson_truncated_last_line", "ndjson_invalid_json_in_middle",
     "ndjson_line_not_an_object", "json_unknown_field", "sql_looking_json_key",
+    "json_repeated_key",
 }  # fmt: skip
+PATHS = ("one parse", "read_json", "line by line")
+READ_RECORDS, KEYS_PASS = ndjson_staging.read_records, ndjson_staging._lines_needing_the_slow_path
 
 
-def loaded_tables(tmp_path: Path, case: Case, fast_path: bool, monkeypatch) -> tuple[dict, set]:
-    """Every row the loader wrote for a case (load time left out), and the files it took the
-    fast path for."""
+def loaded_tables(tmp_path: Path, case: Case, path: str, monkeypatch) -> tuple[dict, dict]:
+    """Every row the loader wrote for a case (load time left out) with the paths down to
+    `path` switched off before it, and the path each file took."""
     contract = contract_for("curated", case.entity)
-    raw_dir, _ = land(tmp_path / ("fast" if fast_path else "slow"), case.entity,
-                      {case.name: case.content})  # fmt: skip
-    taken: set[str] = set()
-    plan = ndjson_staging._lines_needing_the_slow_path
+    raw_dir, _ = land(tmp_path / path.replace(" ", "_"), case.entity, {case.name: case.content})
+    taken: dict[str, str] = {}
 
-    def spy(con, path, fields):
-        found = plan(con, path, fields) if fast_path else None
-        if found is not None:
-            _lines, odd = found
-            taken.add(path.name if not odd else f"{path.name} (split)")
+    def one_parse(file, contract, census):
+        found = READ_RECORDS(file, contract, census) if path == "one parse" else None
+        taken[file.name] = "one parse" if found is not None else "line by line"
         return found
 
-    monkeypatch.setattr(ndjson_staging, "_lines_needing_the_slow_path", spy)
+    def keys_pass(con, file, fields):
+        found = KEYS_PASS(con, file, fields) if path != "line by line" else None
+        if found is not None:
+            taken[file.name] = "split" if found[1] else "read_json"
+        return found
+
+    monkeypatch.setattr(ndjson_staging, "read_records", one_parse)
+    monkeypatch.setattr(ndjson_staging, "_lines_needing_the_slow_path", keys_pass)
     con = duckdb.connect()
     try:
         load_extract(con, raw_dir, contract, run_id="test", loaded_at=dt.datetime(2026, 1, 1))
@@ -830,20 +852,25 @@ def loaded_tables(tmp_path: Path, case: Case, fast_path: bool, monkeypatch) -> t
 
 
 @pytest.mark.parametrize("case", NDJSON_CASES, ids=[c.id for c in NDJSON_CASES])
-def test_the_ndjson_fast_path_loads_exactly_what_the_line_by_line_path_loads(
+def test_every_ndjson_path_loads_exactly_what_the_line_by_line_path_loads(
     case: Case, tmp_path: Path, monkeypatch
 ) -> None:
-    fast, taken = loaded_tables(tmp_path, case, True, monkeypatch)
-    slow, never = loaded_tables(tmp_path, case, False, monkeypatch)
-    assert never == set()
-    assert fast == slow
-    assert "00_good.ndjson" in taken
-    path = "fast" if case.name in taken else "split" if f"{case.name} (split)" in taken else "slow"
-    assert path == ("fast" if case.id in FAST_PATH_CASES else
-                    "split" if case.id in SPLIT_CASES else "slow")  # fmt: skip
+    """The same rows and rejects, whether the file is read by Arrow's one parse, by a keys
+    pass then read_json (whole or split), or line by line; and each file by the path meant."""
+    loads = {path: loaded_tables(tmp_path, case, path, monkeypatch) for path in PATHS}
+    assert loads["one parse"][0] == loads["read_json"][0] == loads["line by line"][0]
+    assert loads["one parse"][1].get("00_good.ndjson") == "one parse"
+    assert loads["read_json"][1].get("00_good.ndjson") == "read_json"
+    assert set(loads["line by line"][1].values()) <= {"line by line"}
+    if case.name in loads["one parse"][1]:  # a file refused whole never reaches a reader
+        without = ("read_json" if case.id in FAST_PATH_CASES else
+                   "split" if case.id in SPLIT_CASES else "line by line")  # fmt: skip
+        assert loads["read_json"][1][case.name] == without
+        one_parse = "one parse" if case.id in ONE_PARSE_CASES else without
+        assert loads["one parse"][1][case.name] == one_parse
 
 
-def test_fast_path_cases_exist() -> None:
+def test_path_cases_exist() -> None:
     assert {c.id for c in NDJSON_CASES} >= FAST_PATH_CASES | SPLIT_CASES
 
 
@@ -881,9 +908,9 @@ EDGE_FILE = b"".join(
 def test_plain_arrays_load_as_the_element_checks_load_them(
     case: Case, tmp_path: Path, monkeypatch
 ) -> None:
-    plain, _ = loaded_tables(tmp_path / "plain", case, True, monkeypatch)
+    plain, _ = loaded_tables(tmp_path / "plain", case, "read_json", monkeypatch)
     monkeypatch.setattr(json_values, "plain_array_pattern", lambda child: None)
-    checked, _ = loaded_tables(tmp_path / "checked", case, True, monkeypatch)
+    checked, _ = loaded_tables(tmp_path / "checked", case, "read_json", monkeypatch)
     assert plain == checked
 
 

@@ -23,6 +23,20 @@ JSON_TYPE_NAMES = {"text": "a string", "url": "a string", "date": "a string",
                    "integer": "an integer", "boolean": "true or false"}  # fmt: skip
 
 
+REPEATED_KEY = "repeated field: given more than once in one JSON object (which value is meant?)"
+
+
+def repeated_keys_query(table: str, label: str) -> str:
+    """(line, column label, null, reason) once per key that the keys ``k`` of `table` hold more
+    than once; `label` is SQL for the label's prefix ('' at the top level). JSON lets a parser
+    keep either value, so neither is loaded."""
+    return (
+        f"select distinct _source_line, {label} || key, null, {sql_literal(REPEATED_KEY)} from ("
+        f"select *, unnest(list_filter(k, lambda key, i: list_position(k, key) < i)) as key "
+        f"from {table} where len(k) <> len(list_distinct(k)))"
+    )
+
+
 def json_type_suspect(value: str, kind: str) -> str:
     """True for every JSON value (minified text) that may not be of the contract type's JSON
     type, from its first characters alone; false for most good values without parsing them."""
@@ -174,6 +188,7 @@ def _check_object_elements(
         f"select _source_line, {label} || '.' || k, null, 'unknown field: not in the contract' "
         f"from (select _source_line, _ordinal, unnest(list_filter(k, "
         f"lambda key: not list_contains({known}, key))) as k from {table} where k is not null)",
+        repeated_keys_query(table, f"{label} || '.'"),
     ]
     selects = ["* exclude (e, k, f)"]
     for i, column in enumerate(child.columns, start=1):

@@ -17,7 +17,7 @@ import duckdb
 
 from orchestration.landing.contracts import Contract
 from orchestration.landing.loading.arrow_records import read_records, stage_records
-from orchestration.landing.loading.json_values import stage_parsed
+from orchestration.landing.loading.json_values import repeated_keys_query, stage_parsed
 from orchestration.landing.loading.reading import (
     HEADER_PROBE_BYTES,
     MAX_LINE_BYTES,
@@ -155,6 +155,7 @@ def _stage_lines(
         f"select _source_line, unnest(list_filter(k, "
         f"lambda key: not list_contains({sql_list(fields)}, key))) as k from _parsed)"
     ).fetchall()
+    problems += con.execute(repeated_keys_query("_parsed", "''"), []).fetchall()
     problems += stage_parsed(con, contract)
     con.execute("drop view _records")
     con.execute("drop table _lines")
@@ -165,17 +166,19 @@ def _lines_needing_the_slow_path(
     con: duckdb.DuckDBPyConnection, path: Path, fields: tuple[str, ...]
 ) -> tuple[int, list[int]] | None:
     """One pass over the lines, no copy of them kept: how many lines the file has, and the
-    lines that are not a JSON object of contract fields only (blank, malformed, not an object,
-    unknown fields), by number. None when the whole file should take the line-by-line path:
-    DuckDB cannot read some line, or too few lines are records for the fast path to pay."""
+    lines that are not a JSON object of contract fields, each given once (blank, malformed, not
+    an object, unknown or repeated fields), by number. None when the whole file should take the
+    line-by-line path: DuckDB cannot read some line, or too few lines are records for the fast
+    path to pay."""
     known = sql_list(fields)
     try:
         with insertion_order_kept(con):
             con.execute(
                 "create or replace temp table _line_flags as select coalesce(starts_with(line, "
-                f"'{{') and len(list_filter(try(json_keys(line)), lambda key: not list_contains("
-                f"{known}, key))) = 0, false) as is_record from read_csv(?, columns={{'line': "
-                "'VARCHAR'}, header=false, auto_detect=false, delim='\\0', quote='', escape='')",
+                f"'{{') and len(list_filter(k, lambda key: not list_contains({known}, key))) = 0 "
+                "and len(k) = len(list_distinct(k)), false) as is_record from (select "
+                "try(json_keys(line)) as k, line from read_csv(?, columns={'line': 'VARCHAR'}, "
+                "header=false, auto_detect=false, delim='\\0', quote='', escape=''))",
                 [str(path)],
             )
     except SQL_MISTAKES:
