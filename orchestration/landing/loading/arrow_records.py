@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from orchestration.landing.contract_schema import Contract
-from orchestration.landing.loading.sql import quote_ident
+from orchestration.landing.loading.sql import drop_temp, quote_ident
 from orchestration.landing.zone import LineCensus
 
 ARROW = "_arrow_records"  # the registered Arrow table the staged views read
@@ -91,6 +91,8 @@ def read_records(path: Path, contract: Contract, census: LineCensus) -> pa.Table
 def stage_records(con: duckdb.DuckDBPyConnection, table: pa.Table, contract: Contract) -> None:
     """Views ``_staged`` (each value as text, as the other readers stage it) and one
     ``_child_<entity>`` per array, over the Arrow table."""
+    # the tables another reader staged under these names, for an earlier file
+    drop_temp(con, "_staged", *("_child_" + child.entity for child in contract.children))
     con.register(ARROW, table)
     texts = [f"cast({quote_ident(c.name)} as varchar) as {quote_ident(c.name)}"
              for c in contract.columns]  # fmt: skip
