@@ -32,7 +32,7 @@ ARROW = "_arrow_records"  # the registered Arrow table the staged views read
 ARROW_TYPES = {"text": pa.string(), "url": pa.string(), "date": pa.string(),
                "integer": pa.int64(), "boolean": pa.bool_()}  # fmt: skip
 BLOCK_BYTES = 4 << 20  # Arrow's unit of parallel work; a longer line fails the read
-MAX_FILE_BYTES = 2 << 30  # read whole into memory, beside its columns; a larger file streams
+MAX_FILE_BYTES = 2 << 30  # read whole into memory, beside its columns; larger: the other paths
 
 
 def arrow_schema(contract: Contract) -> pa.Schema:

@@ -1,12 +1,13 @@
 """Reading an NDJSON extract: every line that holds a JSON object of contract fields becomes a
-record of temp table ``_staged`` (and of one ``_child_<entity>`` table per array); every other
-line is a problem named with its line.
+record of ``_staged`` (and of one ``_child_<entity>`` per array); every other line is a problem
+named with its line.
 
-Two readers, chosen by one pass over the lines: DuckDB's ``read_json`` for the records, and
-line by line, which names each bad line, for the rest. A clean file goes whole to ``read_json``;
-a file with a few odd lines is split, its odd lines read line by line; a file with many, or one
-DuckDB cannot read, goes line by line. ``read_json`` is measured 1.5x faster than line by line
-on 1M events, clean or with 0.1 % bad lines (``bench/README.md``)."""
+A clean file is parsed once, by Arrow's JSON reader, and staged as views over its typed columns
+(:mod:`.arrow_records`). Any other file is read by DuckDB, chosen by one pass over its keys:
+``read_json`` for the records, and line by line, which names each bad line, for the rest. A file
+of records only (bad JSON types and all) goes whole to ``read_json``; a file with a few odd lines
+is split, its odd lines read line by line; a file with many, or one DuckDB cannot read, goes
+line by line. ``bench/README.md`` measures each path."""
 
 from __future__ import annotations
 
