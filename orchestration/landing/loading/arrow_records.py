@@ -26,13 +26,13 @@ import pyarrow.json as pa_json
 
 from orchestration.landing.contract_schema import Contract
 from orchestration.landing.loading.sql import drop_temp, quote_ident
-from orchestration.landing.zone import LineCensus
+from orchestration.landing.zone import LineCensus, whole_line_blocks
 
 ARROW = "_arrow_records"  # the registered Arrow table the staged views read
 ARROW_TYPES = {"text": pa.string(), "url": pa.string(), "date": pa.string(),
                "integer": pa.int64(), "boolean": pa.bool_()}  # fmt: skip
 BLOCK_BYTES = 4 << 20  # Arrow's unit of parallel work; a longer line fails the read
-MAX_FILE_BYTES = 2 << 30  # read whole into memory, beside its columns; larger: the other paths
+MAX_FILE_BYTES = 2 << 30  # its Arrow columns are in memory at once; larger: the other paths
 
 
 def arrow_schema(contract: Contract) -> pa.Schema:
@@ -53,11 +53,16 @@ def arrow_schema(contract: Contract) -> pa.Schema:
 NOT_AN_OBJECT_LINE = re.compile(rb"\n(?:(?!\{)|(?<!\}\n)(?<!\}\r\n))")
 
 
-def one_object_per_line(data: bytes) -> bool:
+def one_object_per_line(path: Path) -> bool:
     """Every line starts with ``{`` and ends with ``}``: then no JSON value runs over two lines
-    (``}`` then ``{`` is never valid inside one), and Arrow's first record is an object."""
-    body = data.rstrip(b"\r\n")
-    return body[:1] == b"{" and body[-1:] == b"}" and not NOT_AN_OBJECT_LINE.search(body)
+    (``}`` then ``{`` is never valid inside one), and Arrow's first record is an object. Read in
+    blocks of whole lines, so the file is never in memory whole."""
+    for number, block in enumerate(whole_line_blocks(path)):
+        body = block.removeprefix(b"\xef\xbb\xbf" if number == 0 else b"")
+        body = body.removesuffix(b"\n").removesuffix(b"\r")
+        if body[:1] != b"{" or body[-1:] != b"}" or NOT_AN_OBJECT_LINE.search(body):
+            return False
+    return True
 
 
 def read_records(path: Path, contract: Contract, census: LineCensus) -> pa.Table | None:
@@ -65,12 +70,11 @@ def read_records(path: Path, contract: Contract, census: LineCensus) -> pa.Table
     them (see the module)."""
     if census.empty or census.spaces or path.stat().st_size > MAX_FILE_BYTES:
         return None  # blank lines: Arrow skips them, and then a record's row is not its line
-    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
-    if not one_object_per_line(data):
+    if not one_object_per_line(path):
         return None
     try:
         table = pa_json.read_json(
-            pa.BufferReader(data),
+            path,
             read_options=pa_json.ReadOptions(block_size=BLOCK_BYTES),
             parse_options=pa_json.ParseOptions(
                 explicit_schema=arrow_schema(contract), unexpected_field_behavior="error"
