@@ -119,3 +119,21 @@ def grading_problems(docs: Iterable[Mapping[str, str | None]]) -> list[str]:
     return [
         f"{doc.get('document_id')}: {problem}" for doc in docs for problem in document_problems(doc)
     ]
+
+
+def fetched_grade(
+    publisher: str, kind: str, url: str, original_accuracy: str | None
+) -> dict[str, str]:
+    """The grade of a fetched document under this policy: reliability by its publisher's kind
+    (A only at an official publisher's own address, else the document is graded as from a
+    site of unknown standing), accuracy 1 for an official publisher's own text, 2 for a
+    repost of such a text (``original_accuracy`` "1"), 3 otherwise."""
+    reliability = RELIABILITY_BY_KIND[kind]
+    if reliability == "A" and not is_official_url(publisher, url):
+        reliability = RELIABILITY_BY_KIND["low_quality_site"]
+    if original_accuracy is None:
+        accuracy, status = ("1", "verified") if reliability == "A" else ("3", "single_source")
+    else:
+        accuracy, status = ("2" if original_accuracy == "1" else "3"), "single_source"
+    return {"source_reliability": reliability, "information_accuracy": accuracy,
+            "verification_status": status, "handling_code": "H0"}  # fmt: skip
