@@ -2,8 +2,9 @@
 
 A route is a list of answers served in turn (the last repeats). An answer is a dict:
 ``status``, ``headers``, ``body`` (bytes), ``stream`` (a number of bytes sent in chunks,
-never held whole), ``announce`` (False: no Content-Length), ``hang`` (never answer until the server stops: the client's timeout
-decides), and ``etag`` (answer 304 when the request carries it).
+never held whole), ``announce`` (False: no Content-Length), ``hang`` (never answer until
+the server stops: the client's timeout decides), and ``etag`` (answer 304 when the request
+carries it).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class FetchServer:
         self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.base = f"http://{host}:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     def route(self, path: str, *answers: dict) -> str:

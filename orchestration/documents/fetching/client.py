@@ -29,9 +29,7 @@ from orchestration.documents.fetching.addresses import (
 )
 from orchestration.documents.fetching.robots import MAX_ROBOTS_BYTES, RobotsCache
 
-USER_AGENT = (
-    "cooperation-warehouse-fetcher/0.1 (+https://github.com/; documents of public newsrooms)"
-)
+USER_AGENT = "cooperation-warehouse/0.1 (fetches official newsrooms' public releases)"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
