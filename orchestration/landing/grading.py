@@ -49,6 +49,11 @@ OFFICIAL_PUBLISHERS = {
     "Swiss Federal Department of Foreign Affairs": ("eda.admin.ch",),
     "Permanent Mission of Russia to the EU": ("russiaeu.ru",),
     "Government of Moldova (legal database)": ("lex.justice.md",),
+    # publishers of the fetcher's sources (orchestration/documents/fetching/sources.yaml)
+    "Council of the EU": ("consilium.europa.eu",),
+    "AMERIPOL": ("ameripol.org",),
+    "Polícia Federal (Brazil)": ("gov.br",),
+    "Policía Nacional de Colombia": ("policia.gov.co",),
 }
 
 # Accuracy each verification status allows (single_source 2 only for a faithful repost)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -61,7 +62,8 @@ def _scalar(path: Path, key: str, node: yaml.Node) -> str:
 
 
 def _folder_of(publisher: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", publisher.lower()).strip("-")
+    plain = unicodedata.normalize("NFKD", publisher).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 def _check(path: Path, key: str, value: str, node: yaml.Node) -> object:
