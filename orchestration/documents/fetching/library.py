@@ -25,6 +25,7 @@ from orchestration.documents.reading import read_document
 from orchestration.landing.zone import IGNORED_SUFFIXES
 
 NUM_PERM = 64
+SCHEME = "affine32"  # datasketch 2's default, named: stored signatures are read back with it
 SHINGLE_WORDS = 5
 NEAR_COPY_THRESHOLD = 0.7
 MIN_SHINGLES = 20  # a few lines of text are too short to call a copy
@@ -59,13 +60,14 @@ def signature(text: str) -> str:
                 for i in range(len(tokens) - SHINGLE_WORDS + 1)}  # fmt: skip
     if len(shingles) < MIN_SHINGLES:
         return ""
-    minhash = MinHash(num_perm=NUM_PERM)
+    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     minhash.update_batch(list(shingles))
     return minhash.hashvalues.astype("<u8").tobytes().hex()
 
 
 def _minhash(sig: str) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(bytes.fromhex(sig), "<u8"))
+    values = np.frombuffer(bytes.fromhex(sig), "<u8")
+    return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
 
 
 def read_landed(raw_dir: Path, relative: str) -> Landed:
