@@ -7,9 +7,9 @@ from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
 from orchestration.defs.resources import WRITER_POOL, WarehouseResource
 from orchestration.engines.spark_handoff import publish_spark_marts
 from orchestration.landing.digests import dbt_project_digest
+from orchestration.operations.planning import PLAN_TAG, record_publication
 from orchestration.operations.writer import writer_lock
 from orchestration.publication.publish import publish
-from orchestration.runner.planning import PLAN_TAG, record_publication
 from orchestration.transform.dbt_docs import docs_are_current, generate_docs
 from orchestration.transform.dbt_manifest import mart_model_names, mart_models
 
