@@ -14,6 +14,7 @@ Every failure is a FetchError whose message is one line.
 from __future__ import annotations
 
 import email.utils
+import os
 import time
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -69,6 +70,13 @@ class ClientConfig:
     max_retries: int = 3
     backoff_s: float = 2.0
     max_wait_s: float = 120.0
+
+
+def config_from_env() -> ClientConfig:
+    """The defaults, but for COOP_FETCH_INTERVAL_S: the seconds between two requests to one
+    host (a local mirror or a test server may take them faster)."""
+    interval = os.environ.get("COOP_FETCH_INTERVAL_S")
+    return ClientConfig(min_interval_s=float(interval)) if interval else ClientConfig()
 
 
 @dataclass

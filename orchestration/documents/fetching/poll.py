@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.documents.fetching.addresses import canonical_url, document_key
-from orchestration.documents.fetching.client import ClientConfig, Fetched, FetchError, PoliteClient
+from orchestration.documents.fetching.client import (
+    ClientConfig,
+    Fetched,
+    FetchError,
+    PoliteClient,
+    config_from_env,
+)
 from orchestration.documents.fetching.discovery import DiscoveryError, Item, discover
 from orchestration.documents.fetching.freshness import freshness_warnings, record_outcome
 from orchestration.documents.fetching.landing import Lander
@@ -50,7 +56,7 @@ class PollResult:
 @dataclass
 class Poller:
     raw_dir: Path
-    config: ClientConfig = field(default_factory=ClientConfig)
+    config: ClientConfig = field(default_factory=config_from_env)
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     wall: Callable[[], float] = time.time
