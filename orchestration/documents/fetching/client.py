@@ -1,20 +1,21 @@
 """A polite, safe HTTP client for fetching documents: httpx over a guarded network layer.
 
 Each request: http(s) only; robots.txt obeyed (robots.py); at most one request per
-``min_interval_s`` per host (or the site's Crawl-delay when longer); conditional headers
-(ETag, Last-Modified) so an unchanged page costs one 304; timeouts on connecting and on each
-read, plus a deadline for the whole body; every body streamed and abandoned past
-``max_bytes``; redirects followed by hand, at most ``max_redirects``, each hop checked again
-(scheme, robots, address) and a loop refused; a bounded number of retries for 429, 5xx and
-network errors, waiting as ``Retry-After`` says (or an exponential backoff) unless that is
-longer than ``max_wait_s``. The clock and sleep are injected, so tests decide by state.
-Every failure is a FetchError whose message is one line.
+``min_interval_s`` per host (or the site's Crawl-delay when longer), threads sharing the client
+included; conditional headers (ETag, Last-Modified) so an unchanged page costs one 304;
+timeouts on connecting and on each read, plus a deadline for the whole body; every body
+streamed and abandoned past ``max_bytes``; redirects followed by hand, at most
+``max_redirects``, each hop checked again (scheme, robots, address) and a loop refused; a
+bounded number of retries for 429, 5xx and network errors, waiting as ``Retry-After`` says (or
+an exponential backoff) unless that is longer than ``max_wait_s``. The clock and sleep are
+injected, so tests decide by state. Every failure is a FetchError whose message is one line.
 """
 
 from __future__ import annotations
 
 import email.utils
 import os
+import threading
 import time
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -100,6 +101,7 @@ class PoliteClient:
         self.robots = RobotsCache(self.config.user_agent, self._robots_text, self.robots_store,
                                   self.wall)  # fmt: skip
         self.next_at: dict[str, float] = {}
+        self.lock = threading.Lock()
 
     def close(self) -> None:
         self.http.close()
@@ -151,15 +153,19 @@ class PoliteClient:
         return answer.fetched.body.decode("utf-8", "replace") if answer.fetched else ""
 
     def _wait_turn(self, url: str) -> None:
+        """Reserve the host's next free moment and wait for it (threads asking different
+        hosts never wait for each other)."""
         host = urlsplit(url).hostname or ""
-        now = self.clock()
-        ready = self.next_at.get(host, now)
-        if ready > now:
-            self.sleep(ready - now)
         interval = self.config.min_interval_s
         if not url.endswith("/robots.txt"):
             interval = max(interval, self.robots.delay(url) or 0.0)
-        self.next_at[host] = max(now, ready) + interval
+        with self.lock:
+            now = self.clock()
+            start = max(now, self.next_at.get(host, now))
+            self.next_at[host] = start + interval
+            self.requests += 1
+        if start > now:
+            self.sleep(start - now)
 
     def _with_retries(self, url: str, headers: dict, max_bytes: int, robots: bool = False):
         """The answer of one address, retried as the module docstring says."""
@@ -201,7 +207,6 @@ class PoliteClient:
 
     def _once(self, url: str, headers: dict, max_bytes: int, robots: bool) -> Answer:
         self._wait_turn(url)
-        self.requests += 1
         try:
             with self.http.stream("GET", url, headers=headers) as response:
                 status, got = response.status_code, response.headers
