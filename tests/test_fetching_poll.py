@@ -224,3 +224,23 @@ def test_a_source_failing_longer_than_its_interval_is_warned_about(servers, poll
     assert result.warnings == [
         "europol: failing for 192 h (expected to publish every 168 h): europol: HTTP 404 Not Found"
     ]
+
+
+def test_a_polls_documents_appear_together_when_it_commits(tmp_path):
+    from orchestration.documents.fetching.landing import Lander
+    from orchestration.landing.sensing import landing_zone_listing
+
+    (tmp_path / "documents" / "europol").mkdir(parents=True)
+    (tmp_path / "documents" / "europol" / ".fetch-old.html.partial").write_text("cut off")
+    lander = Lander(tmp_path)  # a poll that died left a dotfile: removed
+    for n in range(3):
+        target = lander.target("europol", "2026-12-02", "Same title", ".html")
+        lander.stage(target, {"url": f"https://example.org/{n}", "title": "T"}, "text", None)
+        assert landing_zone_listing(tmp_path) == {}  # the sensor sees nothing mid-poll
+    assert sorted(lander.commit()) == [
+        "documents/europol/2026-12-02-same-title-2.html",
+        "documents/europol/2026-12-02-same-title-3.html",
+        "documents/europol/2026-12-02-same-title.html",
+    ]
+    assert len(landing_zone_listing(tmp_path)) == 3
+    assert not list(tmp_path.rglob("*.partial"))
