@@ -196,12 +196,11 @@ def main(argv: list[str] | None = None) -> None:
         f"host; {poller.workers} sources asked at once; {machine()}"
     )
     print(fmt_table(["poll", "wall s", "requests", "landed", "unchanged (304)", "failed"], rows))
-    pace = (1 + args.new_per_source) * args.interval * -(-args.new_sources // poller.workers)
-    print(
-        f"rate limit's pace for the new releases: (feed + {args.new_per_source} releases) x "
-        f"{args.interval:g} s per host, {args.new_sources} hosts {poller.workers} at a time: "
-        f"{pace:.1f} s"
-    )
+    # the feed costs no wait (the host's last request was a poll ago); each release waits
+    pace = args.new_per_source * args.interval * -(-args.new_sources // poller.workers)
+    print(f"rate limit's pace for the new releases: {args.new_per_source} releases x "
+          f"{args.interval:g} s per host after its feed, {args.new_sources} hosts "
+          f"{poller.workers} at a time: {pace:.1f} s")  # fmt: skip
     if args.build:
         seconds, code = build(env)
         loaded, linked, queued = linked_and_queued(env, [s.folder for s in sources])
