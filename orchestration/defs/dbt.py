@@ -3,7 +3,6 @@
 import contextlib
 import json
 import os
-import shutil
 import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -18,7 +17,6 @@ from dagster_dbt import (
 from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
 from orchestration.defs.resources import WRITER_POOL, DbtCoreResource, WarehouseResource
-from orchestration.engines.spark_handoff import hand_off_raw_tables, require_java
 from orchestration.operations.writer import connect_build, writer_lock
 from orchestration.problems import one_line
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
@@ -141,21 +139,19 @@ def cooperation_dbt_assets(
     # not a daemon: the process waits for it (under a second) rather than stop it mid-start
     threading.Thread(target=_warm_up_atlas_charts, name="atlas-warm-up").start()
     # the writer lock without a connection: dbt's own process opens the build file
+    engine = settings.engine_impl
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
-        if settings.engine == "spark":
-            require_java()
-            with contextlib.closing(connect_build(settings)) as con:
-                handed = hand_off_raw_tables(con, settings.handoff_dir)
-            context.log.info(f"raw tables handed off to Spark as Parquet: {handed}")
-            # only this run's export may be published: a killed run's half export goes
-            shutil.rmtree(settings.spark_export_dir, ignore_errors=True)
+        with contextlib.closing(connect_build(settings)) as con:
+            prepared = engine.prepare_for_dbt(con)
+        if prepared:
+            context.log.info(f"landed tables made readable by {engine.name}: {prepared}")
         args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         events = list(invocation.stream())
         dbt.keep_partial_parse(invocation.target_path)
-    if settings.engine == "duckdb":
+    if engine.marts_in_build_file:
         yield from _with_table_metadata(iter(events), warehouse)
-    else:  # the marts are Spark's tables: the build file holds only the landing
+    else:
         yield from events
     if not invocation.is_successful():
         raise dg.Failure(description=_failure_description(invocation, warehouse))
