@@ -37,6 +37,7 @@ class Engine(ABC):
     build_subfolder: str  # each engine its own build file and plans under warehouse/build/
     marts_in_build_file: bool  # dbt's relations can be described from the build file
     builds_docs_site: bool  # `dbt docs generate` reads the catalog from the build file
+    hands_off_landing: bool  # dbt reads a copy of the landing, made by `prepare_for_dbt`
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -57,7 +58,8 @@ class Engine(ABC):
         """This publication's atlas (two engines never overwrite each other's)."""
 
     def prepare_for_dbt(self, build: duckdb.DuckDBPyConnection) -> dict[str, str]:
-        """Make the landed tables readable by dbt's engine; what was done, per table."""
+        """Make the landed tables readable by dbt's engine; what was done, per
+        `<schema>.<table>`."""
         return {}
 
     @abstractmethod

@@ -17,6 +17,7 @@ class DuckDBEngine(Engine):
     build_subfolder = ""
     marts_in_build_file = True
     builds_docs_site = True
+    hands_off_landing = False  # dbt reads the build file the loader wrote
 
     @property
     def dbt_target(self) -> str:

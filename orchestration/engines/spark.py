@@ -25,6 +25,7 @@ class SparkEngine(Engine):
     build_subfolder = "spark"
     marts_in_build_file = False  # the build file holds only the landing
     builds_docs_site = False
+    hands_off_landing = True
 
     @property
     def dbt_target(self) -> str:
