@@ -91,3 +91,29 @@ def test_the_asset_lands_alerts_and_checks_each_source(newsroom, tmp_path):
     assert [a["reason"] for a in alerts] == ["1 source(s) failed: broken: HTTP 404 Not Found"]
     checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
     assert checks[check_name("europol-newsroom")] is True  # failing, but not for a week yet
+
+
+def test_the_main_job_never_fetches_and_the_schedule_waits_to_be_asked():
+    from orchestration.definitions import defs
+    from orchestration.defs.fetching import FETCH_KEY, fetch_documents_hourly
+
+    graph = defs.resolve_job_def("build_warehouse").asset_layer.asset_graph
+    assert FETCH_KEY not in graph.get_all_asset_keys()
+    assert all(key.asset_key != FETCH_KEY for key in graph.asset_check_keys)
+    fetch_graph = defs.resolve_job_def("fetch_documents").asset_layer.asset_graph
+    assert FETCH_KEY in fetch_graph.get_all_asset_keys()
+    assert os.environ.get("COOP_FETCH") != "1"
+    assert fetch_documents_hourly.default_status == dg.DefaultScheduleStatus.STOPPED
+
+
+def test_a_second_poll_of_one_landing_zone_is_refused_while_one_runs(tmp_path):
+    import fcntl
+
+    from orchestration.documents.fetching.poll import PollBusy, Poller
+
+    (tmp_path / ".fetch").mkdir()
+    with (tmp_path / ".fetch" / "poll.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a poll in progress
+        with pytest.raises(PollBusy, match="another poll"):
+            Poller(tmp_path).poll([])
+    assert Poller(tmp_path).poll([]).landed == []  # released: the next poll runs

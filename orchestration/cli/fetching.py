@@ -22,7 +22,7 @@ def fetch(
     One line per landed document, per document not landed (and why) and per failing source;
     exits 1 when a source failed (the others' documents are landed all the same). `coop build`,
     or the landed-files sensor, loads and links what landed."""
-    from orchestration.documents.fetching.poll import Poller
+    from orchestration.documents.fetching.poll import PollBusy, Poller
     from orchestration.documents.fetching.sources import SOURCES_FILE, SourcesError, load_sources
     from orchestration.settings import load_settings
 
@@ -33,7 +33,10 @@ def fetch(
         fail(str(error))
     if source and source not in {s.name for s in listed}:
         fail(f"no source named {source!r} in {path}")
-    result = Poller(load_settings().raw_dir).poll(listed, only=source)
+    try:
+        result = Poller(load_settings().raw_dir).poll(listed, only=source)
+    except PollBusy as error:
+        fail(str(error))
     for path in result.landed:
         console.print(f"landed: raw/{path}")
     for line in result.notes:

@@ -12,6 +12,7 @@ and its repost fetched in the same poll are told apart as they would be a poll a
 
 from __future__ import annotations
 
+import fcntl
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -33,7 +34,11 @@ from orchestration.documents.fetching.library import Library
 from orchestration.documents.fetching.pages import decode_page
 from orchestration.documents.fetching.placing import place
 from orchestration.documents.fetching.sources import Source
-from orchestration.documents.fetching.state import load_state, save_state
+from orchestration.documents.fetching.state import load_state, save_state, state_dir
+
+
+class PollBusy(RuntimeError):
+    """Another poll of the same landing zone is running."""
 
 
 @dataclass
@@ -64,7 +69,19 @@ class Poller:
     workers: int = 8  # sources asked at once; each host still gets one request at a time
 
     def poll(self, sources: list[Source], only: str | None = None) -> PollResult:
-        """Ask the enabled sources (or only the one named), land what is new."""
+        """Ask the enabled sources (or only the one named), land what is new. One poll at a
+        time per landing zone: a second one (the schedule while `coop fetch` runs) is refused
+        rather than land the same documents twice."""
+        folder = state_dir(self.raw_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / "poll.lock").open("w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise PollBusy(f"another poll of {self.raw_dir} is running") from None
+            return self._poll(sources, only)
+
+    def _poll(self, sources: list[Source], only: str | None) -> PollResult:
         state = load_state(self.raw_dir)
         client = PoliteClient(self.config, state.robots, self.clock, self.sleep, self.wall)
         library = Library(self.raw_dir, state.library)
