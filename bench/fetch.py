@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -144,57 +145,49 @@ def linked_and_queued(env: dict[str, str], folders: list[str]) -> tuple[int, int
     return loaded, linked, len(queued)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sources", type=int, default=100)
-    parser.add_argument("--new-sources", type=int, default=10)
-    parser.add_argument("--new-per-source", type=int, default=3)
-    parser.add_argument(
-        "--interval", type=float, default=1.0, help="seconds between requests to one host"
-    )
-    parser.add_argument("--build", action="store_true", help="then run coop build once")
-    args = parser.parse_args(argv)
-    os.environ["COOP_FETCH_ALLOW_LOOPBACK"] = "1"
-    work = Path(tempfile.mkdtemp(prefix="bench-fetch-"))
-    env = isolated_run_env(PROJECT_ROOT / "raw", work)
-    servers = [FetchServer(f"127.0.0.{2 + i}") for i in range(args.sources)]
-    sources = []
-    for i, srv in enumerate(servers):
+def newsrooms(count: int) -> tuple[list[FetchServer], list[Source]]:
+    """One local newsroom per source, each on its own loopback address, one release listed."""
+    servers, sources = [], []
+    for i in range(count):
+        srv = FetchServer(f"127.0.0.{2 + i}")
         srv.route("/robots.txt", {"status": 404})
         feed(srv, [1000 * i], '"v1"')
-        sources.append(
-            Source(
-                name=f"bench-{i:03d}",
-                publisher=f"Bench newsroom {i}",
-                publisher_kind="programme_implementer",
-                language="en",
-                kind="feed",
-                url=f"{srv.base}/feed.xml",
-                enabled=True,
-                folder=f"bench-{i:03d}",
-            )
-        )
-    poller = Poller(Path(env["COOP_RAW_DIR"]), ClientConfig(min_interval_s=args.interval))
+        servers.append(srv)
+        name = f"bench-{i:03d}"
+        sources.append(Source(name=name, publisher=f"Bench newsroom {i}", language="en",
+                              publisher_kind="programme_implementer", kind="feed",
+                              url=f"{srv.base}/feed.xml", enabled=True, folder=name))  # fmt: skip
+    return servers, sources
+
+
+def three_polls(poller: Poller, servers, sources, args) -> list[list[str]]:
     rows = []
     for phase in ("first contact", "nothing changed", "new releases"):
         if phase == "new releases":
             for i in range(args.new_sources):
                 feed(servers[i], [1000 * i + k for k in range(args.new_per_source + 1)], '"v2"')
         seconds, result = timed_poll(poller, sources)
-        rows.append(
-            [
-                phase,
-                f"{seconds:.2f}",
-                str(result.requests),
-                str(len(result.landed)),
-                str(len(result.unchanged)),
-                str(len(result.failures)),
-            ]
-        )
-    print(
-        f"{args.sources} sources, one host each; {args.interval:g} s between requests to a "
-        f"host; {poller.workers} sources asked at once; {machine()}"
-    )
+        rows.append([phase, f"{seconds:.2f}", str(result.requests), str(len(result.landed)),
+                     str(len(result.unchanged)), str(len(result.failures))])  # fmt: skip
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", type=int, default=100)
+    parser.add_argument("--new-sources", type=int, default=10)
+    parser.add_argument("--new-per-source", type=int, default=3)
+    parser.add_argument("--interval", type=float, default=1.0, help="seconds between requests")
+    parser.add_argument("--build", action="store_true", help="then run coop build once")
+    args = parser.parse_args(argv)
+    os.environ["COOP_FETCH_ALLOW_LOOPBACK"] = "1"
+    work = Path(tempfile.mkdtemp(prefix="bench-fetch-"))
+    env = isolated_run_env(PROJECT_ROOT / "raw", work)
+    servers, sources = newsrooms(args.sources)
+    poller = Poller(Path(env["COOP_RAW_DIR"]), ClientConfig(min_interval_s=args.interval))
+    rows = three_polls(poller, servers, sources, args)
+    print(f"{args.sources} sources, one host each; {args.interval:g} s between requests to a "
+          f"host; {poller.workers} sources asked at once; {machine()}")  # fmt: skip
     print(fmt_table(["poll", "wall s", "requests", "landed", "unchanged (304)", "failed"], rows))
     # the feed costs no wait (the host's last request was a poll ago); each release waits
     pace = args.new_per_source * args.interval * -(-args.new_sources // poller.workers)
@@ -204,12 +197,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.build:
         seconds, code = build(env)
         loaded, linked, queued = linked_and_queued(env, [s.folder for s in sources])
-        print(
-            f"one coop build for all {loaded} fetched documents: {seconds:.1f} s, exit {code}; "
-            f"{linked} linked (a mention or more), {queued} with candidates queued for review"
-        )
+        print(f"one coop build for all {loaded} fetched documents: {seconds:.1f} s, exit "
+              f"{code}; {linked} linked (a mention or more), {queued} with candidates queued "
+              "for review")  # fmt: skip
     for srv in servers:
         srv.close()
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -117,3 +117,17 @@ def test_a_second_poll_of_one_landing_zone_is_refused_while_one_runs(tmp_path):
         with pytest.raises(PollBusy, match="another poll"):
             Poller(tmp_path).poll([])
     assert Poller(tmp_path).poll([]).landed == []  # released: the next poll runs
+
+
+def test_the_benchmark_runs_and_an_unchanged_poll_costs_one_request_per_source(capsys, monkeypatch):
+    from bench import fetch as bench_fetch
+
+    monkeypatch.setenv("COOP_FETCH_ALLOW_LOOPBACK", "1")
+    bench_fetch.main(["--sources", "3", "--new-sources", "1", "--new-per-source", "2",
+                      "--interval", "0"])  # fmt: skip
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
+            for line in capsys.readouterr().out.splitlines() if line.startswith("| ")}  # fmt: skip
+    # requests, landed, unchanged, failed (wall time is the benchmark's, not the test's)
+    assert rows["first contact"][1:] == ["9", "3", "0", "0"]
+    assert rows["nothing changed"][1:] == ["3", "0", "3", "0"]
+    assert rows["new releases"][1:] == ["5", "2", "2", "0"]
