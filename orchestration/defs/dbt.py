@@ -92,7 +92,7 @@ def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) ->
 
 
 def _warm_up_atlas_charts() -> None:
-    """Import Altair and vl-convert and start vl-convert's engine (~0.8 s): done beside dbt's
+    """Import Altair and vl-convert and start vl-convert's engine: done beside dbt's
     own process, on the core it leaves idle, instead of in the atlas step at the run's end."""
     try:
         from orchestration.publication.atlas.charts import warm_up

@@ -20,9 +20,9 @@ class DbtCoreResource(DbtCliResource):
     """dagster-dbt's CLI resource, minus two start-up costs this project does not need.
 
     The `dbt` executable is dbt-core from this environment, so its version is the installed
-    package's: no `dbt --version` subprocess (~8 s here). The assets fetch no column metadata
+    package's: no `dbt --version` subprocess. The assets fetch no column metadata
     through dbt's adapter (they read row counts and schemas themselves), so no adapter is
-    loaded in Dagster's process (~2 s)."""
+    loaded in Dagster's process."""
 
     @cached_property
     def _cli_version(self):
