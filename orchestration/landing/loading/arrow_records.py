@@ -48,8 +48,8 @@ def arrow_schema(contract: Contract) -> pa.Schema:
 
 
 # a newline that is not followed by "{", or not preceded by "}" (or "}" and a CR): a line that
-# does not start or end as an object does; found by the newlines alone (a count of each two-byte
-# pattern took seconds on 500 MB)
+# does not start or end as an object does; searched from the newlines alone, which a count per
+# two-byte pattern could not match for speed (bench/README.md, issue 30)
 NOT_AN_OBJECT_LINE = re.compile(rb"\n(?:(?!\{)|(?<!\}\n)(?<!\}\r\n))")
 
 
