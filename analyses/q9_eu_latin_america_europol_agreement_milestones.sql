@@ -23,7 +23,7 @@ final as (
     select
         partners.partner_name as country,
         agreements.status,
-        agreements.negotiations_opened_on as recommended_on,
+        agreements.recommended_on,
         agreements.signed_on,
         agreements.concluded_on,
         agreements.in_force_on

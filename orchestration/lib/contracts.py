@@ -26,6 +26,7 @@ MEMBERSHIP_ROLES = (
     "treaty_signatory",
     "beneficiary",
     "consortium_member",
+    "observer",
 )
 VALID_FROM_PRECISIONS = ("exact", "on_or_before")
 # "unknown": the source names the instrument or event but not the year (no date is stored)
@@ -57,7 +58,28 @@ AGREEMENT_TYPES = (
     "memorandum_of_understanding",
     "other_instrument",
 )
-AGREEMENT_STATUSES = ("negotiating", "signed", "concluded", "in_force", "superseded")
+# In the order an agreement goes through them. An EU agreement (Art. 218 TFEU) is first
+# recommended by the Commission, then the Council adopts a negotiating mandate; neither means
+# that negotiations are under way, so each is a status of its own.
+AGREEMENT_STATUSES = (
+    "recommended",
+    "mandate_adopted",
+    "negotiating",
+    "signed",
+    "concluded",
+    "in_force",
+    "superseded",
+)
+# The dates an agreement's record can carry; date_precision says how exact they are
+AGREEMENT_DATES = (
+    "recommended_on",
+    "mandate_adopted_on",
+    "negotiations_opened_on",
+    "signed_on",
+    "concluded_on",
+    "in_force_on",
+    "ended_on",
+)
 PARTY_ROLES = ("party", "implementing_agency")
 EVENT_TYPES = (
     "founding",
@@ -295,11 +317,7 @@ AGREEMENTS = Contract(
         Column("agreement_name", required=True),
         Column("agreement_type", required=True, values=AGREEMENT_TYPES),
         Column("status", required=True, values=AGREEMENT_STATUSES),
-        Column("negotiations_opened_on", "date"),
-        Column("signed_on", "date"),
-        Column("concluded_on", "date"),
-        Column("in_force_on", "date"),
-        Column("ended_on", "date"),
+        *(Column(name, "date") for name in AGREEMENT_DATES),
         Column("date_precision", required=True, values=DATE_PRECISIONS),
         Column("in_force_precision", values=DATE_PRECISIONS[:3]),
         Column("in_force_basis", values=IN_FORCE_BASES),
@@ -319,6 +337,19 @@ AGREEMENTS = Contract(
         ),
         _ends_after_starts("signed_on", "ended_on"),
         _ends_after_starts("in_force_on", "ended_on"),
+        # a precision is the precision of a date: without one it claims what no source gave
+        RowCheck(
+            sql="\"date_precision\" = 'unknown' or coalesce("
+            + ", ".join(f'"{name}"' for name in AGREEMENT_DATES)
+            + ") is not null",
+            columns=(*AGREEMENT_DATES, "date_precision"),  # the last is the one reported
+            reason="date_precision is not unknown but the record has no date",
+        ),
+        RowCheck(
+            sql='"in_force_precision" is null or "in_force_on" is not null',
+            columns=("in_force_on", "in_force_precision"),
+            reason="in_force_precision without an in_force_on",
+        ),
     ),
     children=(
         ChildTable(
@@ -405,6 +436,11 @@ DOCUMENTS = Contract(
         Column("published_on", "date"),
         Column("language", values=DOCUMENT_LANGUAGES),
         *GRADE_COLUMNS,
+        # as in source_documents: what the grading policy needs to check the grade
+        Column("verification_status", values=VERIFICATION_STATUSES),
+        Column("publisher_kind", values=PUBLISHER_KINDS),
+        Column("original_publisher"),
+        Column("original_url", "url"),
         Column("content_format", required=True, values=CONTENT_FORMATS),
         Column("text", required=True),
         NOTE,
