@@ -10,7 +10,8 @@
 
 {% macro duckdb__create_analyst_macros() %}
     {%- if not execute -%}{{ return('select 1') }}{%- endif -%}
--- members_on(organisation_id, day): who belonged to an organisation or programme that day
+-- members_on(organisation_id, day): who belonged to an organisation or programme that day (an
+-- observer, such as Europol at AMERIPOL, does not belong to it and is left out)
 create or replace macro marts.members_on(organisation_id, day) as table
     select
         member.partner_id as member_id,
@@ -25,6 +26,7 @@ create or replace macro marts.members_on(organisation_id, day) as table
     inner join marts.dim_partner as member
         on memberships.member_partner_key = member.partner_key
     where organisation.partner_id = organisation_id
+        and memberships.membership_role <> 'observer'
         and memberships.valid_from <= day
         and (memberships.valid_to is null or day < memberships.valid_to);
 
