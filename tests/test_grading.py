@@ -161,7 +161,8 @@ LANDED_AS_FOUND = {
     "a repost crediting 'Source: EC Press' that names no original": {
         "publisher": "EU Portal", "publisher_kind": "specialist_media", "source_reliability": "B",
         "information_accuracy": "3", "verification_status": "single_source",
-        "url": "http://www.euportal.si/en/politics/x", "note": "The page credits 'Source: EC Press'",
+        "url": "http://www.euportal.si/en/politics/x",
+        "note": "The page credits 'Source: EC Press'",
     },
 }  # fmt: skip
 
