@@ -58,10 +58,10 @@ lint: $(VENV)/.synced
 
 ## spark-cluster: a Spark master, worker and Thrift server on loopback (logs: warehouse/build/spark/spark/cluster/)
 spark-cluster: spark-deps
-	$(BIN)/python -m orchestration.lib.spark_cluster start
+	$(BIN)/python -m orchestration.engines.spark_cluster start
 
 spark-cluster-stop: $(VENV)/.synced
-	$(BIN)/python -m orchestration.lib.spark_cluster stop
+	$(BIN)/python -m orchestration.engines.spark_cluster stop
 
 UI_PORT ?= 3000
 ## ui: the Dagster UI on http://127.0.0.1:$(UI_PORT) (loopback only) and the daemon that runs its

@@ -49,8 +49,8 @@ def cpu_seconds() -> float:
 
 def child(rep_dir: Path, regenerate: int) -> None:
     """One repetition: the full build, then the atlas alone, forced; to result.json."""
-    from orchestration.lib.atlas import refresh_atlas
-    from orchestration.lib.runs import run_main_job
+    from orchestration.publication.atlas import refresh_atlas
+    from orchestration.runner.runs import run_main_job
     from orchestration.settings import load_settings
 
     began = time.perf_counter()

@@ -6,7 +6,7 @@ generated dataset, so every engine reads the same bytes) and `coop build --engin
 twice: on the generated extracts, then after one more events file of 1 % new events. Wall time
 and the peak RSS of the command's process tree; for the cluster, also the peak RSS of the
 master, worker and Thrift server (apart, as they run before and after). The published marts
-of every engine are compared with DuckDB's (orchestration.lib.parity) after each phase.
+of every engine are compared with DuckDB's (orchestration.engines.parity) after each phase.
 
     .venv/bin/python -m bench.engines --scale 0.01            # 100k events
     .venv/bin/python -m bench.engines --scale 0.1 --scale 1   # 1M, 10M
@@ -39,9 +39,9 @@ from bench.common import (
     run_measured,
 )
 from bench.generate import write_increment
-from orchestration.lib.manifest import mart_model_names
-from orchestration.lib.parity import differences, duckdb_marts, parquet_marts
+from orchestration.engines.parity import differences, duckdb_marts, parquet_marts
 from orchestration.settings import load_settings
+from orchestration.transform.dbt_manifest import mart_model_names
 
 ENGINES = {  # name: (COOP_ENGINE, COOP_SPARK_METHOD)
     "duckdb": ("duckdb", "session"),
@@ -84,7 +84,7 @@ class Cluster:
         self.samplers: list[RssSampler] = []
 
     def __enter__(self) -> Cluster:
-        command = [sys.executable, "-m", "orchestration.lib.spark_cluster", "start"]
+        command = [sys.executable, "-m", "orchestration.engines.spark_cluster", "start"]
         subprocess.run(command, env=self.env, check=True, cwd=PROJECT_ROOT)
         folder = load_settings({**self.env, "COOP_ENGINE": "spark"}).spark_dir / "cluster"
         for pid_file in folder.glob("*.pid"):
@@ -97,7 +97,7 @@ class Cluster:
     def __exit__(self, *exc: object) -> None:
         for sampler in self.samplers:
             sampler.__exit__()
-        command = [sys.executable, "-m", "orchestration.lib.spark_cluster", "stop"]
+        command = [sys.executable, "-m", "orchestration.engines.spark_cluster", "stop"]
         subprocess.run(command, env=self.env, check=False, cwd=PROJECT_ROOT)
 
 

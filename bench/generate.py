@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 import pycountry
 
-from orchestration.lib.contracts import (
+from orchestration.landing.contracts import (
     AGREEMENT_STATUSES,
     AGREEMENT_TYPES,
     AGREEMENTS,

@@ -3,7 +3,7 @@
 On the same generated files, each method fills a fresh DuckDB file, and closes it (closing
 checkpoints, so every method pays for writing its data):
 
-- ``loader``: ``orchestration.lib.loading.load_extract`` (contract checks, quarantine, ledger,
+- ``loader``: ``orchestration.landing.loading.load_extract`` (contract checks, quarantine, ledger,
   child tables; a clean NDJSON file takes the fast path: one keys pass over its lines, then
   DuckDB's ``read_json`` for the values), with the pipeline's connection settings;
 - ``loader, line by line``: the loader with its NDJSON fast and split paths switched off (what
@@ -35,15 +35,15 @@ from pathlib import Path
 import duckdb
 
 from bench.common import ensure_dataset, fmt_table, machine, min_median
-from orchestration.lib.contracts import EVENTS, SOURCE_DOCUMENTS, Contract
-from orchestration.lib.loading import load_extract, ndjson_staging
+from orchestration.landing.contracts import EVENTS, SOURCE_DOCUMENTS, Contract
+from orchestration.landing.loading import load_extract, ndjson_staging
 from orchestration.settings import load_settings
 
 Method = Callable[[Path, Path, Contract], int]  # (entity dir's raw root, database) -> rows
 
 
 def connect(db: Path) -> duckdb.DuckDBPyConnection:
-    """The pipeline's writer settings (orchestration/lib/writer.py), for every method alike."""
+    """The pipeline's writer settings (operations/writer.py), for every method alike."""
     settings = load_settings({})
     return duckdb.connect(
         str(db),

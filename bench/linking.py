@@ -22,8 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from orchestration.lib.linking.gazetteer import gazetteer_from_files
-from orchestration.lib.linking.linker import Linker
+from orchestration.documents.linking.gazetteer import gazetteer_from_files
+from orchestration.documents.linking.linker import Linker
 from orchestration.settings import PROJECT_ROOT
 
 EVAL_SET = PROJECT_ROOT / "tests" / "data" / "linking_eval.yml"
@@ -105,8 +105,8 @@ def evaluate_candidates(linker: Linker, documents: list[dict]) -> dict:
     """Recall of the labelled events among the candidates: the same type, partners among the
     candidate's, and the date within the candidate's precision (a "this week" covers 5 March).
     Only recall: documents without `events` were not labelled for every event they state."""
-    from orchestration.lib.linking.candidates import find_candidates
-    from orchestration.lib.review import date_window
+    from orchestration.documents.linking.candidates import find_candidates
+    from orchestration.documents.review import date_window
 
     gold = found = proposed = 0
     for document in documents:
@@ -164,7 +164,7 @@ def regex_baseline(linker: Linker):
 
 
 def speed(linker: Linker, docs) -> dict[str, float]:
-    from orchestration.lib.linking.dates import parse_span
+    from orchestration.documents.linking.dates import parse_span
 
     def cold(text, language, base):
         parse_span.cache_clear()  # every relative or numeric date parsed again
@@ -184,8 +184,8 @@ def incremental(docs, count: int = 500) -> dict[str, float]:
     gazetteer change."""
     import duckdb
 
-    from orchestration.lib.linking.gazetteer import Entry
-    from orchestration.lib.linking.store import link_documents
+    from orchestration.documents.linking.gazetteer import Entry
+    from orchestration.documents.linking.store import link_documents
 
     con = duckdb.connect()
     con.execute("create schema raw_documents")

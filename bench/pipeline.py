@@ -3,7 +3,7 @@ a full refresh whose marts must equal the increment's.
 
 For each repetition a fresh child process points COOP_RAW_DIR, COOP_WAREHOUSE_DIR,
 COOP_BUILD_DIR and DAGSTER_HOME (with a copy of the project's dagster.yaml) at temporary
-folders, imports the definitions, then runs ``orchestration.lib.runs.run_main_job()`` three
+folders, imports the definitions, then runs ``orchestration.runner.runs.run_main_job()`` three
 times: on the generated extracts (full build), again with nothing landed (no-op), and after
 landing one more events file with 1 % new events (increment), then a fourth time with
 ``full_refresh=True`` (every incremental mart rebuilt from scratch, nothing new loaded): the
@@ -120,7 +120,7 @@ def log_span(path: Path) -> float | None:
 
 
 def run_phase(name: str) -> dict[str, Any]:
-    from orchestration.lib.runs import run_main_job
+    from orchestration.runner.runs import run_main_job
 
     began, wall_start = time.perf_counter(), time.time()
     summary = run_main_job(full_refresh=name == "full_refresh")

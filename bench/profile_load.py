@@ -22,8 +22,8 @@ import duckdb
 
 from bench.common import ensure_dataset, machine
 from bench.ingest import connect
-from orchestration.lib.contracts import EVENTS, SOURCE_DOCUMENTS
-from orchestration.lib.loading import load_extract
+from orchestration.landing.contracts import EVENTS, SOURCE_DOCUMENTS
+from orchestration.landing.loading import load_extract
 
 
 class TimedConnection:

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from bench.common import fmt_seconds, fmt_table, machine, min_median
-from orchestration.lib.publish import RETIRING_THREAD, fsync, mart_tables, publish
+from orchestration.publication.publish import RETIRING_THREAD, fsync, mart_tables, publish
 from orchestration.settings import Settings, load_settings
 
 FLOOR = "floor: copy, fsync, rename"

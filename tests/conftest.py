@@ -22,7 +22,7 @@ def dbt_manifest() -> Path:
     """The manifest Dagster reads its dbt assets from; `make test` runs `dbt parse` first."""
     manifest = PROJECT_ROOT / "dbt_project" / "target" / "manifest.json"
     if not manifest.exists():
-        from orchestration.lib.runs import prepare_dbt_manifest
+        from orchestration.runner.runs import prepare_dbt_manifest
 
         prepare_dbt_manifest()
     return manifest

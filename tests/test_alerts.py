@@ -12,7 +12,7 @@ import dagster as dg
 import pytest
 
 from orchestration.defs.alerts import failed_run_alert
-from orchestration.lib.alerts import one_line_reason
+from orchestration.operations.alerts import one_line_reason
 from tests.conftest import PROJECT_ROOT
 from tests.uiserver import free_port
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib import atlas as atlas_lib
-from orchestration.lib.atlas import charts
-from orchestration.lib.runs import run_main_job
+from orchestration.publication import atlas as atlas_lib
+from orchestration.publication.atlas import charts
+from orchestration.runner.runs import run_main_job
 from orchestration.settings import ATLAS_QUERIES_DIR, PROJECT_ROOT
 from tests.conftest import make_pipeline_env, saved_env
 from tests.test_ui import _browse, _chromium, _png_size

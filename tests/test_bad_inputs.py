@@ -27,8 +27,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.contracts import Contract, contract_for
-from orchestration.lib.loading import (
+from orchestration.landing.contracts import Contract, contract_for
+from orchestration.landing.loading import (
     ExtractResult,
     FileResult,
     json_values,
@@ -36,8 +36,8 @@ from orchestration.lib.loading import (
     ndjson_staging,
     reconcile_ledger,
 )
-from orchestration.lib.loading import load as file_loading
-from orchestration.lib.loading.reading import BAD_QUOTE, NOT_UTF8
+from orchestration.landing.loading import load as file_loading
+from orchestration.landing.loading.reading import BAD_QUOTE, NOT_UTF8
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 GOOD_ROWS = {

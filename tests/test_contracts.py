@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from orchestration.lib import contracts
+from orchestration.landing import contracts
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 
 MARTS_YAML = DBT_PROJECT_DIR / "models" / "marts" / "_marts__models.yml"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.coverage import coverage, coverage_tables
+from orchestration.analyst.coverage import coverage, coverage_tables
 
 MARTS = """
 create schema marts;

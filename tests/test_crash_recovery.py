@@ -18,7 +18,7 @@ from orchestration.settings import PROJECT_ROOT
 from tests.conftest import make_pipeline_env, saved_env
 
 RUN = (
-    "import sys; from orchestration.lib.runs import run_main_job; "
+    "import sys; from orchestration.runner.runs import run_main_job; "
     "sys.exit(0 if run_main_job().success else 1)"
 )
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.lib import dagster_storage
-from orchestration.lib.dagster_storage import KeptOpenSqliteEventLogStorage
+from orchestration.operations import dagster_storage
+from orchestration.operations.dagster_storage import KeptOpenSqliteEventLogStorage
 from tests.conftest import PROJECT_ROOT
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.lib.contracts import CONTRACTS
-from orchestration.lib.planning import PLAN_TAG, record_publication, state_file
+from orchestration.landing.contracts import CONTRACTS
+from orchestration.operations.planning import PLAN_TAG, record_publication, state_file
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 from tests.conftest import make_pipeline_env
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from orchestration.lib.contracts import DOCUMENTS
-from orchestration.lib.documents.reading import MAX_DOCUMENT_BYTES, read_document
-from orchestration.lib.loading import load_extract, reconcile_ledger
+from orchestration.documents.reading import MAX_DOCUMENT_BYTES, read_document
+from orchestration.landing.contracts import DOCUMENTS
+from orchestration.landing.loading import load_extract, reconcile_ledger
 
 GOOD = """---
 title: Brazil and the EU sign

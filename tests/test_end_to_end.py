@@ -17,7 +17,7 @@ import duckdb
 import pytest
 import yaml
 
-from orchestration.lib.runs import run_main_job
+from orchestration.runner.runs import run_main_job
 from orchestration.settings import PROJECT_ROOT
 from tests.conftest import make_pipeline_env, saved_env
 
@@ -75,8 +75,8 @@ def test_the_publication_and_the_ingest_assets_carry_their_times(published):
     env, summary = published
     import dagster as dg
 
-    from orchestration.lib.contracts import EVENTS
-    from orchestration.lib.freshness import last_changed
+    from orchestration.landing.contracts import EVENTS
+    from orchestration.operations.freshness import last_changed
 
     ((published_at, newest_fact_at, newest_load),) = query(
         env.settings.published_db,
@@ -381,7 +381,7 @@ def test_docs_site_is_published_with_the_glossary(published):
 
 
 def test_analyst_guide_shows_what_its_example_queries_return(published):
-    from orchestration.lib.examples import EXAMPLES, run_example
+    from orchestration.analyst.examples import EXAMPLES, run_example
 
     guide = (PROJECT_ROOT / "warehouse" / "README.md").read_text()
     assert len(EXAMPLES) >= 10

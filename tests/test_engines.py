@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.atlas import open_publication, run_queries
-from orchestration.lib.manifest import mart_model_names
-from orchestration.lib.parity import differences, duckdb_marts, parquet_marts
+from orchestration.engines.parity import differences, duckdb_marts, parquet_marts
+from orchestration.publication.atlas import open_publication, run_queries
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
+from orchestration.transform.dbt_manifest import mart_model_names
 from tests.conftest import SAMPLE_RAW
 
 COOP = str(Path(sys.executable).with_name("coop"))

@@ -13,8 +13,8 @@ import dagster as dg
 import pytest
 
 from orchestration.defs.freshness import FRESHNESS_CHECK_KEYS, freshness_checks
-from orchestration.lib.contracts import CONTRACTS, EVENTS, PARTNERS
-from orchestration.lib.freshness import stale_extracts
+from orchestration.landing.contracts import CONTRACTS, EVENTS, PARTNERS
+from orchestration.operations.freshness import stale_extracts
 from tests.conftest import PROJECT_ROOT
 
 NOW = dt.datetime.now(dt.UTC)

@@ -13,8 +13,8 @@ import pytest
 
 from bench import ingest, profile_load
 from bench.generate import FULL_EVENTS, GENERATED, generate, sizes_for, write_increment
-from orchestration.lib.contracts import EVENTS
-from orchestration.lib.loading import load_extract
+from orchestration.landing.contracts import EVENTS
+from orchestration.landing.loading import load_extract
 
 SCALE = 0.0005  # 5,000 events, 500 documents, and the floors of the small extracts
 

@@ -8,9 +8,9 @@ import csv
 
 import pytest
 
-from orchestration.lib.contracts import PUBLISHER_KINDS
-from orchestration.lib.documents.reading import read_document
-from orchestration.lib.grading import (
+from orchestration.documents.reading import read_document
+from orchestration.landing.contracts import PUBLISHER_KINDS
+from orchestration.landing.grading import (
     OFFICIAL_PUBLISHERS,
     RELIABILITY_BY_KIND,
     document_problems,

@@ -11,7 +11,7 @@ import dagster as dg
 import yaml
 
 from orchestration.defs.housekeeping import housekeeping
-from orchestration.lib.housekeeping import LEFTOVER_AGE_S, Retention, prune_files, purge_runs
+from orchestration.operations.housekeeping import LEFTOVER_AGE_S, Retention, prune_files, purge_runs
 from orchestration.settings import load_settings
 from tests.conftest import PROJECT_ROOT
 

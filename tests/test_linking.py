@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from bench.linking import SHARED, evaluate, evaluate_candidates, load_documents
-from orchestration.lib.linking.dates import find_dates, parse_span
-from orchestration.lib.linking.folding import fold
-from orchestration.lib.linking.gazetteer import Entry, Gazetteer, gazetteer_from_files
-from orchestration.lib.linking.linker import Linker
-from orchestration.lib.linking.store import link_documents
+from orchestration.documents.linking.dates import find_dates, parse_span
+from orchestration.documents.linking.folding import fold
+from orchestration.documents.linking.gazetteer import Entry, Gazetteer, gazetteer_from_files
+from orchestration.documents.linking.linker import Linker
+from orchestration.documents.linking.store import link_documents
 from orchestration.settings import PROJECT_ROOT
 
 

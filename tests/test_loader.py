@@ -8,24 +8,28 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.contracts import MEMBERSHIPS, PARTNERS, Column
-from orchestration.lib.landing import (
+from orchestration.landing.contracts import MEMBERSHIPS, PARTNERS, Column
+from orchestration.landing.loading.csv_staging import (
+    check_header,
+    csv_record_lines,
+    read_csv_header,
+)
+from orchestration.landing.loading.ndjson_staging import split_lines
+from orchestration.landing.loading.reading import NOT_UTF8, UnreadableFile
+from orchestration.landing.loading.reading import structural_problems as _structural_problems
+from orchestration.landing.loading.rules import (
+    breaks_a_value_rule,
+    contract_problem_queries,
+    value_problem_queries,
+)
+from orchestration.landing.loading.sql import quote_ident, scalar, sql_literal
+from orchestration.landing.zone import (
     LineCensus,
     binary_kind,
     file_digest,
     find_landed_files,
     line_census,
 )
-from orchestration.lib.loading.csv_staging import check_header, csv_record_lines, read_csv_header
-from orchestration.lib.loading.ndjson_staging import split_lines
-from orchestration.lib.loading.reading import NOT_UTF8, UnreadableFile
-from orchestration.lib.loading.reading import structural_problems as _structural_problems
-from orchestration.lib.loading.rules import (
-    breaks_a_value_rule,
-    contract_problem_queries,
-    value_problem_queries,
-)
-from orchestration.lib.loading.sql import quote_ident, scalar, sql_literal
 
 PARTNER_COLUMNS = [c.name for c in PARTNERS.columns]
 

@@ -11,22 +11,22 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.contracts import EVENTS, MEMBERSHIPS, PARTNERS
-from orchestration.lib.landing import LandedFile, LineCensus, file_digest, line_census
-from orchestration.lib.loading.audit import Counts, audit_staged, reset_spans
-from orchestration.lib.loading.csv_staging import MAX_BAD_QUOTES, stage_csv
-from orchestration.lib.loading.json_values import json_type_suspect, plain_array_pattern
-from orchestration.lib.loading.keys import duplicate_key_queries
-from orchestration.lib.loading.ledger import (
+from orchestration.landing.contracts import EVENTS, MEMBERSHIPS, PARTNERS
+from orchestration.landing.loading.audit import Counts, audit_staged, reset_spans
+from orchestration.landing.loading.csv_staging import MAX_BAD_QUOTES, stage_csv
+from orchestration.landing.loading.json_values import json_type_suspect, plain_array_pattern
+from orchestration.landing.loading.keys import duplicate_key_queries
+from orchestration.landing.loading.ledger import (
     FileResult,
     latest_ledger_row,
     reconcile_ledger,
     record_ledger,
 )
-from orchestration.lib.loading.load import load_file
-from orchestration.lib.loading.reading import BAD_QUOTE, UnreadableFile, physical_lines
-from orchestration.lib.loading.sql import insertion_order_kept, scalar, sql_list, transaction
-from orchestration.lib.loading.tables import delete_file_rows, prepare_tables, table_rows
+from orchestration.landing.loading.load import load_file
+from orchestration.landing.loading.reading import BAD_QUOTE, UnreadableFile, physical_lines
+from orchestration.landing.loading.sql import insertion_order_kept, scalar, sql_list, transaction
+from orchestration.landing.loading.tables import delete_file_rows, prepare_tables, table_rows
+from orchestration.landing.zone import LandedFile, LineCensus, file_digest, line_census
 
 WHEN = dt.datetime(2026, 1, 1)
 
@@ -215,8 +215,8 @@ def test_line_census_equals_a_count_line_by_line_for_any_chunking(tmp_path: Path
 
 
 def test_a_raw_table_of_an_earlier_contract_gains_the_new_columns_and_keeps_its_rows() -> None:
-    from orchestration.lib.contracts import PARTNERS
-    from orchestration.lib.loading.tables import PROVENANCE_COLUMNS, prepare_tables
+    from orchestration.landing.contracts import PARTNERS
+    from orchestration.landing.loading.tables import PROVENANCE_COLUMNS, prepare_tables
 
     con = duckdb.connect()
     con.execute("create schema raw_curated")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from orchestration.lib.problems import Problem, one_line, problem_lines
-from orchestration.lib.test_failures import dbt_error_line
+from orchestration.problems import Problem, one_line, problem_lines
+from orchestration.transform.dbt_failures import dbt_error_line
 
 
 def test_a_problem_names_file_line_and_column_where_known():

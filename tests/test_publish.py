@@ -10,8 +10,8 @@ import time
 import duckdb
 import pytest
 
-from orchestration.lib import publish as publish_module
-from orchestration.lib.publish import (
+from orchestration.publication import publish as publish_module
+from orchestration.publication.publish import (
     AuditFailed,
     exchange_paths,
     publish,

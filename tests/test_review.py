@@ -12,12 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bench.linking import SHARED
-from orchestration.lib.contracts import EVENTS, SOURCE_DOCUMENTS
-from orchestration.lib.linking.candidates import find_candidates
-from orchestration.lib.linking.gazetteer import gazetteer_from_files
-from orchestration.lib.linking.linker import Linker
-from orchestration.lib.loading import load_extract
-from orchestration.lib.review import (
+from orchestration.documents.linking.candidates import find_candidates
+from orchestration.documents.linking.gazetteer import gazetteer_from_files
+from orchestration.documents.linking.linker import Linker
+from orchestration.documents.review import (
     REVIEWED_EVENTS,
     Corrections,
     ReviewError,
@@ -26,6 +24,8 @@ from orchestration.lib.review import (
     pending_candidates,
     reject,
 )
+from orchestration.landing.contracts import EVENTS, SOURCE_DOCUMENTS
+from orchestration.landing.loading import load_extract
 from orchestration.settings import PROJECT_ROOT
 
 NEW_RELEASE = """---

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 
-from orchestration.lib.planning import changed_extracts, code_digest
-from orchestration.lib.sensing import landing_zone_listing
+from orchestration.landing.sensing import landing_zone_listing
+from orchestration.operations.planning import changed_extracts, code_digest
 from tests.conftest import make_pipeline_env
 
 

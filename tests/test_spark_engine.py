@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.parity import differences, duckdb_marts, parquet_marts
-from orchestration.lib.spark import (
+from orchestration.engines.parity import differences, duckdb_marts, parquet_marts
+from orchestration.engines.spark_handoff import (
     JAVA_PACKAGE,
     JavaMissing,
     hand_off_raw_tables,

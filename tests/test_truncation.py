@@ -13,10 +13,10 @@ import duckdb
 import pytest
 from test_bad_inputs import corpus, land, load
 
-from orchestration.lib.contracts import PARTNERS, contract_for
-from orchestration.lib.loading import csv_staging, load_extract, reconcile_ledger
-from orchestration.lib.loading.manifests import MANIFEST_SUFFIX
-from orchestration.lib.loading.reading import Problem
+from orchestration.landing.contracts import PARTNERS, contract_for
+from orchestration.landing.loading import csv_staging, load_extract, reconcile_ledger
+from orchestration.landing.loading.manifests import MANIFEST_SUFFIX
+from orchestration.landing.loading.reading import Problem
 
 WHOLE = corpus("partners/truncated_mid_line.csv")[: -len("member of EU-CL")] + (
     b"member of EU-CLASI\n"

@@ -21,8 +21,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from orchestration.lib.location import LOCATION_NAME
-from orchestration.lib.runs import PID_TAG
+from orchestration.runner.location import LOCATION_NAME
+from orchestration.runner.runs import PID_TAG
 from orchestration.settings import PROJECT_ROOT
 from tests.uiserver import (
     DAEMON_HEALTH_QUERY,
@@ -165,7 +165,7 @@ def test_the_location_is_cooperation(ui):
 
 def test_the_webserver_and_the_daemon_share_the_projects_storage(ui):
     """The instance `make ui` serves is the committed one: Dagster's SQLite files through
-    orchestration/lib/dagster_storage.py (the daemon gets the same instance from `dagster dev`;
+    operations/dagster_storage.py (the daemon gets the same instance from `dagster dev`;
     the slow tests below run through both)."""
     info = ui.graphql("query Instance { instance { info } }")["instance"]["info"]
     assert "event_log_storage: KeptOpenSqliteEventLogStorage" in info, info

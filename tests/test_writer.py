@@ -11,12 +11,12 @@ import time
 
 import pytest
 
-from orchestration.lib.writer import WriterBusy, writer_lock
+from orchestration.operations.writer import WriterBusy, writer_lock
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from orchestration.lib.writer import writer_lock
+from orchestration.operations.writer import writer_lock
 with writer_lock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(60)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import psutil
 
-from orchestration.lib.location import LOCATION_NAME
+from orchestration.runner.location import LOCATION_NAME
 from orchestration.settings import PROJECT_ROOT
 
 HOST = "127.0.0.1"

@@ -1,1 +1,1 @@
-"""Dagster declarations, thin: each module calls the tested helpers in orchestration.lib."""
+"""Dagster declarations, thin: each module calls the stage packages of `orchestration/`."""

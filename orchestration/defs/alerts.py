@@ -1,8 +1,8 @@
-"""Failure alerts: the sensor that reports every failed run (orchestration/lib/alerts.py)."""
+"""Failure alerts: the sensor that reports every failed run (orchestration/operations/alerts.py)."""
 
 import dagster as dg
 
-from orchestration.lib.alerts import deliver, failure_alert
+from orchestration.operations.alerts import deliver, failure_alert
 from orchestration.settings import alert_webhook, load_settings, ui_url
 
 

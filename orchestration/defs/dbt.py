@@ -18,12 +18,12 @@ from dagster_dbt import (
 from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
 from orchestration.defs.resources import WRITER_POOL, DbtCoreResource, WarehouseResource
-from orchestration.lib.problems import one_line
-from orchestration.lib.relations import describe_relations
-from orchestration.lib.spark import hand_off_raw_tables, require_java
-from orchestration.lib.test_failures import explain_build
-from orchestration.lib.writer import connect_build, writer_lock
+from orchestration.engines.spark_handoff import hand_off_raw_tables, require_java
+from orchestration.operations.writer import connect_build, writer_lock
+from orchestration.problems import one_line
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
+from orchestration.transform.dbt_failures import explain_build
+from orchestration.transform.relations import describe_relations
 
 # one manifest per engine (COOP_ENGINE): configs read `target.type` when dbt parses
 ENGINE_SETTINGS = load_settings()
@@ -110,7 +110,7 @@ def _warm_up_atlas_charts() -> None:
     """Import Altair and vl-convert and start vl-convert's engine (~0.8 s): done beside dbt's
     own process, on the core it leaves idle, instead of in the atlas step at the run's end."""
     try:
-        from orchestration.lib.atlas.charts import warm_up
+        from orchestration.publication.atlas.charts import warm_up
 
         warm_up()
     except Exception:  # noqa: BLE001, S110 - only a head start: the atlas step reports errors

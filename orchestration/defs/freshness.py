@@ -1,7 +1,7 @@
 """Freshness checks: each extract is expected to change within its contract's interval.
 
 A check turns to a warning in the UI when the newest file of its extract landed longer ago than
-that (the ingest asset reports the landing time; see orchestration/lib/freshness.py). The checks
+that (the ingest asset reports the landing time; see operations/freshness.py). The checks
 never block a build: the daemon evaluates them through their sensor, outside the build job.
 """
 
@@ -10,7 +10,7 @@ import warnings
 import dagster as dg
 
 from orchestration.defs.ingest import raw_key
-from orchestration.lib.contracts import CONTRACTS
+from orchestration.landing.contracts import CONTRACTS
 
 # Dagster 1.13 calls these builders superseded by FreshnessPolicy, which judges an asset by its
 # last materialization; every build materializes the ingest assets, files changed or not, so

@@ -1,8 +1,8 @@
-"""The daily housekeeping job: old runs purged, the build folder bounded (lib/housekeeping.py)."""
+"""The daily housekeeping job: old runs purged, the build folder bounded."""
 
 import dagster as dg
 
-from orchestration.lib.housekeeping import Retention, prune_files, purge_runs
+from orchestration.operations.housekeeping import Retention, prune_files, purge_runs
 from orchestration.settings import load_settings
 
 

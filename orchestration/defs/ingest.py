@@ -6,16 +6,16 @@ import hashlib
 import dagster as dg
 
 from orchestration.defs.resources import WRITER_POOL, WarehouseResource
-from orchestration.lib.contracts import CONTRACTS, Contract
-from orchestration.lib.freshness import last_changed
-from orchestration.lib.loading import (
+from orchestration.landing.contracts import CONTRACTS, Contract
+from orchestration.landing.loading import (
     PROVENANCE_COLUMNS,
     ExtractResult,
     child_columns,
     load_extract,
     reconcile_ledger,
 )
-from orchestration.lib.reference import load_country_reference, package_versions
+from orchestration.landing.reference import load_country_reference, package_versions
+from orchestration.operations.freshness import last_changed
 
 FILES_TABLE_HEADER = (
     "| file | outcome | SHA-256 | read | loaded | rejected |\n|---|---|---|---|---|---|\n"

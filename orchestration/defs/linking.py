@@ -25,7 +25,7 @@ def document_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     from the partner, threat and alias extracts plus CLDR country names (en, es, pt); dates
     are resolved against the document's date. Incremental: a new or changed document links
     only itself; a changed gazetteer relinks every document."""
-    from orchestration.lib.linking.store import MENTION_COLUMNS, link_documents
+    from orchestration.documents.linking.store import MENTION_COLUMNS, link_documents
 
     with warehouse.writer() as con:
         result = link_documents(con)

@@ -5,13 +5,13 @@ from dagster_dbt import get_asset_key_for_model
 
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
 from orchestration.defs.resources import WRITER_POOL, WarehouseResource
-from orchestration.lib.digests import dbt_project_digest
-from orchestration.lib.docs import docs_are_current, generate_docs
-from orchestration.lib.manifest import mart_model_names, mart_models
-from orchestration.lib.planning import PLAN_TAG, record_publication
-from orchestration.lib.publish import publish
-from orchestration.lib.spark import publish_spark_marts
-from orchestration.lib.writer import writer_lock
+from orchestration.engines.spark_handoff import publish_spark_marts
+from orchestration.landing.digests import dbt_project_digest
+from orchestration.operations.planning import PLAN_TAG, record_publication
+from orchestration.operations.writer import writer_lock
+from orchestration.publication.publish import publish
+from orchestration.transform.dbt_docs import docs_are_current, generate_docs
+from orchestration.transform.dbt_manifest import mart_model_names, mart_models
 
 MART_NAMES = mart_model_names(dbt_project.manifest_path)
 
@@ -116,7 +116,7 @@ def cooperation_atlas(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     published warehouse after every blocking check passed, written aside and swapped in whole;
     regenerated only when the published marts (or the atlas's queries and code) changed."""
     # imported here: Altair and vl-convert add ~0.5 s to every process loading the definitions
-    from orchestration.lib.atlas import refresh_atlas
+    from orchestration.publication.atlas import refresh_atlas
 
     settings = warehouse.settings
     index = dg.MetadataValue.path(str(settings.atlas_dir / "index.html"))

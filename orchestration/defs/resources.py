@@ -14,7 +14,7 @@ import duckdb
 from dagster_dbt import DbtCliResource
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 
-from orchestration.lib.writer import build_connection
+from orchestration.operations.writer import build_connection
 from orchestration.settings import DBT_PARSE_STATE, Settings, load_settings
 
 # Every step that opens the build file read-write claims this pool; the instance gives it one

@@ -1,0 +1,176 @@
+"""The names to look for: built at run time from the partner, threat and alias extracts.
+
+Partners bring their name and acronym; countries add their names in English, Spanish and
+Portuguese from CLDR (babel) and pycountry's official and common names; the curated alias
+extract (`raw/curated/aliases/`) adds what no package knows: institutions standing for a
+country ("Policía Nacional de Colombia"), organisation names in other languages ("Comité
+Latinoamericano de Seguridad Interior"), demonyms, crime terms ("narcotráfico"), and places
+that must not be read as a partner ("Mexico City"). Its fingerprint changes whenever any name,
+rule or package version changes, and then every document is linked again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+from orchestration.documents.linking.folding import fold
+
+LANGUAGES = ("en", "es", "pt")
+LINKER_VERSION = "1"  # bump when a rule changes what is linked: every document is relinked
+
+# method -> (confidence, case rule). "capitalised": a proper noun, its first letter written
+# upper case ("Chile", not the chile pepper); "upper": an acronym written as given or in
+# capitals ("EU", not the Portuguese pronoun "Eu"); "any": a common noun ("narcotráfico").
+METHODS = {
+    "name": (0.95, "capitalised"),
+    "cldr_name": (0.95, "capitalised"),
+    "acronym": (0.9, "upper"),
+    "alias": (0.9, "capitalised"),
+    "institution": (0.9, "any"),
+    "demonym": (0.8, "any"),
+    "threat_name": (0.9, "any"),
+    "term": (0.85, "any"),
+    "place": (1.0, "capitalised"),
+}
+# matched only in a document of their own language ("colombiano" is Spanish and Portuguese)
+LANGUAGE_BOUND = ("demonym", "term")
+ALIAS_METHODS = {"name": "alias", "acronym": "acronym", "demonym": "demonym",
+                 "institution": "institution", "term": "term", "place": "place"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One name of one partner, threat or place, and how a match on it is judged."""
+
+    kind: str  # partner | threat | place (a place is never emitted: it blocks a partner name)
+    target_id: str
+    surface: str
+    method: str
+    language: str = "any"
+    veto: tuple[str, ...] = ()  # folded words that, in the same sentence, undo the match
+
+    @property
+    def confidence(self) -> float:
+        return METHODS[self.method][0]
+
+    @property
+    def case_rule(self) -> str:
+        rule = METHODS[self.method][1]
+        if self.method == "demonym" and self.language == "en":
+            return "capitalised"  # "Colombian"; Spanish and Portuguese write "colombianos"
+        return rule
+
+
+@dataclass
+class Gazetteer:
+    entries: list[Entry] = field(default_factory=list)
+
+    def by_pattern(self) -> dict[str, tuple[Entry, ...]]:
+        """Entries per folded pattern. Entries of one target judged alike (same case rule,
+        veto words, and no language condition) keep only the most confident: "Chile" in
+        English, Spanish and Portuguese is one entry, so most matches need no weighing."""
+        patterns: dict[str, dict[tuple, Entry]] = {}
+        for entry in self.entries:
+            key = fold(entry.surface).strip()
+            if len(key) < 2:
+                continue
+            by_language = entry.method in LANGUAGE_BOUND
+            alike = (entry.kind, entry.target_id, entry.case_rule, entry.veto,
+                     entry.language if by_language else "", by_language)  # fmt: skip
+            kept = patterns.setdefault(key, {}).get(alike)
+            if kept is None or entry.confidence > kept.confidence:
+                patterns[key][alike] = entry
+        return {key: tuple(found.values()) for key, found in patterns.items()}
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes when any entry, the linker's rules or the name packages change."""
+        digest = hashlib.sha256(LINKER_VERSION.encode())
+        for package in ("babel", "pycountry", "dateparser"):
+            digest.update(f"{package}=={version(package)}".encode())
+        for entry in sorted(self.entries, key=repr):
+            digest.update(repr(entry).encode())
+        return digest.hexdigest()[:16]
+
+
+def demonym_forms(demonym: str, language: str) -> list[str]:
+    """A demonym's inflections: Spanish and Portuguese gender and number, English plural."""
+    if language in ("es", "pt") and demonym.endswith("o"):
+        stem = demonym[:-1]
+        return [demonym, stem + "a", stem + "os", stem + "as"]
+    if language in ("es", "pt") and demonym.endswith(("e", "a")):
+        return [demonym, demonym + "s"]
+    if language == "en" and demonym.endswith("an"):
+        return [demonym, demonym + "s"]
+    return [demonym]
+
+
+def country_names(partner_name: str) -> list[tuple[str, str]]:
+    """(name, language) of a country in CLDR (en, es, pt) and pycountry, from its English
+    short name; nothing when no package knows the name."""
+    import pycountry
+    from babel import Locale
+
+    try:
+        country = pycountry.countries.lookup(partner_name)
+    except LookupError:
+        found = pycountry.countries.search_fuzzy(partner_name) if partner_name else []
+        if not found:
+            return []
+        country = found[0]
+    names = [(getattr(country, attr), "en") for attr in ("name", "common_name", "official_name")
+             if getattr(country, attr, None)]  # fmt: skip
+    for language in LANGUAGES:
+        territory = Locale.parse(language).territories.get(country.alpha_2)
+        if territory:
+            names.append((territory, language))
+    return names
+
+
+def build_gazetteer(
+    partners: Iterable[dict], threats: Iterable[dict], aliases: Iterable[dict]
+) -> Gazetteer:
+    """From rows of the partner, threat and alias extracts (dicts keyed by column name)."""
+    entries: list[Entry] = []
+    for row in partners:
+        pid, name = row["partner_id"], row["partner_name"]
+        entries.append(Entry("partner", pid, name, "name", "en"))
+        if row.get("acronym") and row["acronym"] != name:
+            entries.append(Entry("partner", pid, row["acronym"], "acronym"))
+        if row.get("partner_type") == "country":
+            entries += [Entry("partner", pid, n, "cldr_name", lang)
+                        for n, lang in country_names(name) if "," not in n]  # fmt: skip
+    for row in threats:
+        entries.append(Entry("threat", row["threat_id"], row["threat_name"], "threat_name", "en"))
+    for row in aliases:
+        method = ALIAS_METHODS[row["alias_type"]]
+        kind = "place" if method == "place" else row["kind"]
+        veto = tuple(fold(v).strip() for v in (row.get("veto_context") or "").split("|") if v)
+        forms = demonym_forms(row["alias"], row["language"]) if method == "demonym" else [
+            row["alias"]]  # fmt: skip
+        entries += [Entry(kind, row["target_id"], form, method, row["language"], veto)
+                    for form in forms]  # fmt: skip
+    return Gazetteer(sorted(set(entries), key=lambda e: (e.kind, e.target_id, e.surface, e.method)))
+
+
+def read_csv_rows(folder: Path) -> list[dict]:
+    rows: list[dict] = []
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows += [{k: (v or None) for k, v in row.items()} for row in csv.DictReader(handle)]
+    return rows
+
+
+def gazetteer_from_files(raw_dir: Path) -> Gazetteer:
+    """The gazetteer straight from the landed CSV files, for `coop link` (no build needed)."""
+    curated = raw_dir / "curated"
+    return build_gazetteer(
+        read_csv_rows(curated / "partners"),
+        read_csv_rows(curated / "threats"),
+        read_csv_rows(curated / "aliases"),
+    )

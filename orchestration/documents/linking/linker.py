@@ -1,0 +1,114 @@
+"""Link one document: its partner, threat and date mentions, each with offsets, method and
+confidence.
+
+Ambiguity rules, each visible in a mention's method:
+- a place overlapping a partner's name blocks it ("Mexico City" is not Mexico), unless the
+  sentence speaks of a state (government, ministry, authorities): then the partner is linked
+  at the place with method `place_as_state` and a low confidence;
+- an alias with veto words drops out when one is in its sentence ("Georgia" next to "Atlanta");
+- word boundaries and case rules live in the matcher ("EU" in "EUR", "chile" the pepper,
+  "Niger" in "Nigeria", the Portuguese pronoun "Eu").
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from typing import NamedTuple
+
+from orchestration.documents.linking.dates import find_dates
+from orchestration.documents.linking.folding import fold
+from orchestration.documents.linking.gazetteer import LANGUAGE_BOUND, Entry, Gazetteer
+from orchestration.documents.linking.matcher import Match, build_automaton, find_matches
+
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n|\n(?=[A-Z#*-])")
+STATE_WORDS = ("government", "gobierno", "governo", "authorities", "autoridades", "ministry",
+               "ministerio", "minister", "ministro", "ministra", "state", "estado")  # fmt: skip
+
+
+class Mention(NamedTuple):
+    kind: str  # partner | threat | date
+    id: str  # partner_id, threat_id or the ISO date
+    surface: str
+    start: int
+    end: int
+    confidence: float
+    method: str
+    precision: str | None = None  # dates only: day | week | month | year
+
+    def as_dict(self) -> dict:
+        return self._asdict()
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for boundary in SENTENCE_END.finditer(text):
+        spans.append((start, boundary.start()))
+        start = boundary.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+class Linker:
+    """A gazetteer compiled once, applied to many documents."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.fingerprint = gazetteer.fingerprint
+        self.automaton = build_automaton(gazetteer)
+
+    def link(
+        self, text: str, language: str | None = None, published_on: dt.date | None = None
+    ) -> list[Mention]:
+        folded = fold(text)
+        sentences = sentence_spans(text)
+        starts = [s for s, _ in sentences]
+
+        def sentence_of(offset: int) -> str:
+            start, end = sentences[bisect.bisect_right(starts, offset) - 1]
+            return folded[start:end]
+
+        mentions = []
+        for match in find_matches(self.automaton, text, folded):
+            # only places and vetoed names read their sentence (most matches need none)
+            entries = match.entries
+            if len(entries) == 1 and not entries[0].veto and entries[0].kind != "place" and (
+                entries[0].method not in LANGUAGE_BOUND):  # fmt: skip
+                e, start, end = entries[0], match.start, match.end  # one plain name: the usual
+                mentions.append(Mention(e.kind, e.target_id, text[start:end], start, end,
+                                        e.confidence, e.method))  # fmt: skip
+                continue
+            contextual = any(e.veto or e.kind == "place" for e in entries)
+            sentence = sentence_of(match.start) if contextual else ""
+            mentions += self._judge(match, text, sentence, language)
+        mentions += [
+            Mention("date", d.date.isoformat(), d.surface, d.start, d.end, d.confidence,
+                    d.method, d.precision)
+            for d in find_dates(text, language, published_on, folded)
+        ]  # fmt: skip
+        return sorted(mentions, key=lambda m: (m.start, m.kind, m.id))
+
+    @staticmethod
+    def _judge(match: Match, text: str, sentence: str, language: str | None) -> list[Mention]:
+        surface = text[match.start : match.end]
+        places = [e for e in match.entries if e.kind == "place"]
+        if places:
+            words = set(re.findall(r"\w+", sentence))
+            if not words.intersection(STATE_WORDS):
+                return []
+            return [Mention("partner", places[0].target_id, surface, match.start, match.end,
+                            0.6, "place_as_state")]  # fmt: skip
+        vetoed = {e.target_id for e in match.entries if any(w in sentence for w in e.veto)}
+        best: dict[tuple[str, str], Entry] = {}
+        for entry in match.entries:
+            if entry.target_id in vetoed:
+                continue
+            if language and entry.language not in ("any", language) and (
+                entry.method in LANGUAGE_BOUND):  # fmt: skip
+                continue  # "colombiano" is a demonym in Spanish, a threat term only in its own
+            key = (entry.kind, entry.target_id)
+            if key not in best or entry.confidence > best[key].confidence:
+                best[key] = entry
+        return [Mention(e.kind, e.target_id, surface, match.start, match.end, e.confidence,
+                        e.method) for e in best.values()]  # fmt: skip

@@ -1,0 +1,83 @@
+"""Find gazetteer names in a text: one Aho-Corasick pass over the folded text.
+
+Matches must start and end on a word boundary ("EU" is not found in "EUR", "Niger" not in
+"Nigeria"), must be written as their case rule asks, and overlapping matches keep the longest
+("Mexico City" over "Mexico"). Offsets are character offsets in the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import ahocorasick
+
+from orchestration.documents.linking.folding import fold
+from orchestration.documents.linking.gazetteer import Entry, Gazetteer
+
+
+class Match(NamedTuple):
+    start: int
+    end: int  # exclusive
+    entries: tuple[Entry, ...]
+
+
+# Punctuation and line breaks read as spaces (one for one: offsets stay), so "EU-funded",
+# "Europol's" and a name broken across two lines match, and every pattern is searched with a
+# space on both sides: a hit is on word boundaries by construction. Checking boundaries after
+# the fact let short names ("ue", "eu") hit inside every other Spanish word first.
+NOT_WORD = re.compile(r"[^\w ]")
+
+
+def as_words(folded: str) -> str:
+    return NOT_WORD.sub(" ", folded)
+
+
+def build_automaton(gazetteer: Gazetteer) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for pattern, entries in gazetteer.by_pattern().items():
+        words = " " + " ".join(as_words(pattern).split()) + " "
+        # whether any entry has a case rule: most do not need the span looked at
+        cased = any(e.case_rule != "any" for e in entries)
+        known = automaton.get(words, None)
+        if known is not None:  # "cyber-attacks" and "cyber attacks" are one pattern
+            entries = known[1] + tuple(e for e in entries if e not in known[1])
+            cased = cased or known[2]
+        automaton.add_word(words, (len(words), entries, cased))
+    automaton.make_automaton()
+    return automaton
+
+
+def written_as_required(entry: Entry, span: str) -> bool:
+    rule = entry.case_rule
+    if rule == "capitalised":
+        return span[:1].isupper() or span[:1].isdigit()
+    if rule == "upper":
+        return span == entry.surface or span.isupper()
+    return True
+
+
+def find_matches(
+    automaton: ahocorasick.Automaton, text: str, folded: str | None = None
+) -> list[Match]:
+    """Non-overlapping matches, longest first where they overlap, in text order; `folded` is
+    fold(text) when the caller has it already."""
+    folded = fold(text) if folded is None else folded
+    found: list[Match] = []
+    # padded with a space at each end: index i in the padded text is i - 1 in the original
+    for last, (length, entries, cased) in automaton.iter(" " + as_words(folded) + " "):
+        start, end = last - length + 1, last - 1
+        if cased:
+            span = text[start:end]
+            entries = tuple(e for e in entries if written_as_required(e, span))
+        if entries:
+            found.append(Match(start, end, entries))
+    found.sort(key=lambda m: (m.start, m.start - m.end))
+    chosen: list[Match] = []
+    for match in found:
+        if chosen and match.start < chosen[-1].end:
+            if match.end - match.start > chosen[-1].end - chosen[-1].start:
+                chosen[-1] = match  # a longer match starting inside the previous one
+            continue
+        chosen.append(match)
+    return chosen

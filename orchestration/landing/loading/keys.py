@@ -1,0 +1,41 @@
+"""Duplicate natural keys: within the file (the first line wins), and against rows already
+loaded from another file of the same extract."""
+
+from __future__ import annotations
+
+from orchestration.landing.loading.sql import quote_ident, sql_literal
+
+
+def key_text(key: tuple[str, ...], alias: str = "") -> str:
+    """The key's values as one text, comma-separated (an absent part as empty text)."""
+    return " || ', ' || ".join(
+        f"coalesce(cast({alias}{quote_ident(k)} as varchar), '')" for k in key
+    )
+
+
+def duplicate_key_queries(
+    key: tuple[str, ...], typed: str, target: str, source_file: str
+) -> list[str]:
+    """Two queries of (line, column label, key values, reason) over `typed` (a SELECT of the
+    staged rows with typed key columns): keys repeated in the file, after their first line;
+    keys already in `target` from another file."""
+    keys = ", ".join(quote_ident(k) for k in key)
+    label = sql_literal(", ".join(key))
+    # the window runs only over rows whose key is repeated (NULL keys group together, as they
+    # do in the window)
+    same = " and ".join(f"t.{quote_ident(k)} is not distinct from d.{quote_ident(k)}" for k in key)
+    in_file = (
+        f"select _source_line, {label}, {key_text(key)}, "
+        "'duplicate key: first seen at line ' || first_line from ("
+        f"select *, min(_source_line) over (partition by {keys}) as first_line from ({typed}) t "
+        f"semi join (select {keys} from ({typed}) group by all having count(*) > 1) d "
+        f"on {same}) where _source_line > first_line"
+    )
+    join = " and ".join(f"r.{quote_ident(k)} = t.{quote_ident(k)}" for k in key)
+    across_files = (
+        f"select distinct t._source_line, {label}, {key_text(key, 't.')}, "
+        "'duplicate key: already loaded from ' || r._source_file "
+        f"from ({typed}) t join {target} r on {join} "
+        f"where r._source_file <> {sql_literal(source_file)}"
+    )
+    return [in_file, across_files]

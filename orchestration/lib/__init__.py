@@ -1,1 +1,0 @@
-"""Plain, unit-tested helpers: no Dagster decorators here."""

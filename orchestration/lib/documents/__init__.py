@@ -1,1 +1,0 @@
-"""Landed documents (press releases, reports): reading, front matter, HTML to main text."""

@@ -1,0 +1,1 @@
+"""Operations: the single-writer lock, alerts, freshness, housekeeping and Dagster's storage."""

@@ -1,0 +1,193 @@
+"""The atlas's pages: the index, one page per partner and per threat, from the queries' rows.
+
+Plain HTML and inline SVG written by Jinja2 (autoescaped), with no script, font or style
+from elsewhere: the pages open from disk, a file share or behind a proxy, and print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from orchestration.publication.atlas import charts
+from orchestration.publication.atlas.charts import Chart, Row, display
+
+TEMPLATES = Path(__file__).with_name("templates")
+MANIFEST = "atlas.json"  # what was generated, from which marts: read by tests and `coop`
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of an id or a region name."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+
+
+def by_key(rows: list[Row], key: str) -> dict[str, list[Row]]:
+    grouped: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(row)
+    return grouped
+
+
+@dataclass
+class SourcedTable:
+    """A partner or threat page's table: each line's cells, then its source link and grade."""
+
+    columns: list[str]
+    lines: list[tuple[list[str], str, str, str]]
+    total: int
+
+
+def sourced(rows: list[Row], columns: list[str]) -> SourcedTable:
+    lines = [
+        (
+            [display(row[column]) for column in columns],
+            row["source_url"] or "",
+            display(row["evaluation_code"]),
+            display(row["handling_code"]),
+        )
+        for row in rows
+    ]
+    return SourcedTable(columns, lines, rows[0]["total"] if rows else 0)
+
+
+PARTNER_TABLES = {
+    "agreements": ["agreement_name", "agreement_type", "status", "party_role", "counterparts",
+                   "signed_on", "in_force_on", "ended_on", "allows_personal_data"],
+    "memberships": ["relation", "other_partner_name", "membership_role", "valid_from",
+                    "valid_to"],
+    "events": ["started_on", "event_name", "event_type", "participant_role", "location_name",
+               "threats"],
+    "documents": ["published_on", "title", "publisher"],
+}  # fmt: skip
+THREAT_EVENTS = ["started_on", "event_name", "event_type", "participants"]
+
+
+@dataclass
+class Context:
+    """What every page shows in its header."""
+
+    data_date: str
+    as_of: dt.date
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def index_charts(results: dict[str, list[Row]], shapes: dict, as_of: dt.date) -> dict:
+    """The index's charts: map, one timeline per region, memberships, matrix, events."""
+    timelines = [
+        charts.agreement_timeline(f"timeline-{slug(region)}", region, rows)
+        for region, rows in sorted(by_key(results["agreement_timeline"], "region").items())
+    ]
+    return {
+        "map": charts.cooperation_map(results["cooperation_map"], shapes, as_of),
+        "timelines": timelines,
+        "memberships": charts.membership_timeline(results["membership_timeline"]),
+        "matrix": charts.threat_matrix(results["partner_threat_matrix"]),
+        "events": charts.events_per_quarter(
+            "events-per-quarter", "Events per quarter, by type", results["events_per_quarter"],
+            by_type=True,
+        ),
+    }  # fmt: skip
+
+
+def write_site(
+    out: Path, results: dict[str, list[Row]], shapes: dict, context: Context
+) -> list[Chart]:
+    """Write index.html, partners/<id>.html, threats/<id>.html and charts/<name>.svg into
+    `out`; return every chart drawn."""
+    env = environment()
+    common = {"data_date": context.data_date, "as_of": context.as_of.isoformat()}
+    for folder in ("partners", "threats", "charts"):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    index = index_charts(results, shapes, context.as_of)
+    drawn = [index["map"], *index["timelines"], index["memberships"], index["matrix"]]
+    drawn.append(index["events"])
+    page = env.get_template("index.html.j2").render(
+        page_title="Cooperation atlas", root="", partners=results["partners"],
+        threats=results["threats"], **index, **common,
+    )  # fmt: skip
+    (out / "index.html").write_text(page)
+
+    write_partner_pages(env, out, results, common)
+    drawn += write_threat_pages(env, out, results, common)
+    for chart in drawn:
+        (out / "charts" / f"{chart.name}.svg").write_text(chart.svg)
+    return drawn
+
+
+def write_partner_pages(
+    env: jinja2.Environment, out: Path, results: dict[str, list[Row]], common: dict
+) -> None:
+    """partners/<id>.html: agreements, memberships, events and documents, with sources."""
+    template = env.get_template("partner.html.j2")
+    tables = {
+        name: by_key(results[f"partner_{name}"], "partner_id")
+        for name in ("agreements", "memberships", "events", "documents")
+    }
+    for partner in results["partners"]:
+        pid = partner["partner_id"]
+        page = template.render(
+            page_title=partner["partner_name"], root="../", partner=partner,
+            region_anchor=f"timeline-{slug(partner['region'])}",
+            **{name: sourced(rows.get(pid, []), PARTNER_TABLES[name])
+               for name, rows in tables.items()}, **common,
+        )  # fmt: skip
+        (out / "partners" / f"{slug(pid)}.html").write_text(page)
+
+
+def write_threat_pages(
+    env: jinja2.Environment, out: Path, results: dict[str, list[Row]], common: dict
+) -> list[Chart]:
+    """threats/<id>.html: events per quarter and the latest events, with sources."""
+    template = env.get_template("threat.html.j2")
+    per_quarter = by_key(results["threat_events_per_quarter"], "threat_id")
+    events = by_key(results["threat_events"], "threat_id")
+    drawn = []
+    for threat in results["threats"]:
+        tid = threat["threat_id"]
+        chart = None  # no event, no chart: the page says so
+        if tid in per_quarter:
+            chart = charts.events_per_quarter(
+                f"threat-{slug(tid)}", f"Events per quarter: {threat['threat_name']}",
+                per_quarter[tid], by_type=False,
+            )  # fmt: skip
+            drawn.append(chart)
+        page = template.render(
+            page_title=threat["threat_name"], root="../", threat=threat, events_chart=chart,
+            events=sourced(events.get(tid, []), THREAT_EVENTS), **common,
+        )  # fmt: skip
+        (out / "threats" / f"{slug(tid)}.html").write_text(page)
+    return drawn
+
+
+def write_manifest(out: Path, key: str, context: Context, drawn: list[Chart]) -> None:
+    manifest = {
+        "key": key,
+        "data_date": context.data_date,
+        "as_of": context.as_of.isoformat(),
+        "charts": [
+            {
+                "name": chart.name,
+                "title": chart.title,
+                "width": chart.width,
+                "height": chart.height,
+                "rows": chart.marks,
+            }
+            for chart in drawn
+        ],
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=1))
