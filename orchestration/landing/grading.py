@@ -53,6 +53,7 @@ OFFICIAL_PUBLISHERS = {
     "Government of Monaco": ("gouv.mc",),
     "Government of Montenegro": ("gov.me",),
     "Government of Chile (Ministry of Public Security)": ("minsegpublica.cl",),
+    "Government of Iceland (Ministry of Justice)": ("government.is",),
     "United Nations Information Service Vienna": ("unvienna.org",),
     "World Customs Organization": ("wcoomd.org",),
 }
