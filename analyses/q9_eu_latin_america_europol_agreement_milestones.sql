@@ -35,6 +35,16 @@ final as (
         on parties.partner_key = partners.partner_key
     where agreements.agreement_type = 'eu_international_agreement'
         and partners.is_latin_america_caribbean
+        -- on Europol cooperation: Europol implements it (Eurojust's are another question)
+        and exists (
+            select 1
+            from parties as agency
+            inner join partners as europol
+                on agency.partner_key = europol.partner_key
+            where agency.agreement_key = agreements.agreement_key
+                and agency.party_role = 'implementing_agency'
+                and europol.partner_id = 'europol'
+        )
 
 )
 
