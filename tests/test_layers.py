@@ -4,6 +4,7 @@ or what runs them), and every module is short enough to read in one sitting."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from orchestration.settings import PROJECT_ROOT
@@ -78,3 +79,15 @@ def test_no_module_is_longer_than_a_sitting():
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_an_engine_is_chosen_in_one_place():
+    """What differs between DuckDB and Spark sits behind orchestration/engines/: nothing else
+    compares the engine's name."""
+    pattern = re.compile(r"""engine\s*[!=]=\s*["']|["'](duckdb|spark)["']\s*[!=]=\s*\w*engine""")
+    offenders = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in PACKAGE.rglob("*.py")
+        if path.parent.name != "engines" and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
