@@ -54,6 +54,8 @@ ALLOWED_PARTNER_TYPES = (
 MALFORMED_JSON = "not a valid JSON object: truncated or malformed line"
 IN_FORCE_EARLY = "in_force_on is before signed_on without an in_force_basis that allows it"
 INFERRED_ACCURACY = "an inferred event needs its own information_accuracy of 3 or 4"
+PRECISION_NO_DATE = "date_precision is not unknown but the record has no date"
+IN_FORCE_PRECISION_NO_DATE = "in_force_precision without an in_force_on"
 
 Check = Callable[[duckdb.DuckDBPyConnection, str], None]
 
@@ -383,6 +385,14 @@ CASES = [
          Quarantines(((2, "in_force_basis", IN_FORCE_EARLY), (3, "in_force_basis", IN_FORCE_EARLY)),
                      loaded=1),
          "an entry into force before a ceremonial signing is a fact: kept when the basis says so"),
+    Case("precision_needs_a_date", "agreements", "precision_without_a_date.ndjson",
+         corpus("agreements/precision_without_a_date.ndjson"),
+         Quarantines(((2, "date_precision", PRECISION_NO_DATE),
+                      (3, "date_precision", PRECISION_NO_DATE),
+                      (3, "in_force_precision", IN_FORCE_PRECISION_NO_DATE),
+                      (4, "in_force_precision", IN_FORCE_PRECISION_NO_DATE)), loaded=2),
+         "a precision states how exact a date is: without one it claims what no source gave; "
+         "a Commission recommendation's date is a date like any other"),
     Case("inferred_event_needs_its_own_accuracy", "events", "inferred_without_own_accuracy.ndjson",
          corpus("events/inferred_without_own_accuracy.ndjson"),
          Quarantines(((2, "information_accuracy", INFERRED_ACCURACY),
@@ -785,7 +795,7 @@ def test_a_symlinked_directory_leading_outside_is_refused(tmp_path: Path) -> Non
 NDJSON_CASES = [c for c in CASES if extension(c.entity) == ".ndjson"]
 # every line a JSON object of contract fields only: the fast path takes these, bad types and all
 FAST_PATH_CASES = {
-    "event_ends_before_it_starts", "in_force_before_signed_needs_a_basis",
+    "event_ends_before_it_starts", "in_force_before_signed_needs_a_basis", "precision_needs_a_date",
     "inferred_event_needs_its_own_accuracy", "json_parties_as_string",
     "json_participant_not_object",
     "json_participant_null",

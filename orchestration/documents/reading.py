@@ -31,6 +31,8 @@ FRONT_MATTER_FIELDS = (
     "source_reliability",
     "information_accuracy",
     "handling_code",
+    # what the grading policy (raw/README.md) needs to check the grade, as in source_documents
+    "verification_status",
     "publisher_kind",
     "original_publisher",
     "original_url",

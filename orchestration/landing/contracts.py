@@ -12,6 +12,7 @@ import datetime as dt
 
 from orchestration.landing.contract_schema import ChildTable, Column, Contract, RowCheck
 from orchestration.landing.vocabularies import (
+    AGREEMENT_DATES,
     AGREEMENT_STATUSES,
     AGREEMENT_TYPES,
     DATE_PRECISIONS,
@@ -152,11 +153,7 @@ AGREEMENTS = Contract(
         Column("agreement_name", required=True),
         Column("agreement_type", required=True, values=AGREEMENT_TYPES),
         Column("status", required=True, values=AGREEMENT_STATUSES),
-        Column("negotiations_opened_on", "date"),
-        Column("signed_on", "date"),
-        Column("concluded_on", "date"),
-        Column("in_force_on", "date"),
-        Column("ended_on", "date"),
+        *(Column(name, "date") for name in AGREEMENT_DATES),
         Column("date_precision", required=True, values=DATE_PRECISIONS),
         Column("in_force_precision", values=DATE_PRECISIONS[:3]),
         Column("in_force_basis", values=IN_FORCE_BASES),
@@ -176,6 +173,17 @@ AGREEMENTS = Contract(
         ),
         _ends_after_starts("signed_on", "ended_on"),
         _ends_after_starts("in_force_on", "ended_on"),
+        # a precision is the precision of a date: without one it claims what no source gave
+        RowCheck(  # the last column is the one reported
+            sql=f"date_precision = 'unknown' or coalesce({', '.join(AGREEMENT_DATES)}) is not null",
+            columns=(*AGREEMENT_DATES, "date_precision"),
+            reason="date_precision is not unknown but the record has no date",
+        ),
+        RowCheck(
+            '"in_force_precision" is null or "in_force_on" is not null',
+            ("in_force_on", "in_force_precision"),
+            "in_force_precision without an in_force_on",
+        ),
     ),
     children=(
         ChildTable(
@@ -262,8 +270,10 @@ DOCUMENTS = Contract(
         Column("published_on", "date"),
         Column("language", values=DOCUMENT_LANGUAGES),
         *GRADE_COLUMNS,
-        # set by the fetcher (orchestration/documents/fetching/): who published it, and for
-        # a repost whose document it carries
+        # as in source_documents, what the grading policy needs to check the grade; the
+        # fetcher (documents/fetching/) sets them: who published it, and for a repost whose
+        # document it carries
+        Column("verification_status", values=VERIFICATION_STATUSES),
         Column("publisher_kind", values=PUBLISHER_KINDS),
         Column("original_publisher"),
         Column("original_url", "url"),
