@@ -1,0 +1,116 @@
+"""Bad inputs that only show across files and runs (issue 29): a snapshot file renamed or split,
+a manifest landing after its file. Each: nothing lost, a line naming the file and the reason, a
+ledger row, and recovery once the input is fixed. The helpers are those of the single-file
+corpus (``test_bad_inputs``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from test_bad_inputs import GOOD_ROWS, corpus, counts, land, load, rows
+
+from orchestration.landing.contracts import contract_for
+from orchestration.landing.loading import reconcile_ledger
+from orchestration.landing.loading.manifests import MANIFEST_SUFFIX
+
+MEMBERSHIPS = corpus("memberships/rename_and_split.csv")
+HEADER, *MEMBERSHIP_LINES = MEMBERSHIPS.splitlines(keepends=True)
+
+
+def membership_keys(con) -> list[tuple]:
+    return rows(
+        con,
+        "select member_partner_id, _source_file from raw_curated.memberships "
+        "where _source_file not like '%00_good.csv' order by all",
+    )
+
+
+def rejects_of(con, entity: str) -> list[tuple]:
+    return rows(con, f"select _source_file, reason from raw_curated.{entity}__rejects")
+
+
+def test_a_renamed_snapshot_file_loads_as_before(tmp_path: Path) -> None:
+    _, folder = land(tmp_path, "memberships", {"memberships.csv": MEMBERSHIPS})
+    con, _ = load(tmp_path, "memberships")
+    before = [m for m, _ in membership_keys(con)]
+    con.close()
+    (folder / "memberships.csv").rename(folder / "memberships_v2.csv")
+    con, result = load(tmp_path, "memberships")
+    assert result["curated/memberships/memberships.csv"].outcome == "removed"
+    renamed = result["curated/memberships/memberships_v2.csv"]
+    assert (renamed.outcome, renamed.rows_loaded, renamed.rows_rejected) == (
+        "loaded", len(MEMBERSHIP_LINES), 0,
+    )  # fmt: skip
+    assert [m for m, _ in membership_keys(con)] == before
+    assert {f for _, f in membership_keys(con)} == {"curated/memberships/memberships_v2.csv"}
+    assert rejects_of(con, "memberships") == []
+    assert reconcile_ledger(con, contract_for("curated", "memberships")) == []
+
+
+def test_a_snapshot_file_split_in_two_loads_as_before(tmp_path: Path) -> None:
+    _, folder = land(tmp_path, "memberships", {"memberships.csv": MEMBERSHIPS})
+    con, _ = load(tmp_path, "memberships")
+    before = [m for m, _ in membership_keys(con)]
+    con.close()
+    half = len(MEMBERSHIP_LINES) // 2
+    # the first half stays in the old file (changed), the rest moves to a file that sorts
+    # before it: the new file's rows are no duplicates of the old file's previous version
+    (folder / "memberships.csv").write_bytes(HEADER + b"".join(MEMBERSHIP_LINES[:half]))
+    (folder / "a_moved.csv").write_bytes(HEADER + b"".join(MEMBERSHIP_LINES[half:]))
+    con, result = load(tmp_path, "memberships")
+    assert result["curated/memberships/a_moved.csv"].rows_rejected == 0
+    assert result["curated/memberships/memberships.csv"].rows_rejected == 0
+    assert [m for m, _ in membership_keys(con)] == before
+    assert rejects_of(con, "memberships") == []
+    assert reconcile_ledger(con, contract_for("curated", "memberships")) == []
+
+
+def test_a_copy_still_rejects_its_duplicates(tmp_path: Path) -> None:
+    """Keys stay unique: a file copied (both names present) loads once, the copy is rejected."""
+    land(tmp_path, "memberships", {"a.csv": MEMBERSHIPS, "b.csv": MEMBERSHIPS})
+    con, result = load(tmp_path, "memberships")
+    copy = result["curated/memberships/b.csv"]
+    assert (copy.rows_loaded, copy.rows_rejected) == (0, len(MEMBERSHIP_LINES))
+    assert {r for _, r in rejects_of(con, "memberships")} == {
+        "duplicate key: already loaded from curated/memberships/a.csv"
+    }
+
+
+def manifest_of(content: bytes, rows: int, sha256: str | None = None) -> bytes:
+    digest = sha256 or hashlib.sha256(content).hexdigest()
+    return json.dumps({"rows": rows, "bytes": len(content), "sha256": digest}).encode()
+
+
+def test_a_manifest_landing_after_its_file_checks_it(tmp_path: Path) -> None:
+    _, folder = land(tmp_path, "memberships", {"m.csv": MEMBERSHIPS})
+    con, _ = load(tmp_path, "memberships")
+    con.close()
+    manifest = folder / ("m.csv" + MANIFEST_SUFFIX)
+    manifest.write_bytes(manifest_of(MEMBERSHIPS, len(MEMBERSHIP_LINES), "0" * 64))
+    con, result = load(tmp_path, "memberships")
+    refused = result["curated/memberships/m.csv"]
+    assert refused.outcome == "failed"
+    assert refused.message.startswith(
+        "curated/memberships/m.csv: the file does not match its manifest m.csv.manifest.json: "
+    )
+    assert counts(con, "memberships")[0] == GOOD_ROWS["memberships"]  # its rows are out
+    ledger = "select outcome from _meta.load_ledger where source_file = 'curated/memberships/m.csv'"
+    assert rows(con, ledger) == [("loaded",), ("failed",)]
+    con.close()
+    # a manifest counting other rows is checked against the rows the ledger read
+    manifest.write_bytes(manifest_of(MEMBERSHIPS, len(MEMBERSHIP_LINES) + 1))
+    con, result = load(tmp_path, "memberships")
+    assert result["curated/memberships/m.csv"].message.endswith(
+        f"says {len(MEMBERSHIP_LINES) + 1} rows, the file holds {len(MEMBERSHIP_LINES)}"
+    )
+    con.close()
+    # fixed: the same bytes load again
+    manifest.write_bytes(manifest_of(MEMBERSHIPS, len(MEMBERSHIP_LINES)))
+    con, result = load(tmp_path, "memberships")
+    assert result["curated/memberships/m.csv"].outcome == "loaded"
+    assert counts(con, "memberships")[0] == GOOD_ROWS["memberships"] + len(MEMBERSHIP_LINES)
+    con.close()
+    con, result = load(tmp_path, "memberships")
+    assert result["curated/memberships/m.csv"].outcome == "unchanged"
