@@ -23,8 +23,10 @@ from orchestration.landing.loading.reading import (
     REJECT_TABLES,
     STORE_REJECTS,
     UnreadableFile,
+    first_line_of,
     line_map,
     refuse_binary,
+    refuse_cr_only,
     structural_reason,
     take_structural_rejects,
 )
@@ -50,6 +52,7 @@ def stage_ndjson(
     refuse_binary(path, relative, "NDJSON")
     with path.open("rb") as handle:
         head = handle.read(HEADER_PROBE_BYTES).removeprefix(b"\xef\xbb\xbf").lstrip()
+    refuse_cr_only(head, relative)
     if head.startswith(b"["):
         # a JSON array export: its inner lines may parse as objects, so refuse it as a whole
         raise UnreadableFile(
@@ -74,19 +77,23 @@ def stage_ndjson(
 def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, relative: str) -> list[tuple]:
     """Temp table ``_lines_src`` (_rn, line): each physical line DuckDB can read, as text; the
     lines it cannot read (bytes that are not UTF-8) come back as structural rejects."""
-    try:
-        # each physical line is one record: no quote character, NUL as the (absent) delimiter
-        con.execute(
-            "create or replace temp table _lines_src as "
-            "select row_number() over () as _rn, line from read_csv(?, "
-            "columns={'line': 'VARCHAR'}, header=false, auto_detect=false, delim='\\0', "
-            f"quote='', escape='', {STORE_REJECTS})",
-            [str(path)],
-        )
-    except duckdb.Error as error:
-        drop_temp(con, *REJECT_TABLES)
-        raise UnreadableFile(relative, f"cannot be read as NDJSON: {error}") from error
-    return take_structural_rejects(con)
+    # each physical line is one record: no quote character, NUL as the (absent) delimiter;
+    # strict mode refuses a file mixing CRLF and LF lines, which the contract allows: read
+    # again without it then
+    for strict in ("true", "false"):
+        try:
+            con.execute(
+                "create or replace temp table _lines_src as "
+                "select row_number() over () as _rn, line from read_csv(?, "
+                "columns={'line': 'VARCHAR'}, header=false, auto_detect=false, delim='\\0', "
+                f"quote='', escape='', strict_mode={strict}, {STORE_REJECTS})",
+                [str(path)],
+            )
+            return take_structural_rejects(con)
+        except duckdb.Error as error:
+            drop_temp(con, *REJECT_TABLES)
+            failure = error
+    raise UnreadableFile(relative, f"cannot be read as NDJSON: {first_line_of(failure)}")
 
 
 def _parse_lines(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], rejects: list) -> None:
