@@ -5,15 +5,17 @@ corpus (``test_bad_inputs``)."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from pathlib import Path
 
-from test_bad_inputs import GOOD_ROWS, corpus, counts, land, load, rows
+from test_bad_inputs import GOOD_ROWS, PARTNERS_HEADER, corpus, counts, land, load, rows
 
 from orchestration.landing.contracts import contract_for
 from orchestration.landing.loading import reconcile_ledger
 from orchestration.landing.loading.manifests import MANIFEST_SUFFIX
+from orchestration.transform.dbt_failures import quarantined_keys
 
 MEMBERSHIPS = corpus("memberships/rename_and_split.csv")
 HEADER, *MEMBERSHIP_LINES = MEMBERSHIPS.splitlines(keepends=True)
@@ -114,3 +116,23 @@ def test_a_manifest_landing_after_its_file_checks_it(tmp_path: Path) -> None:
     con.close()
     con, result = load(tmp_path, "memberships")
     assert result["curated/memberships/m.csv"].outcome == "unchanged"
+
+
+def test_a_quarantined_row_with_a_long_field_still_explains_a_failed_relationship(
+    tmp_path: Path,
+) -> None:
+    """A failed relationships test names the quarantined row behind a missing key, read back
+    from the landed file: a field past the csv module's 131,072 characters once ended that
+    explanation with "field larger than field limit"."""
+    note = "x" * 200_000
+    bad = PARTNERS_HEADER + f'peru,Peru,nation,,,,Lima,doc-1,"{note}"\n'.encode()
+    land(tmp_path, "partners", {"long.csv": bad})
+    con, _ = load(tmp_path, "partners")
+    default = csv.field_size_limit(131_072)  # as in a fresh process
+    try:
+        keys = quarantined_keys(con, tmp_path / "raw")
+    finally:
+        csv.field_size_limit(default)
+    assert (keys["peru"].file, keys["peru"].line, keys["peru"].column) == (
+        "curated/partners/long.csv", 2, "partner_type",
+    )  # fmt: skip

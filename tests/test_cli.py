@@ -194,6 +194,7 @@ def test_a_failed_build_explains_itself_in_one_line_per_problem(env):
     # the failing test, with the extract rows behind the offending keys ...
     failing = [e for e in errors if e.startswith("dbt test relationships_fct_membership_member")]
     assert len(failing) == 1 and "curated/memberships/memberships.csv line" in failing[0], errors
+    assert "(member_partner_id chile)" in failing[0], failing  # the missing value, named
     # ... and the quarantined row that explains the missing key, named once
     cause = [e for e in errors if e.startswith(f"curated/partners/partners.csv: line {number},")]
     assert len(cause) == 1 and "partner_type" in cause[0] and "chile" in cause[0], errors
