@@ -53,6 +53,7 @@ ALLOWED_PARTNER_TYPES = (
 )
 MALFORMED_JSON = "not a valid JSON object: truncated or malformed line"
 IN_FORCE_EARLY = "in_force_on is before signed_on without an in_force_basis that allows it"
+TWICE = "field named twice in one JSON object: which value is meant cannot be told"
 INFERRED_ACCURACY = "an inferred event needs its own information_accuracy of 3 or 4"
 
 Check = Callable[[duckdb.DuckDBPyConnection, str], None]
@@ -433,6 +434,10 @@ CASES = [
          corpus("events/unknown_field.ndjson"),
          Quarantines(((1, "colour", "unknown field: not in the contract"),), loaded=1),
          "in NDJSON the fields are per record, so an unknown one rejects that record only"),
+    Case("json_field_named_twice", "events", "field_named_twice.ndjson",
+         corpus("events/field_named_twice.ndjson"),
+         Quarantines(((2, "event_id", TWICE),), loaded=2),
+         "issue 29: {\"event_id\": \"a\", …, \"event_id\": \"b\"} loaded as a, silently"),
     Case("crlf_with_bad_row", "partners", "crlf.csv", corpus("partners/crlf.csv"),
          Quarantines(((4, "partner_type", ALLOWED_PARTNER_TYPES),), loaded=2, check=check_crlf)),
     Case("mixed_line_ends", "partners", "mixed_line_ends.csv",
@@ -815,6 +820,7 @@ FAST_PATH_CASES = {
 SPLIT_CASES = {
     "nul_bytes_ndjson", "ndjson_truncated_last_line", "ndjson_invalid_json_in_middle",
     "ndjson_line_not_an_object", "json_unknown_field", "sql_looking_json_key",
+    "json_field_named_twice",
 }  # fmt: skip
 
 

@@ -157,6 +157,13 @@ def _stage_lines(
         f"select _source_line, unnest(list_filter(k, "
         f"lambda key: not list_contains({sql_list(fields)}, key))) as k from _parsed)"
     ).fetchall()
+    # a field named twice: JSON parsers differ on which value wins (DuckDB keeps the first),
+    # so the record is refused, not guessed
+    problems += con.execute(
+        "select _source_line, k, null, 'field named twice in one JSON object: which value "
+        "is meant cannot be told' from (select _source_line, unnest(k) as k from _parsed "
+        "where len(k) > len(list_distinct(k))) group by all having count(*) > 1"
+    ).fetchall()
     problems += stage_parsed(con, contract)
     con.execute("drop view _records")
     con.execute("drop table _lines")
@@ -168,16 +175,18 @@ def _lines_needing_the_slow_path(
 ) -> tuple[int, list[int]] | None:
     """One pass over the lines, no copy of them kept: how many lines the file has, and the
     lines that are not a JSON object of contract fields only (blank, malformed, not an object,
-    unknown fields), by number. None when the whole file should take the line-by-line path:
-    DuckDB cannot read some line, or too few lines are records for the fast path to pay."""
+    unknown or repeated fields), by number. None when the whole file should take the
+    line-by-line path: DuckDB cannot read some line, or too few lines are records for the fast
+    path to pay."""
     known = sql_list(fields)
     try:
         with insertion_order_kept(con):
             con.execute(
                 "create or replace temp table _line_flags as select coalesce(starts_with(line, "
-                f"'{{') and len(list_filter(try(json_keys(line)), lambda key: not list_contains("
-                f"{known}, key))) = 0, false) as is_record from read_csv(?, columns={{'line': "
-                "'VARCHAR'}, header=false, auto_detect=false, delim='\\0', quote='', escape='')",
+                f"'{{') and len(list_filter(k, lambda key: not list_contains({known}, key))) = 0 "
+                "and len(k) = len(list_distinct(k)), false) as is_record from (select line, "
+                "try(json_keys(line)) as k from read_csv(?, columns={'line': 'VARCHAR'}, "
+                "header=false, auto_detect=false, delim='\\0', quote='', escape=''))",
                 [str(path)],
             )
     except SQL_MISTAKES:
