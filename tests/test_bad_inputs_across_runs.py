@@ -1,5 +1,6 @@
 """Bad inputs that only show across files and runs (issue 29): a snapshot file renamed or split,
-a manifest landing after its file. Each: nothing lost, a line naming the file and the reason, a
+a manifest landing after its file, a document's front matter never closed, a document taken
+back. Each: nothing lost, a line naming the file and the reason, a
 ledger row, and recovery once the input is fixed. The helpers are those of the single-file
 corpus (``test_bad_inputs``)."""
 
@@ -10,11 +11,15 @@ import hashlib
 import json
 from pathlib import Path
 
+import duckdb
+import pytest
 from test_bad_inputs import GOOD_ROWS, PARTNERS_HEADER, corpus, counts, land, load, rows
 
-from orchestration.landing.contracts import contract_for
-from orchestration.landing.loading import reconcile_ledger
+from orchestration.documents.reading import UNCLOSED_FRONT_MATTER
+from orchestration.landing.contracts import DOCUMENTS, contract_for
+from orchestration.landing.loading import load_extract, reconcile_ledger
 from orchestration.landing.loading.manifests import MANIFEST_SUFFIX
+from orchestration.landing.retraction import RetractionError, relative_to_landing, retract
 from orchestration.transform.dbt_failures import quarantined_keys
 
 MEMBERSHIPS = corpus("memberships/rename_and_split.csv")
@@ -136,3 +141,77 @@ def test_a_quarantined_row_with_a_long_field_still_explains_a_failed_relationshi
     assert (keys["peru"].file, keys["peru"].line, keys["peru"].column) == (
         "curated/partners/long.csv", 2, "partner_type",
     )  # fmt: skip
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+DOCUMENT = "documents/europol/clasi-visit.md"
+
+
+def land_document(tmp_path: Path, content: bytes) -> Path:
+    path = tmp_path / "raw" / DOCUMENT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+def load_documents(tmp_path: Path):
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    result = load_extract(con, tmp_path / "raw", DOCUMENTS, run_id="test")
+    return con, {f.source_file: f for f in result.files}
+
+
+def test_a_front_matter_never_closed_is_quarantined_with_its_line(tmp_path: Path) -> None:
+    unclosed = corpus("documents/unclosed_front_matter.md")
+    path = land_document(tmp_path, unclosed)
+    con, result = load_documents(tmp_path)
+    loaded = result[DOCUMENT]
+    assert (loaded.rows_read, loaded.rows_loaded, loaded.rows_rejected) == (1, 0, 1)
+    assert rows(
+        con, "select _source_file, _source_line, column_name, reason "
+        "from raw_documents.documents__rejects",
+    ) == [(DOCUMENT, 1, None, UNCLOSED_FRONT_MATTER)]  # fmt: skip
+    assert rows(con, "select count(*) from raw_documents.documents") == [(0,)]
+    assert reconcile_ledger(con, DOCUMENTS) == []
+    con.close()
+    # closed: the same document loads, titled by its front matter
+    path.write_bytes(unclosed.replace(b"language: en\n", b"language: en\n---\n"))
+    con, result = load_documents(tmp_path)
+    assert rows(con, "select title from raw_documents.documents") == [
+        ("CLASI delegations visit Europol",)
+    ]
+
+
+def test_a_landed_document_can_be_retracted_present_or_removed(tmp_path: Path) -> None:
+    good = corpus("documents/unclosed_front_matter.md").replace(
+        b"language: en\n", b"language: en\n---\n"
+    )
+    path = land_document(tmp_path, good)
+    con, _ = load_documents(tmp_path)
+    con.close()
+    # removed from the folder: an increment keeps its record (the contract says so) ...
+    path.unlink()
+    con, result = load_documents(tmp_path)
+    assert result[DOCUMENT].outcome == "retained"
+    assert rows(con, "select count(*) from raw_documents.documents") == [(1,)]
+    # ... until it is retracted, by the path it was landed under
+    done = retract(con, relative_to_landing(f"raw/{DOCUMENT}", tmp_path / "raw"), "wrong file")
+    assert (done.extract, done.rows_removed) == ("documents/documents", 1)
+    assert rows(con, "select count(*) from raw_documents.documents") == [(0,)]
+    con.close()
+    # landed again unchanged: it stays out; retracting twice is refused with the reason
+    land_document(tmp_path, good)
+    con, result = load_documents(tmp_path)
+    assert result[DOCUMENT].outcome == "retracted"
+    with pytest.raises(RetractionError, match="'retracted', not a load"):
+        retract(con, DOCUMENT, "again")
+    con.close()
+    # a changed version is a new load
+    land_document(tmp_path, good + b"Corrected.\n")
+    con, result = load_documents(tmp_path)
+    assert (result[DOCUMENT].outcome, result[DOCUMENT].rows_loaded) == ("loaded", 1)
+
+
+def test_a_file_outside_every_extract_says_which_folders_are(tmp_path: Path) -> None:
+    with pytest.raises(RetractionError, match=r"belongs to no extract \(the extracts' folders: "):
+        retract(duckdb.connect(), "elsewhere/x.csv", "no")
