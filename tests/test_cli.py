@@ -268,3 +268,20 @@ def test_a_file_refused_whole_is_one_line_naming_it(env):
     assert len(named) == 1 and "PNG" in named[0], result.stderr
     events.unlink()
     assert coop("build").returncode == 0
+
+
+def test_a_step_failing_after_publication_is_named_and_its_output_not_printed(capsys):
+    """Issue 29: the atlas failed after the warehouse was published, and the summary still
+    printed "Atlas: …". Only what the run made is pointed to; the rest is named as stale."""
+    from orchestration.cli.pipeline import _after_publication
+    from orchestration.runner.runs import RunSummary
+    from orchestration.settings import load_settings
+
+    settings = load_settings()
+    failed = RunSummary("r", False, materialized=["warehouse/cooperation", "warehouse/docs"])
+    stale = _after_publication(failed, settings)
+    assert "Atlas:" not in capsys.readouterr().out
+    assert stale == [f"the atlas ({settings.atlas_dir / 'index.html'})"]
+    done = RunSummary("r", True, materialized=[*failed.materialized, "warehouse/atlas"])
+    assert _after_publication(done, settings) == []
+    assert f"Atlas: {settings.atlas_dir / 'index.html'}" in capsys.readouterr().out

@@ -56,8 +56,13 @@ def report_run(summary) -> None:
         console.print(table)
         if settings.engine == "duckdb":  # Spark's publication is Parquet itself
             console.print(f"Parquet exports: {settings.parquet_dir}")
-        console.print(f"Atlas: {settings.atlas_dir / 'index.html'}")
+        stale = _after_publication(summary, settings)
         if not summary.success:  # published, but a step after publishing failed (the atlas)
+            errors.print(
+                f"published: the warehouse {settings.publication}"
+                + (f"; NOT brought up to date: {', '.join(stale)} (its step failed above; "
+                   "the previous version, if any, is left as it was)" if stale else "")
+            )  # fmt: skip
             raise typer.Exit(1)
     else:
         console.print(
@@ -65,6 +70,24 @@ def report_run(summary) -> None:
             f"{settings.publication}"
         )
         raise typer.Exit(1)
+
+
+# what a run makes from the published warehouse after publishing it: (asset, name, where)
+AFTER_PUBLICATION = (
+    ("warehouse/atlas", "the atlas", lambda settings: settings.atlas_dir / "index.html"),
+    ("warehouse/docs", "the dbt docs site", lambda settings: settings.docs_dir / "index.html"),
+)
+
+
+def _after_publication(summary, settings) -> list[str]:
+    """Print where the atlas is when this run made it; return what it failed to make."""
+    stale = []
+    for asset, name, where in AFTER_PUBLICATION:
+        if asset not in summary.materialized:
+            stale.append(f"{name} ({where(settings)})")
+        elif asset == "warehouse/atlas":
+            console.print(f"Atlas: {where(settings)}")
+    return stale
 
 
 @app.command()

@@ -17,6 +17,11 @@ class Column:
     required: bool = False
     values: tuple[str, ...] | None = None  # enumerated values, compared case-sensitively
     description: str = ""
+    # an identifier's bounds: ids become keys, URLs and file names downstream (the atlas
+    # writes a page per partner), so a value past them is rejected at load, with its row
+    max_length: int | None = None
+    pattern: str | None = None  # a regular expression the whole value must match
+    pattern_text: str = ""  # the pattern in words, for the reason
 
     @property
     def duckdb_type(self) -> str:
@@ -27,6 +32,21 @@ class Column:
             "integer": "INTEGER",
             "boolean": "BOOLEAN",
         }[self.type]
+
+
+IDENTIFIER_MAX_LENGTH = 100
+IDENTIFIER_PATTERN = r"[a-z0-9][a-z0-9._-]*"
+IDENTIFIER_TEXT = (
+    "lower-case letters a-z, digits, '.', '_' and '-', starting with a letter or digit"
+)
+
+
+def identifier(name: str, required: bool = False, description: str = "") -> Column:
+    """A column holding an id (a key, or a reference to one): bounded in length and characters."""
+    return Column(
+        name, required=required, description=description, max_length=IDENTIFIER_MAX_LENGTH,
+        pattern=IDENTIFIER_PATTERN, pattern_text=IDENTIFIER_TEXT,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,16 @@ def value_rules(columns: Iterable[Column], label_prefix: str = "") -> list[tuple
         if column.required:
             rule(f"{v} is null or {blank}", "'required value is missing'")
         rule(f"contains({v}, chr(0))", "'contains a NUL byte'")
+        if column.max_length:
+            rule(
+                f"length({v}) > {column.max_length}",
+                sql_literal(f"longer than {column.max_length} characters"),
+            )
+        if column.pattern:
+            rule(
+                f"{v} is not null and not regexp_full_match({v}, {sql_literal(column.pattern)})",
+                sql_literal(f"not an identifier: {column.pattern_text}"),
+            )
         if column.type == "date":
             rule(
                 f"{v} is not null and not regexp_full_match({v}, '{DATE_PATTERN}')",
