@@ -15,6 +15,7 @@ from orchestration.defs.ingest import ingest_assets, reference_countries
 from orchestration.defs.linking import document_mentions
 from orchestration.defs.publish import cooperation_atlas, dbt_docs_site, published_warehouse
 from orchestration.defs.resources import DbtCoreResource, WarehouseResource
+from orchestration.defs.volume import mart_volume_checks
 from orchestration.settings import dbt_executable
 
 defs = dg.Definitions(
@@ -27,7 +28,7 @@ defs = dg.Definitions(
         dbt_docs_site,
         cooperation_atlas,
     ],
-    asset_checks=freshness_checks,
+    asset_checks=[*freshness_checks, *mart_volume_checks],
     jobs=[build_warehouse_job, housekeeping],
     schedules=[daily_build, housekeeping_schedule],
     sensors=[landed_files_sensor, failed_run_alert, extract_freshness_sensor],

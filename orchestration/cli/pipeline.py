@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.table import Table
 
@@ -98,6 +100,14 @@ def build(
     engine: str = typer.Option(
         None, help="duckdb or spark: where dbt builds the marts (default: COOP_ENGINE, duckdb)."
     ),
+    accept_drop: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="An extract (curated/memberships) or mart (fct_membership) whose fall in rows "
+            "past its threshold is meant: publish anyway (recorded in _meta.accepted_drops). "
+            "Repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Materialize every asset through Dagster (load, dbt build and tests, publish).
 
@@ -113,7 +123,12 @@ def build(
     with console.status("parsing the dbt project"):
         prepare_dbt_manifest()
     with console.status("running job build_warehouse (load → dbt build → checks → publish)"):
-        summary = run_main_job(verbose=verbose, full_refresh=full_refresh, force=force)
+        summary = run_main_job(
+            verbose=verbose,
+            full_refresh=full_refresh,
+            force=force,
+            accept_drop=tuple(accept_drop or ()),
+        )
     report_run(summary)
 
 
@@ -148,5 +163,6 @@ def retract(
     )
     prepare_dbt_manifest()
     with console.status("running job build_warehouse (rebuild and republish)"):
-        summary = run_main_job(also_changed=frozenset({done.extract}))
+        # the rows taken back are a drop a person asked for
+        summary = run_main_job(also_changed=frozenset({done.extract}), accept_drop=(done.extract,))
     report_run(summary)

@@ -91,6 +91,9 @@ class Contract:
     # warning in the UI's freshness check and in `coop status`, never a failed build)
     expected_change: dt.timedelta = dt.timedelta(days=30)
     folder: str | None = None  # landing folder under raw/ when not <system>/<entity>
+    # the largest fall in rows, as a fraction of the published rows, that publishes without a
+    # person's yes (`coop build --accept-drop`); see orchestration/operations/volume.py
+    max_drop: float = 0.25
 
     @property
     def schema(self) -> str:
