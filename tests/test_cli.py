@@ -285,3 +285,31 @@ def test_a_step_failing_after_publication_is_named_and_its_output_not_printed(ca
     done = RunSummary("r", True, materialized=[*failed.materialized, "warehouse/atlas"])
     assert _after_publication(done, settings) == []
     assert f"Atlas: {settings.atlas_dir / 'index.html'}" in capsys.readouterr().out
+
+
+def test_a_snapshot_falling_to_nothing_waits_for_a_persons_yes(env):
+    """Issue 29: a header-only memberships.csv published 0 memberships with exit 0."""
+    memberships = env.raw_dir / "curated" / "memberships" / "memberships.csv"
+    original = memberships.read_text()
+    count = "select count(*) from marts.fct_membership"
+    before = published_query(env, count)[0][0]
+    memberships.write_text(original.splitlines(keepends=True)[0])  # the header alone
+    try:
+        blocked = coop("build")
+        assert blocked.returncode == 1
+        assert_plain(blocked)
+        named = [e for e in blocked.stderr.splitlines() if e.startswith("raw_curated.memberships")]
+        assert len(named) == 1, blocked.stderr
+        assert f"rows fell from {before} (published) to 0, -100%" in named[0]
+        assert "coop build --accept-drop curated/memberships" in named[0]
+        assert published_query(env, count) == [(before,)]  # the published file is unchanged
+
+        accepted = coop("build", "--accept-drop", "curated/memberships")
+        assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+        assert published_query(env, count) == [(0,)]
+        decisions = published_query(env, "select name, rows_now from _meta.accepted_drops")
+        assert ("curated/memberships", 0) in decisions and ("fct_membership", 0) in decisions
+    finally:
+        memberships.write_text(original)
+    assert coop("build").returncode == 0  # fixed: a rise needs no yes
+    assert published_query(env, count) == [(before,)]
