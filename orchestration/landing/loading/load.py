@@ -26,9 +26,10 @@ from orchestration.landing.loading.ledger import (
 )
 from orchestration.landing.loading.manifests import (
     Manifest,
-    check_manifest,
     check_manifest_rows,
+    manifest_disagrees,
     manifest_named,
+    manifest_verdict,
     unterminated_last_line,
 )
 from orchestration.landing.loading.ndjson_staging import stage_ndjson
@@ -80,26 +81,6 @@ def _look(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> Seen:
     return Seen(latest, scan.sha256, scan.size, info.st_mtime_ns, census=scan.census)
 
 
-def _manifest_verdict(
-    landed: LandedFile, contract: Contract, seen: Seen
-) -> Manifest | UnreadableFile | None:
-    """The file's manifest, None without one, or why the file is refused by it."""
-    if landed.refused_reason or seen.sha256 is None or seen.size is None:
-        return None
-    try:
-        return check_manifest(landed.path, landed.relative_path, contract, seen.sha256, seen.size)
-    except UnreadableFile as error:
-        return error
-
-
-def _manifest_disagrees(verdict: Manifest | UnreadableFile | None, latest: LedgerRow) -> bool:
-    """Whether the manifest beside a loaded file refuses it: by its bytes or SHA-256, or by
-    rows (compared with the rows the ledger read; the file is read again to say so)."""
-    if isinstance(verdict, UnreadableFile):
-        return True
-    return isinstance(verdict, Manifest) and verdict.rows != latest.rows_read
-
-
 def _already_done(
     landed: LandedFile, seen: Seen, verdict: Manifest | UnreadableFile | None
 ) -> FileResult | None:
@@ -112,7 +93,7 @@ def _already_done(
     if refused_by_manifest and str(verdict) != latest.message:
         return None
     relative = landed.relative_path
-    if latest.outcome == "loaded" and _manifest_disagrees(verdict, latest):
+    if latest.outcome == "loaded" and manifest_disagrees(verdict, latest):
         return None  # a manifest landed or changed beside a loaded file: it is checked now
     if latest.outcome == "loaded":
         return FileResult(relative, "unchanged", seen.sha256, seen.size, seen.mtime_ns,
@@ -242,7 +223,7 @@ def _examine(
     """What is known of a file before reading it; the third is its result when it needs no
     load."""
     seen = _look(con, landed)
-    verdict = _manifest_verdict(landed, contract, seen)
+    verdict = manifest_verdict(landed, contract, seen.sha256, seen.size)
     return seen, verdict, _already_done(landed, seen, verdict)
 
 
