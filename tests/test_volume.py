@@ -51,6 +51,7 @@ def test_the_published_count_and_the_recorded_decision(tmp_path: Path) -> None:
     assert published_count(published, "raw_curated.memberships") is None  # nothing published
     con = duckdb.connect(str(published))
     con.execute("create schema raw_curated")
+    con.execute("create schema marts")  # the analysts' schema every publication has
     con.execute("create table raw_curated.memberships as select range as x from range(52)")
     con.close()
     assert published_count(published, "raw_curated.memberships") == 52

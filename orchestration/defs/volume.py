@@ -13,7 +13,6 @@ from orchestration.operations.volume import (
     Volume,
     accepted_names,
     is_accepted,
-    published_count,
     record_acceptance,
 )
 from orchestration.transform.dbt_manifest import mart_model_names, upstream_extracts
@@ -30,14 +29,14 @@ def build_mart_volume_check(mart: str, extracts: set[str]) -> dg.AssetChecksDefi
     )
     def _row_volume(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         settings = warehouse.settings
-        if settings.engine != "duckdb":  # a Spark build's marts are not in the build file
+        engine = settings.engine_impl
+        if not engine.marts_in_build_file:  # a Spark build's marts are not in the build file
             return dg.AssetCheckResult(passed=True, description="checked on DuckDB builds only")
         table = f"marts.{mart}"
         with warehouse.writer() as con:
             after = con.execute(f"select count(*) from {table}").fetchall()[0][0]
-            volume = Volume(
-                mart, table, published_count(settings.published_db, table), after, MART_MAX_DROP
-            )
+            before = engine.published_rows().get(mart) if engine.publication.exists() else None
+            volume = Volume(mart, table, before, after, MART_MAX_DROP)
             accepted = volume.too_steep and is_accepted(
                 mart, accepted_names(context.run.tags), extracts
             )

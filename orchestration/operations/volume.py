@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.analyst.querying import connect_published
+
 ACCEPT_TAG = "coop/accept_drop"  # the run's accepted drops, comma-separated names
 DECISIONS_TABLE = "_meta.accepted_drops"
 MART_MAX_DROP = 0.5  # a mart is a join of extracts: their own checks come first
@@ -53,7 +55,10 @@ def published_count(published_db: Path, table: str) -> int | None:
     """Rows of `table` in the published warehouse; None when it (or the file) is not there."""
     if not published_db.exists():
         return None
-    con = duckdb.connect(str(published_db), read_only=True)
+    try:
+        con = connect_published(published_db)
+    except duckdb.CatalogException:  # a file that was never a publication
+        return None
     try:
         return con.execute(f"select count(*) from {table}").fetchall()[0][0]
     except duckdb.CatalogException:
