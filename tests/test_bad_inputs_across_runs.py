@@ -20,7 +20,7 @@ from orchestration.landing.contracts import DOCUMENTS, contract_for
 from orchestration.landing.loading import load_extract, reconcile_ledger
 from orchestration.landing.loading.manifests import MANIFEST_SUFFIX
 from orchestration.landing.retraction import RetractionError, relative_to_landing, retract
-from orchestration.transform.dbt_failures import quarantined_keys
+from orchestration.transform.dbt_failures import _missing_value, quarantined_keys
 
 MEMBERSHIPS = corpus("memberships/rename_and_split.csv")
 HEADER, *MEMBERSHIP_LINES = MEMBERSHIPS.splitlines(keepends=True)
@@ -215,3 +215,17 @@ def test_a_landed_document_can_be_retracted_present_or_removed(tmp_path: Path) -
 def test_a_file_outside_every_extract_says_which_folders_are(tmp_path: Path) -> None:
     with pytest.raises(RetractionError, match=r"belongs to no extract \(the extracts' folders: "):
         retract(duckdb.connect(), "elsewhere/x.csv", "no")
+
+
+def test_a_broken_relationship_names_the_id_written_on_the_extracts_line(tmp_path: Path) -> None:
+    """A mart holds a surrogate key (a hash): the failing test names the id the line holds."""
+    raw_dir, _ = land(tmp_path, "memberships", {"m.csv": MEMBERSHIPS})
+    line = MEMBERSHIP_LINES[1].decode()
+    assert _missing_value(raw_dir, "curated/memberships/m.csv", line, "member_partner_key") == (
+        "member_partner_id", "ecuador",
+    )  # fmt: skip
+    event = corpus("good/events.ndjson").decode().splitlines()[0]
+    assert _missing_value(raw_dir, "curated/events/e.ndjson", event, "document_key") == (
+        "document_id", "doc-1",
+    )  # fmt: skip
+    assert _missing_value(raw_dir, "curated/memberships/m.csv", line, "valid_from") is None

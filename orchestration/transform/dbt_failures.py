@@ -65,6 +65,23 @@ def _values_of(text: str, file: str) -> set[str]:
         return set()
 
 
+def _missing_value(raw_dir: Path, file: str, text: str, column: str) -> tuple[str, str] | None:
+    """The id a person wrote where a mart holds its surrogate key (`member_partner_key` is a
+    hash of the `member_partner_id` on the extract's line), read from that line."""
+    if not column.endswith("_key"):
+        return None
+    name = column.removesuffix("_key") + "_id"
+    try:
+        if file.endswith(".csv"):
+            record = dict(zip(csv_header(raw_dir, file) or [], csv_fields(text), strict=False))
+        else:
+            record = json.loads(text)
+    except (ValueError, csv.Error):
+        return None
+    value = record.get(name) if isinstance(record, dict) else None
+    return (name, value) if isinstance(value, str) and value else None
+
+
 def quarantined_keys(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str, Reject]:
     """Natural key -> the quarantined record that held it, for every extract."""
     contracts = {f"{c.system}/{c.entity}": c for c in CONTRACTS}
@@ -136,14 +153,14 @@ def explain_failing_test(
         return Problem(None, f"dbt test {name} failed: {failures} row(s): {values}")
     parent = metadata.get("kwargs", {}).get("to", "its parent")
     sources = _source_rows(con, model["relation_name"], column, [row[0] for row in rows])
-    for file, line, _value in sources:
+    places = []
+    for file, line, value in sources:
         text = line_texts(raw_dir, file, {line}).get(line, "")
-        for value in _values_of(text, file) & keys.keys():
-            causes.setdefault(keys[value], set()).add(value)
-    where = (
-        ", ".join(f"{file} line {line} ({column} {_short(v)})" for file, line, v in sources)
-        or values
-    )
+        for held in _values_of(text, file) & keys.keys():
+            causes.setdefault(keys[held], set()).add(held)
+        name_shown, shown = _missing_value(raw_dir, file, text, column) or (column, value)
+        places.append(f"{file} line {line} ({name_shown} {_short(shown)})")
+    where = ", ".join(places) or values
     return Problem(
         None,
         f"dbt test {name} failed: {failures} row(s) of {model['name']}.{column} have no match "
