@@ -21,7 +21,7 @@ from pathlib import Path
 from orchestration.documents.linking.folding import fold
 
 LANGUAGES = ("en", "es", "pt")
-LINKER_VERSION = "1"  # bump when a rule changes what is linked: every document is relinked
+LINKER_VERSION = "2"  # bump when a rule changes what is linked: every document is relinked
 
 # method -> (confidence, case rule). "capitalised": a proper noun, its first letter written
 # upper case ("Chile", not the chile pepper); "upper": an acronym written as given or in

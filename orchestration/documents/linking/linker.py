@@ -21,6 +21,7 @@ from orchestration.documents.linking.dates import find_dates
 from orchestration.documents.linking.folding import fold
 from orchestration.documents.linking.gazetteer import LANGUAGE_BOUND, Entry, Gazetteer
 from orchestration.documents.linking.matcher import Match, build_automaton, find_matches
+from orchestration.documents.linking.roles import assign_roles
 
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n|\n(?=[A-Z#*-])")
 STATE_WORDS = ("government", "gobierno", "governo", "authorities", "autoridades", "ministry",
@@ -36,6 +37,7 @@ class Mention(NamedTuple):
     confidence: float
     method: str
     precision: str | None = None  # dates only: day | week | month | year
+    role: str | None = None  # partners only: actor | place | other (roles.py)
 
     def as_dict(self) -> dict:
         return self._asdict()
@@ -82,12 +84,22 @@ class Linker:
             contextual = any(e.veto or e.kind == "place" for e in entries)
             sentence = sentence_of(match.start) if contextual else ""
             mentions += self._judge(match, text, sentence, language)
+        mentions = self._with_roles(text, folded, sentences, mentions, language)
         mentions += [
             Mention("date", d.date.isoformat(), d.surface, d.start, d.end, d.confidence,
                     d.method, d.precision)
             for d in find_dates(text, language, published_on, folded)
         ]  # fmt: skip
         return sorted(mentions, key=lambda m: (m.start, m.kind, m.id))
+
+    @staticmethod
+    def _with_roles(text, folded, sentences, mentions, language) -> list[Mention]:
+        """Partner mentions with their role (actor, place, other); the rest as they are."""
+        partners = sorted((m for m in mentions if m.kind == "partner"), key=lambda m: m.start)
+        roles = assign_roles(text, folded, sentences,
+                             [(m.start, m.end, m.id, m.method) for m in partners], language)  # fmt: skip
+        return [m for m in mentions if m.kind != "partner"] + [
+            m._replace(role=role) for m, role in zip(partners, roles, strict=True)]  # fmt: skip
 
     @staticmethod
     def _judge(match: Match, text: str, sentence: str, language: str | None) -> list[Mention]:

@@ -53,7 +53,10 @@ def written_as_required(entry: Entry, span: str) -> bool:
     if rule == "capitalised":
         return span[:1].isupper() or span[:1].isdigit()
     if rule == "upper":
-        return span == entry.surface or span.isupper()
+        # as written, in capitals, or an established acronym of five letters or more written
+        # as a name ("Ameripol", "Celac"); never the Portuguese "Eu"
+        return span == entry.surface or span.isupper() or (
+            len(entry.surface) >= 5 and span == entry.surface.capitalize())
     return True
 
 
