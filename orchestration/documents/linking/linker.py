@@ -22,6 +22,12 @@ from orchestration.documents.linking.folding import fold
 from orchestration.documents.linking.gazetteer import LANGUAGE_BOUND, Entry, Gazetteer
 from orchestration.documents.linking.matcher import Match, build_automaton, find_matches
 from orchestration.documents.linking.roles import assign_roles
+from orchestration.documents.linking.threats import (
+    GENERIC,
+    find_threats,
+    in_a_name,
+    is_the_subject,
+)
 
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n|\n(?=[A-Z#*-])")
 STATE_WORDS = ("government", "gobierno", "governo", "authorities", "autoridades", "ministry",
@@ -85,12 +91,36 @@ class Linker:
             sentence = sentence_of(match.start) if contextual else ""
             mentions += self._judge(match, text, sentence, language)
         mentions = self._with_roles(text, folded, sentences, mentions, language)
+        mentions = self._with_threat_rules(text, folded, sentences, mentions)
         mentions += [
             Mention("date", d.date.isoformat(), d.surface, d.start, d.end, d.confidence,
                     d.method, d.precision)
             for d in find_dates(text, language, published_on, folded)
         ]  # fmt: skip
         return sorted(mentions, key=lambda m: (m.start, m.kind, m.id))
+
+    @staticmethod
+    def _with_threat_rules(text, folded, sentences, mentions) -> list[Mention]:
+        """Threats the rules find where no name from the lists already says them; organised
+        crime only where it is the subject."""
+        starts = [s for s, _ in sentences]
+        kept = []
+        for m in mentions:
+            if m.kind == "threat" and in_a_name(text, m.start, m.end):
+                continue  # "European Cybercrime Centre" names a body, not its subject
+            if m.kind == "threat" and m.id == GENERIC:
+                n = bisect.bisect_right(starts, m.start) - 1
+                if not is_the_subject(folded, m.start, m.end, sentences[n], n == 0):
+                    continue
+            kept.append(m)
+        named = [(m.id, m.start, m.end) for m in kept if m.kind == "threat"]
+        for hit in find_threats(text, folded):
+            if any(i == hit.threat_id and s < hit.end and hit.start < e for i, s, e in named):
+                continue  # the list's name already covers it
+            named.append((hit.threat_id, hit.start, hit.end))
+            kept.append(Mention("threat", hit.threat_id, text[hit.start : hit.end], hit.start,
+                                hit.end, 0.8, "threat_rule"))  # fmt: skip
+        return kept
 
     @staticmethod
     def _with_roles(text, folded, sentences, mentions, language) -> list[Mention]:
