@@ -14,6 +14,7 @@ names, CLDR names through the linker's own rules; no demonyms, no agencies).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import importlib
@@ -54,7 +55,7 @@ def load_linker(code: Path | None, world: bool):
     """The linker of this checkout, or of `code`, over raw/curated (plus the stand-in world)."""
     if code is not None:
         sys.path.insert(0, str(code))
-        for name in [m for m in sys.modules if m == "orchestration" or m.startswith("orchestration.")]:
+        for name in [m for m in sys.modules if m.split(".")[0] == "orchestration"]:
             del sys.modules[name]
     gazetteer = importlib.import_module("orchestration.documents.linking.gazetteer")
     linker = importlib.import_module("orchestration.documents.linking.linker")
@@ -74,10 +75,8 @@ def missing_countries(partners: list[dict]) -> list[dict]:
     known = set()
     for row in partners:
         if row.get("partner_type") == "country":
-            try:
+            with contextlib.suppress(LookupError):
                 known.add(pycountry.countries.lookup(row["partner_name"]).alpha_2)
-            except LookupError:
-                pass
     rows = []
     for country in pycountry.countries:
         if country.alpha_2 not in known:
@@ -145,8 +144,10 @@ def main() -> None:
     args = parser.parse_args()
     documents = yaml.safe_load(ANNOTATIONS.read_text())["documents"]
     texts = read_texts(args.texts)
-    changed = [d["id"] for d in documents
-               if d["id"] in texts and d.get("sha256") not in (None, texts[d["id"]]["sha256"])]  # fmt: skip
+    changed = [
+        d["id"] for d in documents
+        if d["id"] in texts and d.get("sha256") not in (None, texts[d["id"]]["sha256"])
+    ]  # fmt: skip
     if changed:
         print(f"warning: texts differ from the annotated copies: {', '.join(changed)}")
     linker, parents = load_linker(args.code, args.world)

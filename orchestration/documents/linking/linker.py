@@ -126,8 +126,8 @@ class Linker:
     def _with_roles(text, folded, sentences, mentions, language) -> list[Mention]:
         """Partner mentions with their role (actor, place, other); the rest as they are."""
         partners = sorted((m for m in mentions if m.kind == "partner"), key=lambda m: m.start)
-        roles = assign_roles(text, folded, sentences,
-                             [(m.start, m.end, m.id, m.method) for m in partners], language)  # fmt: skip
+        spans = [(m.start, m.end, m.id, m.method) for m in partners]
+        roles = assign_roles(text, folded, sentences, spans, language)
         return [m for m in mentions if m.kind != "partner"] + [
             m._replace(role=role) for m, role in zip(partners, roles, strict=True)]  # fmt: skip
 

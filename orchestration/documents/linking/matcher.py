@@ -55,8 +55,11 @@ def written_as_required(entry: Entry, span: str) -> bool:
     if rule == "upper":
         # as written, in capitals, or an established acronym of five letters or more written
         # as a name ("Ameripol", "Celac"); never the Portuguese "Eu"
-        return span == entry.surface or span.isupper() or (
-            len(entry.surface) >= 5 and span == entry.surface.capitalize())
+        return (
+            span == entry.surface
+            or span.isupper()
+            or (len(entry.surface) >= 5 and span == entry.surface.capitalize())
+        )
     return True
 
 

@@ -35,20 +35,22 @@ ACTION = ("arrest", "detain", "detuv", "deteni", "detid", "detencion", "detencao
           "operacion", "operacao", "operativ", "investigat", "investigac", "dismantl",
           "desarticul", "desmantel", "cooperat", "cooperac", "coopera", "collaborat", "colabor",
           "support", "apoi", "apoy", "assist", "particip", "coordinat", "coordin", "join",
-          "signed", "signing", "signs", "signat", "firm", "assin", "rubric", "ratific", "visit", "host", "meet", "reun",
-          "encontr", "attend", "asist", "welcom", "recib", "receb", "police", "polic",
+          "signed", "signing", "signs", "signat", "firm", "assin", "rubric", "ratific", "visit",
+          "host", "meet", "reun", "encontr", "attend", "asist", "welcom", "recib", "receb",
+          "police", "polic",
           "authorit", "autoridad", "gendarm", "agent", "officer", "prosecut", "fiscal",
           "ministr", "govern", "gobiern", "carried", "realiz", "deflagr", "launch", "lanz",
           "lead", "lider", "dirig", "funded", "funding", "financ", "chair", "presid", "extradit",
           "extradi", "deliver", "entreg", "implement", "agree", "acord", "concluded",
           "founded", "fundad", "worked", "together", "conjunt", "joint")  # fmt: skip
-GOODS = ("transport", "ship", "import", "export", "smuggl", "traffick", "traffic", "trafica",
-         "envi", "sent", "send", "traslad", "transfer", "introduc", "introduz", "destin",
-         "bound", "route", "ruta", "rota", "pipeline", "supply", "suministr", "abastec",
-         "produc", "produz", "acquir", "adquir", "compr", "buy", "bought", "cargament",
-         "cargo", "carga", "levav", "llevab", "flood", "originat", "proced", "provenient",
-         "origin", "launder", "lavar", "blanque", "transit", "transito", "sold", "vend",
-         "movil", "moved", "contenedor", "container", "conteiner")
+GOODS = ("transport", "shipment", "shipped", "shipping", "importac", "importat", "imported",
+         "importing", "exportac", "exportat", "exported", "exporting", "smuggl", "traffick",
+         "trafica", "envia", "envio", "enviad", "sent", "send", "traslad", "introduc",
+         "introduz", "destin", "bound", "route", "ruta", "rota", "pipeline", "supply",
+         "suministr", "abastec", "produc", "produz", "acquir", "adquir", "compra", "comprou",
+         "bought", "cargament", "levav", "llevab", "flood", "originat", "procedente",
+         "provenient", "launder", "lavar", "blanque", "transit", "transito", "sold", "vend",
+         "contenedor", "container", "conteiner")  # fmt: skip
 # a seat is no place of cooperation ("headquarters of Europol in The Hague, the Netherlands"),
 # though "la sede de la Comisión Europea" is the Commission's own
 SEAT = ("headquarter", "sede", "sediad", "seat", "based")  # fmt: skip
@@ -63,8 +65,8 @@ LOCATIVE = frozenset(("in", "en", "em", "na", "no", "nas", "nos", "at", "inside"
                       "throughout", "across", "dentro"))  # fmt: skip
 DIRECTIONAL = frozenset(("from", "to", "into", "towards", "desde", "hacia", "hasta", "rumbo",
                          "rumo", "para", "ate", "via", "entre", "between"))  # fmt: skip
-ARTICLES = frozenset(("the", "a", "an", "la", "el", "los", "las", "o", "os", "as", "lo",
-                      "both", "ambos", "todo", "toda", "do", "da", "de", "del", "dos", "das"))  # fmt: skip
+ARTICLES = frozenset(("the", "a", "an", "la", "el", "los", "las", "o", "os", "as", "lo", "both",
+                      "ambos", "todo", "toda", "do", "da", "de", "del", "dos", "das"))  # fmt: skip
 GLUE = frozenset((",", "and", "y", "e", "or", "o", "ou", "as", "well"))
 AUTHORITY = ("police", "polic", "authorit", "autoridad", "govern", "gobiern", "ministr",
              "prosecut", "fiscal", "procurad", "navy", "marinh", "armada", "air force",

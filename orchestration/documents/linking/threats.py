@@ -69,8 +69,8 @@ PAIRS = {
     (SEIZE, DRUG): ("drug-trafficking", 8, 8), (QUANTITY, DRUG): ("drug-trafficking", 0, 3),
 }  # fmt: skip
 GENERIC = "organised-crime"
-FIGHT = ("fight", "combat", "tackl", "against", "contra", "luch", "prevent", "prevenc",
-         "prevenir", "enfrent", "disrupt", "counter", "reprim", "erradic", "persegu", "persecu")  # fmt: skip
+FIGHT = ("fight", "combat", "tackl", "against", "contra", "luch", "prevent", "prevenc", "prevenir",
+         "enfrent", "disrupt", "counter", "reprim", "erradic", "persegu", "persecu")  # fmt: skip
 PERPETRATOR = ("group", "grupo", "ocg", "gang", "network", "organi")
 
 
