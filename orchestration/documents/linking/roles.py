@@ -45,7 +45,8 @@ ACTION = ("arrest", "detain", "detuv", "deteni", "detid", "detencion", "detencao
           "founded", "fundad", "worked", "together", "conjunt", "joint")  # fmt: skip
 GOODS = ("transport", "shipment", "shipped", "shipping", "importac", "importat", "imported",
          "importing", "exportac", "exportat", "exported", "exporting", "smuggl", "traffick",
-         "trafica", "envia", "envio", "enviad", "sent", "send", "traslad", "introduc",
+         "trafica", "envia", "envio", "enviad", "sent", "send", "traslad", "transferid",
+         "transferred", "introduc",
          "introduz", "destin", "bound", "route", "ruta", "rota", "pipeline", "supply",
          "suministr", "abastec", "produc", "produz", "acquir", "adquir", "compra", "comprou",
          "bought", "cargament", "levav", "llevab", "flood", "originat", "procedente",
