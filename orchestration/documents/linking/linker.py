@@ -20,7 +20,7 @@ from typing import NamedTuple
 from orchestration.documents.linking.dates import find_dates
 from orchestration.documents.linking.folding import fold
 from orchestration.documents.linking.gazetteer import LANGUAGE_BOUND, Entry, Gazetteer
-from orchestration.documents.linking.matcher import Match, build_automaton, find_matches
+from orchestration.documents.linking.matcher import Match, as_words, build_automaton, find_matches
 from orchestration.documents.linking.roles import assign_roles
 from orchestration.documents.linking.threats import (
     GENERIC,
@@ -29,7 +29,9 @@ from orchestration.documents.linking.threats import (
     is_the_subject,
 )
 
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n|\n(?=[A-Z#*-])")
+# the punctuation is matched (not looked behind for): the engine then jumps from one [.!?\n]
+# to the next instead of trying every position
+SENTENCE_END = re.compile(r"([.!?])[\"')\]]*\s+|\n\s*\n|\n(?=[A-Z#*-])")
 STATE_WORDS = ("government", "gobierno", "governo", "authorities", "autoridades", "ministry",
                "ministerio", "minister", "ministro", "ministra", "state", "estado")  # fmt: skip
 
@@ -52,7 +54,7 @@ class Mention(NamedTuple):
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for boundary in SENTENCE_END.finditer(text):
-        spans.append((start, boundary.start()))
+        spans.append((start, boundary.start() + (1 if boundary.group(1) else 0)))
         start = boundary.end()
     spans.append((start, len(text)))
     return spans
@@ -70,6 +72,7 @@ class Linker:
         self, text: str, language: str | None = None, published_on: dt.date | None = None
     ) -> list[Mention]:
         folded = fold(text)
+        words = " " + as_words(folded) + " "  # one copy for names, threats and dates
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
 
@@ -78,7 +81,7 @@ class Linker:
             return folded[start:end]
 
         mentions = []
-        for match in find_matches(self.automaton, text, folded):
+        for match in find_matches(self.automaton, text, folded, words):
             # only places and vetoed names read their sentence (most matches need none)
             entries = match.entries
             if len(entries) == 1 and not entries[0].veto and entries[0].kind != "place" and (
@@ -91,16 +94,16 @@ class Linker:
             sentence = sentence_of(match.start) if contextual else ""
             mentions += self._judge(match, text, sentence, language)
         mentions = self._with_roles(text, folded, sentences, mentions, language)
-        mentions = self._with_threat_rules(text, folded, sentences, mentions)
+        mentions = self._with_threat_rules(text, folded, words, sentences, mentions)
         mentions += [
             Mention("date", d.date.isoformat(), d.surface, d.start, d.end, d.confidence,
                     d.method, d.precision)
-            for d in find_dates(text, language, published_on, folded)
+            for d in find_dates(text, language, published_on, folded, words)
         ]  # fmt: skip
         return sorted(mentions, key=lambda m: (m.start, m.kind, m.id))
 
     @staticmethod
-    def _with_threat_rules(text, folded, sentences, mentions) -> list[Mention]:
+    def _with_threat_rules(text, folded, words, sentences, mentions) -> list[Mention]:
         """Threats the rules find where no name from the lists already says them; organised
         crime only where it is the subject."""
         starts = [s for s, _ in sentences]
@@ -114,7 +117,7 @@ class Linker:
                     continue
             kept.append(m)
         named = [(m.id, m.start, m.end) for m in kept if m.kind == "threat"]
-        for hit in find_threats(text, folded):
+        for hit in find_threats(text, folded, words):
             if any(i == hit.threat_id and s < hit.end and hit.start < e for i, s, e in named):
                 continue  # the list's name already covers it
             named.append((hit.threat_id, hit.start, hit.end))

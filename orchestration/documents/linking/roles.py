@@ -1,303 +1,275 @@
 """Who does what: each partner mention is an `actor`, the `place` of the cooperation, or `other`.
 
 Rules over the words around a mention, in English, Spanish and Portuguese (folded text, so
-"policía" and "policia" are one word), tried in order:
+"policía" and "policia" are one word; the cue words are in cues.py), tried in order:
 1. the mention is part of another name or describes one ("Agência da União Europeia para a
    Cooperação Policial", "the European Union's police agency", "Policía Federal de Australia"),
-   a seat ("headquarters of Europol in The Hague, the Netherlands"), a destination or origin
-   ("con destino a España"), a comparison ("similar a Europol"), a report's author, a
-   presidency, or a person's surname ("Paulo França"): other;
+   a destination or origin ("con destino a España"), a comparison ("similar a Europol"), a
+   report's author, a presidency, or a person's surname ("Paulo França"): other;
 2. a demonym acts only through an authority it qualifies ("autoridades colombianas", "a polícia
    romena", "Dutch authorities"); a nationality ("tres ciudadanos colombianos", "un venezolano")
    or a criminal group ("carteles mexicanos") is other;
 3. the EU counts only where it acts: "EU Member States", "in the EU", "países de la UE" are other;
-4. otherwise the nearest cue before the mention decides: a law-enforcement action (arrest,
-   seize, sign, visit, cooperate, support, ...) makes an actor, or a place after a locative
-   preposition ("detained in France", "arrested in Tulua, Colombia"); a movement of goods or a
-   criminal subject ("adquirir drogas na Bolívia", "organizaciones criminales locales en Panamá",
-   "cocaine from Colombia to Spain") makes other; with no cue, a locative gives a place and
-   anything else an actor.
+4. otherwise the nearest cue among the eight words before the mention, within its clause,
+   decides: a law-enforcement action (arrest, seize, sign, visit, cooperate, support, ...) makes
+   an actor, or a place after a locative preposition ("detained in France", "arrested in Tulua,
+   Colombia"); a movement of goods, a criminal subject or a seat ("adquirir drogas na Bolívia",
+   "organizaciones criminales locales en Panamá", "cocaine from Colombia", "headquarters of
+   Europol in The Hague, the Netherlands") makes other; with no cue, a locative gives a place
+   and anything else an actor.
 A mention in parentheses right after another ("Comunidad de Policías de América (Ameripol)")
 takes that mention's role.
+
+Speed: the other partner mentions are blanked out of the text once per document (their words
+are no cues, and a list of partners reads as one), and each mention reads only its few words
+around, with the cue classes of each word cached (cues.classes).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
 
-WORD = re.compile(r"\w+")
+from orchestration.documents.linking.cues import (
+    ACTION_CLASS,
+    ARTICLES,
+    AUTHORITY_CLASS,
+    CRIMINAL_CLASS,
+    DESCRIBES_RE,
+    DIRECTIONAL,
+    DRUGS_CLASS,
+    FUNCTION_WORDS,
+    GLUE,
+    GOODS_CLASS,
+    LOCATIVE,
+    NAME_HEADS,
+    OTHER_BEFORE_LAST,
+    OTHER_BEFORE_RE,
+    REGION_AFTER_RE,
+    REGION_BEFORE_RE,
+    REGION_IDS,
+    SEAT_CLASS,
+    classes,
+    cue_positions,
+)
+from orchestration.documents.linking.matcher import as_words
 
-# folded word stems (a word starting with one matches)
-ACTION = ("arrest", "detain", "detuv", "deteni", "detid", "detencion", "detencao", "prend",
-          "prisao", "prisoes", "captur", "seiz", "incaut", "decomis", "apreen",
-          "intercept", "intercet", "raid", "search", "registr", "busca", "allan", "operation",
-          "operacion", "operacao", "operativ", "investigat", "investigac", "dismantl",
-          "desarticul", "desmantel", "cooperat", "cooperac", "coopera", "collaborat", "colabor",
-          "support", "apoi", "apoy", "assist", "particip", "coordinat", "coordin", "join",
-          "signed", "signing", "signs", "signat", "firm", "assin", "rubric", "ratific", "visit",
-          "host", "meet", "reun", "encontr", "attend", "asist", "welcom", "recib", "receb",
-          "police", "polic",
-          "authorit", "autoridad", "gendarm", "agent", "officer", "prosecut", "fiscal",
-          "ministr", "govern", "gobiern", "carried", "realiz", "deflagr", "launch", "lanz",
-          "lead", "lider", "dirig", "funded", "funding", "financ", "chair", "presid", "extradit",
-          "extradi", "deliver", "entreg", "implement", "agree", "acord", "concluded",
-          "founded", "fundad", "worked", "together", "conjunt", "joint")  # fmt: skip
-GOODS = ("transport", "shipment", "shipped", "shipping", "importac", "importat", "imported",
-         "importing", "exportac", "exportat", "exported", "exporting", "smuggl", "traffick",
-         "trafica", "envia", "envio", "enviad", "sent", "send", "traslad", "transferid",
-         "transferred", "introduc",
-         "introduz", "destin", "bound", "route", "ruta", "rota", "pipeline", "supply",
-         "suministr", "abastec", "produc", "produz", "acquir", "adquir", "compra", "comprou",
-         "bought", "cargament", "levav", "llevab", "flood", "originat", "procedente",
-         "provenient", "launder", "lavar", "blanque", "transit", "transito", "sold", "vend",
-         "contenedor", "container", "conteiner")  # fmt: skip
-# a seat is no place of cooperation ("headquarters of Europol in The Hague, the Netherlands"),
-# though "la sede de la Comisión Europea" is the Commission's own
-SEAT = ("headquarter", "sede", "sediad", "seat", "based")  # fmt: skip
-CRIMINAL = ("cartel", "gang", "network", "redes", "criminal", "criminos", "delictiv", "narco",
-            "trafficker", "traficante", "smuggler", "suspect", "sospech", "suspeit",
-            "quadrilha", "banda", "clan", "mafia", "fugitiv", "capo", "boss", "lider del",
-            "cabecilla", "laborator", "empresa", "compan")  # fmt: skip
-DRUGS = ("cocain", "drug", "droga", "heroin", "cannabis", "metanfetamin", "methamphetamin",
-         "estupefacient", "entorpecent", "narcotic", "fentanyl")  # fmt: skip
-ACTION_WORDS = frozenset(("met", "led", "preso", "presos", "presa", "presas"))
-LOCATIVE = frozenset(("in", "en", "em", "na", "no", "nas", "nos", "at", "inside", "within",
-                      "throughout", "across", "dentro"))  # fmt: skip
-DIRECTIONAL = frozenset(("from", "to", "into", "towards", "desde", "hacia", "hasta", "rumbo",
-                         "rumo", "para", "ate", "via", "entre", "between"))  # fmt: skip
-ARTICLES = frozenset(("the", "a", "an", "la", "el", "los", "las", "o", "os", "as", "lo", "both",
-                      "ambos", "todo", "toda", "do", "da", "de", "del", "dos", "das"))  # fmt: skip
-GLUE = frozenset((",", "and", "y", "e", "or", "o", "ou", "as", "well"))
-AUTHORITY = ("police", "polic", "authorit", "autoridad", "govern", "gobiern", "ministr",
-             "prosecut", "fiscal", "procurad", "navy", "marinh", "armada", "air force",
-             "forc", "fuerz", "guard", "custom", "aduan", "alfandeg", "agenc", "officer",
-             "official", "oficial", "agent", "investigat", "judici", "justic", "justi",
-             "delegat", "delegac", "embass", "embaj", "embaix", "cuerpo", "corpo", "servic",
-             "unidad", "unidade", "instituto", "receita", "coast", "costera", "gendarm",
-             "state", "estado", "president", "presid", "ejercito", "exercito", "army",
-             "military", "militar")  # fmt: skip
-NAME_HEADS = frozenset(("agency", "agencia", "agence", "embassy", "embajada", "embaixada",
-                        "delegation", "delegacion", "delegacao", "bank", "banco", "court",
-                        "tribunal", "university", "universidad", "universidade", "port",
-                        "porto", "puerto", "consulate", "consulado", "office", "oficina",
-                        "escritorio", "institute", "instituto", "programme", "program",
-                        "programa", "college", "colegio", "centre", "center", "centro",
-                        "fund", "fondo", "fundo", "network", "red", "rede"))  # fmt: skip
-DESCRIBES = ("agency", "agencia", "crime agency", "police agency", "s police", "s crime",
-             "s law", "s judicial", "s agency", "member state", "estados miembro",
-             "estados membro", "estado miembro", "estado membro", "delegation to",
-             "delegacion en", "delegacao n")  # fmt: skip
-OTHER_BEFORE = ("con destino", "com destino", "destined for", "bound for", "destino final",
-                "procedente", "provenient", "originari", "originating", "de origem",
-                "similar a", "similar to", "semelhante a", "equivalente a", "equivalent to",
-                "comparable to", "equipara a", "report from", "report by", "report of",
-                "informe de", "relatorio d", "presidency of", "presidencia", "presidencia d",
-                "ambassador to", "embajador en", "embajadora en", "embaixador n",
-                "embaixadora n", "nationals of", "citizens of", "ciudadanos de",
-                "cidadaos d", "nacionalidad", "nacionalidade", "nationality")  # fmt: skip
-REGION_AFTER = ("member state", "estados miembro", "estados membro", "countries", "paises",
-                "port", "puerto", "porto", "economy", "economia", "citizen", "ciudadan",
-                "cidada", "territor", "market", "mercado", "border", "fronter")  # fmt: skip
-REGION_BEFORE = ("in the", "into the", "to the", "within the", "across the", "throughout the",
-                 "in both the", "enter the", "paises de la", "paises da", "paises de",
-                 "en la", "na", "dentro de la", "countries of the", "outside the", "beyond the",
-                 "para a", "a la", "hacia la", "fuera de la")  # fmt: skip
-REGION_IDS = frozenset(("european-union",))
-FUNCTION_WORDS = frozenset(("with", "and", "of", "the", "in", "for", "to", "y", "e", "de", "da",
-                            "do", "con", "com", "en", "em", "na", "no", "a", "el", "la", "o",
-                            "between", "entre", "from", "by", "por", "para", "at", "on",
-                            "sobre", "desde", "as", "los", "las", "os", "del", "dos", "das",
-                            "des", "und", "et", "signs", "sign", "and"))  # fmt: skip
+NEXT = re.compile(r"\s*(#+|\w+)")
+CLAUSE_BREAK = re.compile(r"[,;:()]")
+LIST_GAP = re.compile(
+    r"\s*(?:,|\band\b|\by\b|\be\b|\bou\b|\bor\b|&)?\s*(?:,\s*)?(?:(?:the|la|el|o|a)\s+)?"
+)
+PUNCTUATION = ".,;:()[]\"'!?«»-"
+CONNECTORS = frozenset(("para", "for", "de", "of", "to", "on", "a", "the", "la", "el", "da", "do",
+                        "del", "en", "in"))  # fmt: skip
+BLANK = "#"
 
 
-def starts(word: str, stems: Sequence[str]) -> bool:
-    return word.startswith(tuple(stems)) if isinstance(stems, tuple) else word in stems
+class Window:
+    """The words around one mention, split on spaces (fast) in a text where the other partner
+    mentions are blanked: folded words for the rules, the original ones for capitals."""
+
+    def __init__(self, doc: Document, start: int, end: int, sentence: tuple[int, int]):
+        self.doc, self.start, self.end, self.sentence = doc, start, end, sentence
+        low = max(sentence[0], start - 75)
+        # the first token may be cut by the window: dropped; both splits align (folding keeps
+        # every character and every space in place)
+        self.low = low
+        self.raw = doc.folded[low:start].split()[-12:]
+        self.back = [token.strip(PUNCTUATION) for token in self.raw]
+        self._cased: list[str] | None = None
+
+    @property
+    def forward(self) -> list[str]:
+        high = min(self.sentence[1], self.end + 40)
+        return [t.strip(PUNCTUATION) for t in self.doc.folded[self.end : high].split()[:4]]
+
+    def capitalised(self, n: int) -> bool:
+        if self._cased is None:
+            self._cased = self.doc.text[self.low : self.start].split()[-len(self.raw) :]
+        return self._cased[n].lstrip(PUNCTUATION)[:1].isupper()
+
+    def offset(self, n: int) -> int:
+        """Where back word `n` starts in the text."""
+        position = self.start
+        for k in range(len(self.raw) - 1, n - 1, -1):
+            position = self.doc.folded.rfind(self.raw[k], self.low, position)
+        return position
 
 
-def contains(window: str, phrases: Sequence[str]) -> bool:
-    return any(p in window for p in phrases)
+class Document:
+    """The text with every partner mention blanked (same length, so offsets hold)."""
+
+    def __init__(self, text: str, folded: str, spans: list[tuple[int, int]]):
+        pieces_text, pieces_folded, last = [], [], 0
+        for start, end in spans:
+            if start < last:
+                continue
+            pieces_text += [text[last:start], BLANK * (end - start)]
+            pieces_folded += [folded[last:start], BLANK * (end - start)]
+            last = end
+        self.text = "".join(pieces_text) + text[last:]
+        self.folded = "".join(pieces_folded) + folded[last:]
+        self.cue_starts, self.cue_classes = cue_positions(" " + as_words(self.folded))
+        self.breaks = [m.start() for m in CLAUSE_BREAK.finditer(self.folded)]
+
+    def clause_start(self, offset: int) -> int:
+        """Where the clause holding `offset` starts (after the last , ; : ( or ) before it)."""
+        n = bisect.bisect_left(self.breaks, offset) - 1
+        return self.breaks[n] + 1 if n >= 0 else 0
 
 
-class Context:
-    """One sentence's folded words, with which of them belong to a partner mention."""
-
-    def __init__(self, text: str, folded: str, start: int, end: int, spans: list[tuple]):
-        self.text, self.folded, self.start, self.end = text, folded, start, end
-        self.words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(folded, start, end)]
-        self.spans = spans  # (start, end) of the partner mentions in this sentence
-
-    def index(self, offset: int) -> int:
-        """The first word at or after `offset`."""
-        for n, (s, _, _) in enumerate(self.words):
-            if s >= offset:
-                return n
-        return len(self.words)
-
-    def in_mention(self, n: int) -> bool:
-        s, e, _ = self.words[n]
-        return any(a <= s and e <= b for a, b in self.spans)
-
-    def boundary_after(self, n: int) -> bool:
-        """Whether punctuation that closes a clause follows word `n` (before word n + 1)."""
-        end = self.words[n + 1][0] if n + 1 < len(self.words) else self.end
-        return any(c in ",;:()" for c in self.folded[self.words[n][1] : end])
-
-    def before(self, offset: int, chars: int = 40) -> str:
-        """The folded text just before `offset` in this sentence, punctuation as spaces."""
-        return " " + " ".join(WORD.findall(self.folded[max(self.start, offset - chars) : offset]))
-
-    def after(self, offset: int, chars: int = 30) -> str:
-        return " ".join(WORD.findall(self.folded[offset : min(self.end, offset + chars)])) + " "
-
-
-def role_of(ctx: Context, start: int, end: int, partner_id: str, method: str,
-            language: str | None) -> str:  # fmt: skip
-    """The role of the partner mention at [start, end) in its sentence `ctx`."""
-    before, after = ctx.before(start), ctx.after(end)
-    if in_another_name(ctx, start, end, before, after, method):
+def role_of(w: Window, partner_id: str, method: str) -> str:
+    """The role of the partner mention the window is around."""
+    if in_another_name(w, method) or other_before(w):
         return "other"
-    if contains(before[-24:], OTHER_BEFORE) or surname(ctx, start):
+    if surname(w):
         return "other"
     if method == "demonym":
-        return "actor" if qualifies_authority(ctx, start, end) else "other"
-    if partner_id in REGION_IDS and (after.startswith(REGION_AFTER) or
-                                     before.endswith(REGION_BEFORE)):  # fmt: skip
+        return "actor" if qualifies_authority(w) else "other"
+    region = partner_id in REGION_IDS
+    if region and (REGION_AFTER_RE.match(w.doc.folded, w.end, w.sentence[1]) or
+                   REGION_BEFORE_RE.search(" ".join(w.back[-4:]))):  # fmt: skip
         return "other"
-    return nearest_cue(ctx, start)
+    return nearest_cue(w)
 
 
-def in_another_name(ctx: Context, start: int, end: int, before: str, after: str,
-                    method: str) -> bool:  # fmt: skip
+def other_before(w: Window) -> bool:
+    """A destination, origin, comparison, report, presidency or nationality right before."""
+    if OTHER_BEFORE_LAST.isdisjoint(w.back[-3:]):
+        return False  # the usual case: no phrase ends here
+    low = max(w.sentence[0], w.start - 30)
+    return OTHER_BEFORE_RE.search(w.doc.folded, low, w.start) is not None
+
+
+def in_another_name(w: Window, method: str) -> bool:
     """Inside or describing another body's name, or an institution of another state."""
-    if after.startswith(DESCRIBES):
+    if DESCRIBES_RE.match(w.doc.folded, w.end, w.sentence[1]):
         return True
-    if method == "institution":
-        following = after.split()
-        if following[:1] and following[0] in ("de", "do", "da", "of", "del") and any(
-                s >= end and s - end <= 6 for s, _ in ctx.spans):  # fmt: skip
+    following = NEXT.match(w.doc.folded, w.end)
+    if method == "institution" and following and following.group(1) in ("de", "do", "da", "of",
+                                                                          "del"):  # fmt: skip
+        then = NEXT.match(w.doc.folded, following.end())
+        if then and then.group(1).startswith(BLANK):
             return True  # "Policía Federal de Australia": Australia's, not Brazil's
-    if not continues_a_name(ctx, end):
+    if NAME_HEADS.isdisjoint(w.back[-3:]) or not continues_a_name(w):
         return False
-    words = before.split()
     # "Agência da União Europeia para a Cooperação Policial", "Delegation of the European
     # Union to Chile"; but "National Crime Agency do Reino Unido" is the UK's agency
-    for n in range(len(words) - 1, max(-1, len(words) - 4), -1):
-        if words[n] in NAME_HEADS:
-            head_start = ctx.folded.rfind(words[n], ctx.start, start)
-            return head_start >= 0 and ctx.text[head_start].isupper()
-        if words[n] not in ARTICLES and words[n] not in ("for", "para", "of", "to"):
+    for n in range(len(w.back) - 1, max(-1, len(w.back) - 4), -1):
+        word = w.back[n]
+        if word in NAME_HEADS:
+            return w.capitalised(n)
+        if word not in ARTICLES and word not in ("for", "para", "of", "to"):
             break
     return False
 
 
-def continues_a_name(ctx: Context, end: int) -> bool:
-    """Whether a capitalised word follows the mention, directly or after one connector."""
-    n = ctx.index(end)
-    for j in range(n, min(n + 3, len(ctx.words))):
-        s, _, word = ctx.words[j]
-        if ctx.text[s].isupper():
-            return True
-        if word not in ("para", "for", "de", "of", "to", "on", "a", "the", "la", "el", "da",
-                        "do", "del", "en", "in"):  # fmt: skip
+def continues_a_name(w: Window) -> bool:
+    """Whether a capitalised word (or another mention) follows, directly or after connectors."""
+    position = w.end
+    for _ in range(3):
+        token = NEXT.match(w.doc.text, position)
+        if token is None:
             return False
+        word = token.group(1)
+        if word.startswith(BLANK) or word[0].isupper():
+            return True
+        if word.lower() not in CONNECTORS:
+            return False
+        position = token.end()
     return False
 
 
-def surname(ctx: Context, start: int) -> bool:
+def surname(w: Window) -> bool:
     """A capitalised given name right before the mention ("Paulo França"), outside a headline."""
-    n = ctx.index(start) - 1
-    if n < 1 or ctx.in_mention(n):
+    if not w.back or w.doc.text[w.start - 1 : w.start] != " " or w.raw[-1] != w.back[-1]:
+        return False  # not one space after a bare word
+    word = w.back[-1]
+    if word in FUNCTION_WORDS or word.startswith(BLANK) or not w.capitalised(len(w.back) - 1):
         return False
-    s, e, word = ctx.words[n]
-    if e != start - 1 or ctx.text[e] != " " or not ctx.text[s].isupper() or word in FUNCTION_WORDS:
-        return False
-    if starts(word, AUTHORITY) or word in NAME_HEADS:
+    if word in NAME_HEADS or classes(word) & AUTHORITY_CLASS:
         return False  # "Gendarmería Argentina" is the state's
-    capitals = sum(ctx.text[a].isupper() for a, _, _ in ctx.words)
-    return capitals * 2 < len(ctx.words)  # most words of a headline are capitalised
+    capitals = sum(w.capitalised(n) for n in range(len(w.back)))
+    return capitals * 2 < len(w.back)  # most words of a headline are capitalised
 
 
-def qualifies_authority(ctx: Context, start: int, end: int) -> bool:
+def qualifies_authority(w: Window) -> bool:
     """A demonym beside an authority noun: before it in Spanish and Portuguese ("autoridades
     brasileiras, portuguesas e norte-americanas"), after it in English ("French and Dutch
-    authorities"), across a list of demonyms."""
-    n = ctx.index(start)
-    i, seen = n - 1, 0
-    while i >= 0 and seen < 6:
-        word = ctx.words[i][2]
-        if ctx.in_mention(i) or word in GLUE:
-            i -= 1
+    authorities"), across a list of demonyms (blanked)."""
+    seen = 0
+    for word in reversed(w.back):
+        if seen >= 6:
+            break
+        if word in GLUE or word.startswith(BLANK) or not word:
             continue
-        if starts(word, AUTHORITY):
+        if classes(word) & AUTHORITY_CLASS:
             return True
-        if word not in ARTICLES and not word.isdigit():
-            seen += 2  # an adjective or a name between ("Guardia Civil española")
-        i -= 1
-        seen += 1
-    i = n
-    while i < len(ctx.words) and ctx.words[i][0] < end:
-        i += 1
-    for j in range(i, min(i + 4, len(ctx.words))):
-        word = ctx.words[j][2]
-        if starts(word, AUTHORITY):
+        seen += 1 if word in ARTICLES or word.isdigit() else 3
+    for word in w.forward[:3]:
+        if classes(word) & AUTHORITY_CLASS:
             return True
-        if not (ctx.in_mention(j) or word in GLUE):
+        if word not in GLUE and not word.startswith(BLANK):
             break
     return False
 
 
-def nearest_cue(ctx: Context, start: int) -> str:
-    """Actor, place or other from the nearest cue word among the eight before the mention."""
-    n = ctx.index(start)
-    i = n - 1
-    while i >= 0 and (ctx.in_mention(i) or ctx.words[i][2] in GLUE or
-                      ctx.words[i][2] in ARTICLES):  # fmt: skip
+def nearest_cue(w: Window) -> str:
+    """Actor, place or other from the nearest cue word in the ~60 characters of the mention's
+    clause before it (the document's cue words are found in one pass: cues.cue_positions)."""
+    back = w.back
+    i = len(back) - 1
+    while i >= 0 and (back[i] in GLUE or back[i] in ARTICLES or back[i].startswith(BLANK)
+                      or not back[i]):  # fmt: skip
         i -= 1  # over a list of partners: "en España, Portugal y Croacia" share the preposition
-    if i >= 1 and ctx.text[ctx.words[i][0]].isupper() and not ctx.in_mention(i):
+    if i >= 1 and back[i] not in FUNCTION_WORDS and not classes(back[i]) and w.capitalised(i):
         i -= 1  # "arrested in Tulua, Colombia": the city's preposition
-        while i >= 0 and ctx.words[i][2] in ARTICLES:
+        while i >= 0 and back[i] in ARTICLES:
             i -= 1
-    preposition = ctx.words[i][2] if i >= 0 else ""
-    locative, directional = preposition in LOCATIVE, preposition in DIRECTIONAL
-    for j in range(i - (locative or directional), max(-1, i - 9), -1):
-        word = ctx.words[j][2]
-        if ctx.boundary_after(j):
-            break  # a comma, semicolon or parenthesis closes the clause
-        if ctx.in_mention(j):
-            continue
-        if starts(word, GOODS) or starts(word, CRIMINAL):
+    if i < 0:
+        return "actor"
+    locative, directional = back[i] in LOCATIVE, back[i] in DIRECTIONAL
+    offset, doc = w.offset(i), w.doc
+    end = offset if locative or directional else offset + len(w.raw[i])
+    low = max(w.sentence[0], offset - 60, doc.clause_start(offset))
+    k = bisect.bisect_left(doc.cue_starts, end) - 1
+    while k >= 0 and doc.cue_starts[k] >= low:
+        found = doc.cue_classes[k]
+        if found & (GOODS_CLASS | CRIMINAL_CLASS) or (locative and found & SEAT_CLASS):
             return "other"
-        if locative and starts(word, SEAT):
-            return "other"
-        if directional and starts(word, DRUGS):
+        if directional and found & DRUGS_CLASS:
             return "other"  # "cocaine from Colombia"
-        if starts(word, ACTION) or word in ACTION_WORDS:
+        if found & ACTION_CLASS:
             return "place" if locative else "actor"
+        k -= 1
     return "place" if locative else "actor"
 
 
 def assign_roles(text: str, folded: str, sentences: list[tuple[int, int]], mentions: list,
                  language: str | None) -> list[str]:  # fmt: skip
     """The role of each partner mention (`mentions`: (start, end, id, method), in text order)."""
-    roles: list[str] = []
-    contexts: dict[int, Context] = {}
+    doc = Document(text, folded, [(s, e) for s, e, _, _ in mentions])
     bounds = [s for s, _ in sentences]
-    import bisect
-
-    for k, (start, end, pid, method) in enumerate(mentions):
-        n = bisect.bisect_right(bounds, start) - 1
-        if n not in contexts:
-            s, e = sentences[n]
-            contexts[n] = Context(text, folded, s, e,
-                                  [(a, b) for a, b, _, _ in mentions if s <= a < e])  # fmt: skip
-        ctx = contexts[n]
-        previous = mentions[k - 1] if k else None
-        if previous and text[previous[1] : start].strip() == "(" and previous[2] != pid:
-            roles.append(roles[-1])  # "(Ameripol)" after its name: the same role
-            continue
-        if previous and previous[2] == pid and text[previous[1] : start].strip() == "(":
-            roles.append(roles[-1])
-            continue
-        roles.append(role_of(ctx, start, end, pid, method, language))
+    roles: list[str] = []
+    previous = None
+    for start, end, pid, method in mentions:
+        if previous and shares_role(folded, previous, start, pid, method):
+            roles.append(roles[-1])  # "(Ameripol)" after its name; "Chile, Peru y Ecuador"
+        else:
+            sentence = sentences[bisect.bisect_right(bounds, start) - 1]
+            roles.append(role_of(Window(doc, start, end, sentence), pid, method))
+        previous = (end, method)
     return roles
+
+
+def shares_role(folded: str, previous: tuple[int, str], start: int, pid: str, method: str) -> bool:
+    """A mention in parentheses after another, or the next in a list of partners of one kind
+    (not the EU, whose own rules differ: "Spain and the EU Member States")."""
+    gap = folded[previous[0] : start]
+    if gap.strip() == "(":
+        return True
+    if len(gap) > 8 or pid in REGION_IDS or method == "institution":
+        return False  # an institution may be another state's: "Policía Federal de Australia"
+    demonyms = (previous[1] == "demonym") == (method == "demonym")
+    return demonyms and LIST_GAP.fullmatch(gap) is not None
