@@ -119,10 +119,11 @@ def phrases(items: tuple[str, ...], at_end: bool = False) -> re.Pattern:
 
 
 def following(items: tuple[str, ...]) -> re.Pattern:
-    """One pattern for a list of folded phrases right after a mention (punctuation between)."""
+    """One pattern for a list of folded phrases right after a mention (spaces or an apostrophe
+    between: "the European Union's police agency", not "Europol (Agência ...)")."""
     body = "|".join(re.escape(p).replace(r"\ ", r"\W+")
                     for p in sorted(items, key=len, reverse=True))  # fmt: skip
-    return re.compile(rf"\W*(?:{body})")
+    return re.compile(rf"[\s']*(?:{body})")
 
 
 OTHER_BEFORE_RE = phrases(OTHER_BEFORE)

@@ -76,7 +76,7 @@ CANDIDATES = re.compile(
     r"|(?P<iso>(?:19|20)\d{2}-[01]\d-[0-3]\d)"
     # 07.03.2025, 07/03/2025, 7-3-2025, 11/11/22 (day first; a two-digit year only with "/")
     r"|(?P<numeric>(?P<nday>[0-3]?\d)(?P<sep>[./-])(?P<nmonth>[01]?\d)(?P=sep)"
-    r"(?P<nyear>(?:19|20)\d{2}(?![.\d])|(?<=/)\d{2}(?![./\d])))"
+    r"(?P<nyear>(?:19|20)\d{2}(?!\.?\d)|(?<=/)\d{2}(?![/\d])(?!\.\d)))"
     rf"|(?P<weekday>{_WEEKDAY})"
     r"|(?:in|since|from|until|en|desde|hasta|em|ate|durante|during)\s+(?P<year4>(?:19|20)\d{2})(?![-/]\d)"
     rf"|(?P<relative>{_RELATIVE}))\b"

@@ -132,7 +132,7 @@ class Linker:
         spans = [(m.start, m.end, m.id, m.method) for m in partners]
         roles = assign_roles(text, folded, sentences, spans, language)
         return [m for m in mentions if m.kind != "partner"] + [
-            m._replace(role=role) for m, role in zip(partners, roles, strict=True)]  # fmt: skip
+            Mention(*m[:8], role) for m, role in zip(partners, roles, strict=True)]  # fmt: skip
 
     @staticmethod
     def _judge(match: Match, text: str, sentence: str, language: str | None) -> list[Mention]:

@@ -55,7 +55,6 @@ from orchestration.documents.linking.cues import (
 from orchestration.documents.linking.matcher import as_words
 
 NEXT = re.compile(r"\s*(#+|\w+)")
-CLAUSE_BREAK = re.compile(r"[,;:()]")
 LIST_GAP = re.compile(
     r"\s*(?:,|\band\b|\by\b|\be\b|\bou\b|\bor\b|&)?\s*(?:,\s*)?(?:(?:the|la|el|o|a)\s+)?"
 )
@@ -71,7 +70,7 @@ class Window:
 
     def __init__(self, doc: Document, start: int, end: int, sentence: tuple[int, int]):
         self.doc, self.start, self.end, self.sentence = doc, start, end, sentence
-        low = max(sentence[0], start - 75)
+        low = max(sentence[0], start - 50)
         # the first token may be cut by the window: dropped; both splits align (folding keeps
         # every character and every space in place)
         self.low = low
@@ -101,22 +100,36 @@ class Document:
     """The text with every partner mention blanked (same length, so offsets hold)."""
 
     def __init__(self, text: str, folded: str, spans: list[tuple[int, int]]):
-        pieces_text, pieces_folded, last = [], [], 0
+        pieces, last = [], 0
+        self.spans, self.original = [], text
         for start, end in spans:
-            if start < last:
-                continue
-            pieces_text += [text[last:start], BLANK * (end - start)]
-            pieces_folded += [folded[last:start], BLANK * (end - start)]
-            last = end
-        self.text = "".join(pieces_text) + text[last:]
-        self.folded = "".join(pieces_folded) + folded[last:]
+            if start >= last:
+                pieces += [folded[last:start], BLANK * (end - start)]
+                self.spans.append((start, end))
+                last = end
+        self.folded = "".join(pieces) + folded[last:]
         self.cue_starts, self.cue_classes = cue_positions(" " + as_words(self.folded))
-        self.breaks = [m.start() for m in CLAUSE_BREAK.finditer(self.folded)]
+        self._text: str | None = None
 
-    def clause_start(self, offset: int) -> int:
-        """Where the clause holding `offset` starts (after the last , ; : ( or ) before it)."""
-        n = bisect.bisect_left(self.breaks, offset) - 1
-        return self.breaks[n] + 1 if n >= 0 else 0
+    @property
+    def text(self) -> str:
+        """The original text, blanked the same way (for capitals), made when first needed."""
+        if self._text is None:
+            pieces, last = [], 0
+            for start, end in self.spans:
+                pieces += [self.original[last:start], BLANK * (end - start)]
+                last = end
+            self._text = "".join(pieces) + self.original[last:]
+        return self._text
+
+    def clause_start(self, low: int, offset: int) -> int:
+        """Where the clause holding `offset` starts, not before `low` (after the last , ; : (
+        or ) before it)."""
+        f = self.folded
+        found = max(f.rfind(",", low, offset), f.rfind(";", low, offset),
+                    f.rfind(":", low, offset), f.rfind("(", low, offset),
+                    f.rfind(")", low, offset))  # fmt: skip
+        return found + 1 if found >= 0 else low
 
 
 def role_of(w: Window, partner_id: str, method: str) -> str:
@@ -191,7 +204,7 @@ def surname(w: Window) -> bool:
     if word in NAME_HEADS or classes(word) & AUTHORITY_CLASS:
         return False  # "Gendarmería Argentina" is the state's
     capitals = sum(w.capitalised(n) for n in range(len(w.back)))
-    return capitals * 2 < len(w.back)  # most words of a headline are capitalised
+    return len(w.back) < 4 or capitals * 2 < len(w.back)  # a headline capitalises most words
 
 
 def qualifies_authority(w: Window) -> bool:
@@ -232,7 +245,7 @@ def nearest_cue(w: Window) -> str:
     locative, directional = back[i] in LOCATIVE, back[i] in DIRECTIONAL
     offset, doc = w.offset(i), w.doc
     end = offset if locative or directional else offset + len(w.raw[i])
-    low = max(w.sentence[0], offset - 60, doc.clause_start(offset))
+    low = doc.clause_start(max(w.sentence[0], offset - 60), offset)
     k = bisect.bisect_left(doc.cue_starts, end) - 1
     while k >= 0 and doc.cue_starts[k] >= low:
         found = doc.cue_classes[k]
