@@ -18,7 +18,6 @@ from orchestration.documents.linking.linker import Linker
 from orchestration.documents.linking.store import link_documents
 from orchestration.settings import PROJECT_ROOT
 
-
 # the seed release is read from ../shared beside the project (absent in a plain clone)
 needs_shared = pytest.mark.skipif(
     not (SHARED / "domain").is_dir(),
