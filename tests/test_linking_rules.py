@@ -47,6 +47,7 @@ def roles(linker, text, language):
         ("The cocaine was shipped from Colombia to Spain.", "en",
          {"colombia": {"other"}, "spain": {"other"}}),
         ("Interceptaron envíos de cocaína con destino a España.", "es", {"spain": {"other"}}),
+        ("A carga tinha destino ao Porto de Antuérpia, na Bélgica.", "pt", {"belgium": {"other"}}),
         ("O grupo era responsável por adquirir drogas na Bolívia.", "pt", {"bolivia": {"other"}}),
         # a criminal subject's whereabouts
         ("Tenían alianzas con organizaciones criminales locales en Panamá.", "es",

@@ -245,6 +245,8 @@ def nearest_cue(w: Window) -> str:
     locative, directional = back[i] in LOCATIVE, back[i] in DIRECTIONAL
     offset, doc = w.offset(i), w.doc
     end = offset if locative or directional else offset + len(w.raw[i])
+    if locative and i >= 1 and w.raw[i - 1].endswith(",") and w.capitalised(i - 1):
+        offset = w.offset(i - 1)  # "destino ao Porto de Antuérpia, na Bélgica": the city's clause
     low = doc.clause_start(max(w.sentence[0], offset - 60), offset)
     k = bisect.bisect_left(doc.cue_starts, end) - 1
     while k >= 0 and doc.cue_starts[k] >= low:
