@@ -73,6 +73,7 @@ def roles(linker, text, language):
         ("The European Union funded the programme.", "en", {"european-union": {"actor"}}),
         # a surname equal to a country; an institution of another state
         ("O ministro Paulo França falou ontem.", "pt", {"france": {"other"}}),
+        ("Today Brazil and Europol signed.", "en", {"brazil": {"actor"}, "europol": {"actor"}}),
         ("Participó la Policía Federal de Australia.", "es",
          {"australia": {"actor"}, "brazil": {"other"}}),
         # a name in parentheses takes its name's role

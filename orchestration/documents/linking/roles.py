@@ -201,6 +201,8 @@ def surname(w: Window) -> bool:
     word = w.back[-1]
     if word in FUNCTION_WORDS or word.startswith(BLANK) or not w.capitalised(len(w.back) - 1):
         return False
+    if w.low == w.sentence[0] and len(w.raw) == 1:
+        return False  # the sentence's first word is capitalised anyway: "Today Brazil signed"
     if word in NAME_HEADS or classes(word) & AUTHORITY_CLASS:
         return False  # "Gendarmería Argentina" is the state's
     capitals = sum(w.capitalised(n) for n in range(len(w.back)))
