@@ -8,6 +8,8 @@ Ambiguity rules, each visible in a mention's method:
 - an alias with veto words drops out when one is in its sentence ("Georgia" next to "Atlanta");
 - word boundaries and case rules live in the matcher ("EU" in "EUR", "chile" the pepper,
   "Niger" in "Nigeria", the Portuguese pronoun "Eu").
+Then each partner mention gets its role (roles.py: actor, place or other), the threat rules
+add what the name lists cannot hold (threats.py), and the dates are found (dates.py).
 """
 
 from __future__ import annotations
