@@ -69,6 +69,9 @@ class Linker:
         self.gazetteer = gazetteer
         self.fingerprint = gazetteer.fingerprint
         self.automaton = build_automaton(gazetteer)
+        # partners known as states (a country name from CLDR, a demonym): places and origins
+        self.states = frozenset(e.target_id for e in gazetteer.entries if e.kind == "partner"
+                                and e.method in ("cldr_name", "demonym"))  # fmt: skip
 
     def link(
         self, text: str, language: str | None = None, published_on: dt.date | None = None
@@ -127,12 +130,11 @@ class Linker:
                                 hit.end, 0.8, "threat_rule"))  # fmt: skip
         return kept
 
-    @staticmethod
-    def _with_roles(text, folded, sentences, mentions, language) -> list[Mention]:
+    def _with_roles(self, text, folded, sentences, mentions, language) -> list[Mention]:
         """Partner mentions with their role (actor, place, other); the rest as they are."""
         partners = sorted((m for m in mentions if m.kind == "partner"), key=lambda m: m.start)
         spans = [(m.start, m.end, m.id, m.method) for m in partners]
-        roles = assign_roles(text, folded, sentences, spans, language)
+        roles = assign_roles(text, folded, sentences, spans, language, self.states)
         return [m for m in mentions if m.kind != "partner"] + [
             Mention(*m[:8], role) for m, role in zip(partners, roles, strict=True)]  # fmt: skip
 

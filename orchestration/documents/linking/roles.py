@@ -132,8 +132,9 @@ class Document:
         return found + 1 if found >= 0 else low
 
 
-def role_of(w: Window, partner_id: str, method: str) -> str:
-    """The role of the partner mention the window is around."""
+def role_of(w: Window, partner_id: str, method: str, state: bool = True) -> str:
+    """The role of the partner mention the window is around; `state`: the partner is a state
+    (an organisation is never a place, nor the origin of goods: the cue words are not read)."""
     if in_another_name(w, method) or other_before(w):
         return "other"
     if surname(w):
@@ -144,7 +145,7 @@ def role_of(w: Window, partner_id: str, method: str) -> str:
     if region and (REGION_AFTER_RE.match(w.doc.folded, w.end, w.sentence[1]) or
                    REGION_BEFORE_RE.search(" ".join(w.back[-4:]))):  # fmt: skip
         return "other"
-    return nearest_cue(w)
+    return nearest_cue(w) if state or region else "actor"
 
 
 def other_before(w: Window) -> bool:
@@ -263,9 +264,16 @@ def nearest_cue(w: Window) -> str:
     return "place" if locative else "actor"
 
 
-def assign_roles(text: str, folded: str, sentences: list[tuple[int, int]], mentions: list,
-                 language: str | None) -> list[str]:  # fmt: skip
-    """The role of each partner mention (`mentions`: (start, end, id, method), in text order)."""
+def assign_roles(
+    text: str,
+    folded: str,
+    sentences: list[tuple[int, int]],
+    mentions: list,
+    language: str | None,
+    states: frozenset[str] | None = None,
+) -> list[str]:
+    """The role of each partner mention (`mentions`: (start, end, id, method), in text order);
+    `states`: the partner ids that are states (None: any may be)."""
     doc = Document(text, folded, [(s, e) for s, e, _, _ in mentions])
     bounds = [s for s, _ in sentences]
     roles: list[str] = []
@@ -275,7 +283,8 @@ def assign_roles(text: str, folded: str, sentences: list[tuple[int, int]], menti
             roles.append(roles[-1])  # "(Ameripol)" after its name; "Chile, Peru y Ecuador"
         else:
             sentence = sentences[bisect.bisect_right(bounds, start) - 1]
-            roles.append(role_of(Window(doc, start, end, sentence), pid, method))
+            state = states is None or pid in states
+            roles.append(role_of(Window(doc, start, end, sentence), pid, method, state))
         previous = (end, method)
     return roles
 
