@@ -76,6 +76,9 @@ def roles(linker, text, language):
         ("Today Brazil and Europol signed.", "en", {"brazil": {"actor"}, "europol": {"actor"}}),
         ("Participó la Policía Federal de Australia.", "es",
          {"australia": {"actor"}, "brazil": {"other"}}),
+        # an organisation is never a place nor an origin of goods
+        ("Samples of the seized cocaine were shipped to Europol for analysis.", "en",
+         {"europol": {"actor"}}),
         # a name in parentheses takes its name's role
         ("Latin American Committee for Internal Security (CLASI) delegates visited Europol.", "en",
          {"clasi": {"actor"}, "europol": {"actor"}}),
