@@ -68,9 +68,10 @@ class Window:
     """The words around one mention, split on spaces (fast) in a text where the other partner
     mentions are blanked: folded words for the rules, the original ones for capitals."""
 
-    def __init__(self, doc: Document, start: int, end: int, sentence: tuple[int, int]):
+    def __init__(self, doc: Document, start: int, end: int, sentence: tuple[int, int],
+                 chars: int = 50):  # fmt: skip
         self.doc, self.start, self.end, self.sentence = doc, start, end, sentence
-        low = max(sentence[0], start - 50)
+        low = max(sentence[0], start - chars)
         # the first token may be cut by the window: dropped; both splits align (folding keeps
         # every character and every space in place)
         self.low = low
@@ -137,7 +138,7 @@ def role_of(w: Window, partner_id: str, method: str, state: bool = True) -> str:
     (an organisation is never a place, nor the origin of goods: the cue words are not read)."""
     if in_another_name(w, method) or other_before(w):
         return "other"
-    if surname(w):
+    if state and surname(w):
         return "other"
     if method == "demonym":
         return "actor" if qualifies_authority(w) else "other"
@@ -283,8 +284,9 @@ def assign_roles(
             roles.append(roles[-1])  # "(Ameripol)" after its name; "Chile, Peru y Ecuador"
         else:
             sentence = sentences[bisect.bisect_right(bounds, start) - 1]
-            state = states is None or pid in states
-            roles.append(role_of(Window(doc, start, end, sentence), pid, method, state))
+            state = states is None or pid in states or pid in REGION_IDS
+            window = Window(doc, start, end, sentence, 50 if state else 30)
+            roles.append(role_of(window, pid, method, state))
         previous = (end, method)
     return roles
 

@@ -160,8 +160,10 @@ NAME_HEADS = ("centre", "center", "centro", "unit", "unidad", "division", "divis
 def in_a_name(text: str, start: int, end: int) -> bool:
     """A threat inside a body's name: capitalised, and a capitalised head after it ("European
     Cybercrime Centre", "Financial & Economic Crime Centre")."""
+    if not text[start].isupper():
+        return False  # the usual case: "drug trafficking"
     following = WORD.search(text, end, end + 20)
-    return bool(text[start].isupper() and following and following.group()[0].isupper()
+    return bool(following and following.group()[0].isupper()
                 and following.group().lower().startswith(NAME_HEADS))  # fmt: skip
 
 
