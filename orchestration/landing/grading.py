@@ -49,6 +49,15 @@ OFFICIAL_PUBLISHERS = {
     "Swiss Federal Department of Foreign Affairs": ("eda.admin.ch",),
     "Permanent Mission of Russia to the EU": ("russiaeu.ru",),
     "Government of Moldova (legal database)": ("lex.justice.md",),
+    "European Commission (DG HOME)": ("ec.europa.eu",),
+    "Council of the EU": ("consilium.europa.eu",),
+    "EPPO": ("eppo.europa.eu",),
+    "MAOC-N": ("maoc.eu",),
+    "AIAMP": ("aiamp.info",),
+    "CARICOM IMPACS": ("caricomimpacs.org",),
+    "OAS": ("oas.org",),
+    "Government of Brazil (Polícia Federal)": ("gov.br",),
+    "U.S. Immigration and Customs Enforcement": ("ice.gov",),
 }
 
 # Accuracy each verification status allows (single_source 2 only for a faithful repost)
