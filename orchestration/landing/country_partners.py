@@ -35,12 +35,13 @@ def slug(name: str) -> str:
 
 
 def short_name(country: dict) -> str:
-    """The English short name people use: pycountry's common name, else its ISO name when it
-    reads as one ("Korea, Republic of" does not), else country_converter's short name."""
+    """The English short name people use, among pycountry's names (which dim_partner matches
+    on and the linker looks up): its common name, else its ISO name when that reads as a name
+    ("Korea, Republic of" does not), else its official name, else its ISO name."""
     def clean(name: str | None) -> bool:
-        return bool(name) and not set(",(.") & set(name)
+        return bool(name) and name[0].isupper() and not set(",(.") & set(name)
 
-    for name in (country["common_name"], country["name"], country["short_name"]):
+    for name in (country["common_name"], country["name"], country["official_name"]):
         if clean(name):
             return name
     return country["name"]
