@@ -39,7 +39,8 @@ def test_offsets_point_at_the_surface_in_the_original_text(linker):
     for mention in linker.link(text, "es"):
         assert text[mention.start : mention.end] == mention.surface
     # a national police is its own partner (tied to its state in dim_partner)
-    assert ids(linker.link(text, "es"), "partner") == {"policia-nacional-colombia", "european-union"}
+    expected = {"policia-nacional-colombia", "european-union"}
+    assert ids(linker.link(text, "es"), "partner") == expected
 
 
 @pytest.mark.parametrize(

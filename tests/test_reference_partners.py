@@ -79,7 +79,7 @@ def test_a_country_recorded_by_hand_is_not_generated_again(tmp_path):
         writer.writeheader()
         writer.writerows(kept)
     files = sorted(folder.glob("*.csv"))
-    assert [r["partner_id"] for r in generated_rows(files, generated)][len(kept):] == ["germany"]
+    assert [r["partner_id"] for r in generated_rows(files, generated)][len(kept) :] == ["germany"]
     by_hand = folder / "more.csv"
     by_hand.write_text(
         "partner_id,partner_name,partner_type,document_id\n"
@@ -93,7 +93,8 @@ def test_a_country_recorded_by_hand_is_not_generated_again(tmp_path):
 def test_every_agency_rolls_up_to_its_country(partners):
     agencies = [row for row in partners.values() if row["partner_type"] == "agency"]
     assert len(agencies) > 20
-    rolled_up = {row["partner_id"]: partners.get(row["parent_partner_id"] or "") for row in agencies}
+    rolled_up = {row["partner_id"]: partners.get(row["parent_partner_id"] or "")
+                 for row in agencies}  # fmt: skip
     assert {pid for pid, state in rolled_up.items()
             if state is None or state["partner_type"] != "country"} == set()  # fmt: skip
     assert rolled_up["guardia-civil"]["partner_id"] == "spain"
@@ -141,20 +142,35 @@ def test_every_country_partner_has_names_in_three_languages(partners):
         ("As autoridades alemãs e espanholas participaram.", "pt", {"germany", "spain"}),
         ("Agentes de la Guardia Civil y de la DEA.", "es", {"guardia-civil", "dea"}),
         ("La Policía Nacional detuvo a 12 personas en Málaga.", "es", {"policia-nacional-spain"}),
-        ("La Policía Nacional de Colombia capturó a dos personas.", "es",
-         {"policia-nacional-colombia"}),
+        (
+            "La Policía Nacional de Colombia capturó a dos personas.",
+            "es",
+            {"policia-nacional-colombia"},
+        ),
         ("La Policía Nacional colombiana capturó a dos personas.", "es", {"colombia"}),
-        ("A Polícia Federal e a Receita Federal apreenderam cocaína.", "pt",
-         {"policia-federal-brazil", "receita-federal"}),
+        (
+            "A Polícia Federal e a Receita Federal apreenderam cocaína.",
+            "pt",
+            {"policia-federal-brazil", "receita-federal"},
+        ),
         ("Frontex and Eurojust met MAOC-N in Lisbon.", "en", {"frontex", "eurojust", "maoc-n"}),
         ("Ameripol e Interpol firmaron un acuerdo.", "es", {"ameripol", "interpol"}),
         ("Eu acredito na Europol.", "pt", {"europol"}),
-        ("Los EE.UU. y el Reino Unido firmaron con Holanda.", "es",
-         {"united-states", "united-kingdom", "netherlands"}),
-        ("The U.S. and the UK signed with Germany.", "en",
-         {"united-states", "united-kingdom", "germany"}),
-        ("Trinidad and Tobago, Jamaica and Venezuela joined.", "en",
-         {"trinidad-and-tobago", "jamaica", "venezuela"}),
+        (
+            "Los EE.UU. y el Reino Unido firmaron con Holanda.",
+            "es",
+            {"united-states", "united-kingdom", "netherlands"},
+        ),
+        (
+            "The U.S. and the UK signed with Germany.",
+            "en",
+            {"united-states", "united-kingdom", "germany"},
+        ),
+        (
+            "Trinidad and Tobago, Jamaica and Venezuela joined.",
+            "en",
+            {"trinidad-and-tobago", "jamaica", "venezuela"},
+        ),
         ("Reunión de ministros en Granada con Mauricio Macri.", "es", set()),
         ("El gobierno de Granada firmó el acuerdo.", "es", {"grenada"}),
         ("Police in New Jersey arrested him.", "en", set()),

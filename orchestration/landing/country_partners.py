@@ -1,4 +1,4 @@
-"""Every ISO 3166-1 country as a partner: the generated extract `raw/curated/partners/countries_iso3166.csv`.
+"""Every ISO 3166-1 country as a partner: the generated extract `countries_iso3166.csv`.
 
 Curated country partners (`brazil`, `turkey`) keep their rows; every other country pycountry knows
 gets one row here, its id the slug of its English short name when it was first written, so an id
@@ -38,6 +38,7 @@ def short_name(country: dict) -> str:
     """The English short name people use, among pycountry's names (which dim_partner matches
     on and the linker looks up): its common name, else its ISO name when that reads as a name
     ("Korea, Republic of" does not), else its official name, else its ISO name."""
+
     def clean(name: str | None) -> bool:
         return bool(name) and name[0].isupper() and not set(",(.") & set(name)
 
