@@ -10,6 +10,7 @@ from orchestration.defs.automation import (
 )
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
 from orchestration.defs.freshness import extract_freshness_sensor, freshness_checks
+from orchestration.defs.handoff import handoff_assets
 from orchestration.defs.housekeeping import housekeeping, housekeeping_schedule
 from orchestration.defs.ingest import ingest_assets, reference_countries
 from orchestration.defs.linking import document_mentions
@@ -22,6 +23,7 @@ defs = dg.Definitions(
         *ingest_assets,
         reference_countries,
         document_mentions,
+        *handoff_assets,
         cooperation_dbt_assets,
         published_warehouse,
         dbt_docs_site,
