@@ -58,6 +58,7 @@ OFFICIAL_PUBLISHERS = {
     "OAS": ("oas.org",),
     "Government of Brazil (Polícia Federal)": ("gov.br",),
     "U.S. Immigration and Customs Enforcement": ("ice.gov",),
+    "EUDA": ("euda.europa.eu",),
 }
 
 # Accuracy each verification status allows (single_source 2 only for a faithful repost)
