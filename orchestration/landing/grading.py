@@ -59,6 +59,8 @@ OFFICIAL_PUBLISHERS = {
     "Government of Brazil (Polícia Federal)": ("gov.br",),
     "U.S. Immigration and Customs Enforcement": ("ice.gov",),
     "EUDA": ("euda.europa.eu",),
+    "Italian Ministry of the Interior (DCSA)": ("antidroga.interno.gov.it",),
+    "Senafront (Panama)": ("senafront.gob.pa",),
 }
 
 # Accuracy each verification status allows (single_source 2 only for a faithful repost)
