@@ -15,8 +15,9 @@ from orchestration.defs.housekeeping import housekeeping, housekeeping_schedule
 from orchestration.defs.ingest import ingest_assets, reference_countries
 from orchestration.defs.linking import document_mentions
 from orchestration.defs.publish import cooperation_atlas, dbt_docs_site, published_warehouse
-from orchestration.defs.resources import DbtCoreResource, WarehouseResource
+from orchestration.defs.resources import WarehouseResource
 from orchestration.settings import dbt_executable
+from orchestration.transform.dbt_resource import DbtCoreResource
 
 defs = dg.Definitions(
     assets=[

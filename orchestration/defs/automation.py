@@ -10,7 +10,7 @@ from orchestration.landing.sensing import changed_files, fingerprint, landing_zo
 from orchestration.operations.planning import PLAN_TAG, plan_run, save_plan
 from orchestration.settings import load_settings
 
-# The sample is small: one process avoids ~60 s of subprocess start-up per run (toolchain.md),
+# The sample is small: one process avoids a subprocess start-up per step (toolchain.md),
 # and the writer pool serialises DuckDB writers anyway.
 build_warehouse_job = dg.define_asset_job(
     name="build_warehouse",

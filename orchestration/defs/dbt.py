@@ -1,6 +1,5 @@
 """dbt models, snapshots and tests as Dagster assets and blocking asset checks."""
 
-import json
 import os
 import threading
 from collections.abc import Iterator, Mapping
@@ -13,13 +12,13 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
-from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
-from orchestration.defs.resources import WRITER_POOL, DbtCoreResource, WarehouseResource
+from orchestration.defs.resources import WRITER_POOL, WarehouseResource
 from orchestration.operations.writer import writer_lock
 from orchestration.problems import one_line
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 from orchestration.transform.dbt_failures import explain_build
+from orchestration.transform.dbt_resource import DbtCoreResource
 from orchestration.transform.relations import describe_relations
 
 # one manifest per engine (COOP_ENGINE): configs read `target.type` when dbt parses
@@ -64,26 +63,6 @@ translator = CooperationTranslator(
 )
 
 
-def checks_reading(assets: set[dg.AssetKey]) -> set[dg.AssetCheckKey]:
-    """The checks (dbt tests) that read any of `assets`, wherever they are attached: a
-    relationships test on an unselected mart that points to a rebuilt one must run too, as a
-    check, where Dagster would select only the checks of the rebuilt marts."""
-    manifest = json.loads(dbt_project.manifest_path.read_text())
-    found = set()
-    for unique_id, node in manifest["nodes"].items():
-        if node["resource_type"] != "test":
-            continue
-        reads = {
-            translator.get_asset_spec(manifest, parent, dbt_project).key
-            for parent in node["depends_on"]["nodes"]
-            if parent in manifest["nodes"] or parent in manifest["sources"]
-        }
-        key = get_asset_check_key_for_test(manifest, translator, unique_id, dbt_project)
-        if key is not None and reads & assets:
-            found.add(key)
-    return found
-
-
 def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) -> Iterator[Any]:
     """Attach column schemas, and row counts of tables, once dbt has exited and released the
     file."""
@@ -113,7 +92,7 @@ def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) ->
 
 
 def _warm_up_atlas_charts() -> None:
-    """Import Altair and vl-convert and start vl-convert's engine (~0.8 s): done beside dbt's
+    """Import Altair and vl-convert and start vl-convert's engine: done beside dbt's
     own process, on the core it leaves idle, instead of in the atlas step at the run's end."""
     try:
         from orchestration.publication.atlas.charts import warm_up
@@ -173,3 +152,15 @@ def _failure_description(invocation, warehouse: WarehouseResource) -> str:
     if not problems:
         return f"dbt build failed: {one_line(str(invocation.get_error()))}"
     return "\n".join(str(problem) for problem in problems)
+
+
+def checks_reading(assets: set[dg.AssetKey]) -> set[dg.AssetCheckKey]:
+    """The checks (dbt tests) that read any of `assets`, wherever they are attached: a
+    relationships test on an unselected mart that points to a rebuilt one must run too, as a
+    check, where Dagster would select only the checks of the rebuilt marts. Each check spec of
+    the dbt assets names the test's other parents as its additional dependencies."""
+    return {
+        spec.key
+        for spec in cooperation_dbt_assets.check_specs
+        if {spec.asset_key, *(dep.asset_key for dep in spec.additional_deps)} & assets
+    }

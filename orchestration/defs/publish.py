@@ -67,7 +67,7 @@ def dbt_docs_site(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     digest = dbt_project_digest()
     index = dg.MetadataValue.path(str(settings.docs_dir / "index.html"))
     if docs_are_current(settings, digest):
-        # ~20 s of `dbt docs generate` saved: models, columns and descriptions are unchanged
+        # a whole `dbt docs generate` saved: models, columns and descriptions are unchanged
         context.log.info("dbt project unchanged since the site was generated: kept as it is")
         return dg.MaterializeResult(metadata={"index": index, "regenerated": False})
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
@@ -90,7 +90,7 @@ def cooperation_atlas(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     handling code). Static pages with SVG charts that open from disk. Generated from the
     published warehouse after every blocking check passed, written aside and swapped in whole;
     regenerated only when the published marts (or the atlas's queries and code) changed."""
-    # imported here: Altair and vl-convert add ~0.5 s to every process loading the definitions
+    # imported here: Altair and vl-convert would slow every process loading the definitions
     from orchestration.publication.atlas import refresh_atlas
 
     settings = warehouse.settings
