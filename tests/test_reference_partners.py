@@ -182,4 +182,5 @@ def test_the_world_reaches_the_linker(linker, text, language, expected):
 
 def test_a_meeting_is_not_reunion_unless_a_state_is_meant(linker):
     assert partner_ids(linker, "Reunião de ministros em Lisboa.", "pt") == set()
-    assert partner_ids(linker, "O governo da Reunião e de Portugal.", "pt") == {"reunion", "portugal"}
+    states = partner_ids(linker, "O governo da Reunião e de Portugal.", "pt")
+    assert states == {"reunion", "portugal"}
