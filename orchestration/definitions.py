@@ -9,6 +9,7 @@ from orchestration.defs.automation import (
     landed_files_sensor,
 )
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
+from orchestration.defs.fetching import fetch_documents, fetch_documents_hourly, fetch_documents_job
 from orchestration.defs.freshness import extract_freshness_sensor, freshness_checks
 from orchestration.defs.handoff import handoff_assets
 from orchestration.defs.housekeeping import housekeeping, housekeeping_schedule
@@ -29,10 +30,11 @@ defs = dg.Definitions(
         published_warehouse,
         dbt_docs_site,
         cooperation_atlas,
+        fetch_documents,
     ],
     asset_checks=freshness_checks,
-    jobs=[build_warehouse_job, housekeeping],
-    schedules=[daily_build, housekeeping_schedule],
+    jobs=[build_warehouse_job, housekeeping, fetch_documents_job],
+    schedules=[daily_build, housekeeping_schedule, fetch_documents_hourly],
     sensors=[landed_files_sensor, failed_run_alert, extract_freshness_sensor],
     resources={
         "warehouse": WarehouseResource(),

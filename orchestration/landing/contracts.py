@@ -262,6 +262,11 @@ DOCUMENTS = Contract(
         Column("published_on", "date"),
         Column("language", values=DOCUMENT_LANGUAGES),
         *GRADE_COLUMNS,
+        # set by the fetcher (orchestration/documents/fetching/): who published it, and for
+        # a repost whose document it carries
+        Column("publisher_kind", values=PUBLISHER_KINDS),
+        Column("original_publisher"),
+        Column("original_url", "url"),
         Column("content_format", required=True, values=CONTENT_FORMATS),
         Column("text", required=True),
         NOTE,
