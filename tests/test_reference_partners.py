@@ -174,6 +174,7 @@ def test_every_country_partner_has_names_in_three_languages(partners):
         ("Reunión de ministros en Granada con Mauricio Macri.", "es", set()),
         ("El gobierno de Granada firmó el acuerdo.", "es", {"grenada"}),
         ("Police in New Jersey arrested him.", "en", set()),
+        ("A Agência da União Europeia para a Cooperação Policial apoiou.", "pt", {"europol"}),
         ("CARICOM IMPACS met in Port of Spain and New Mexico.", "en", {"caricom-impacs"}),
         ("Las autoridades holandesas y norteamericanas.", "es", {"netherlands", "united-states"}),
     ],
