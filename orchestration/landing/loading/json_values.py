@@ -23,7 +23,8 @@ JSON_TYPE_NAMES = {"text": "a string", "url": "a string", "date": "a string",
                    "integer": "an integer", "boolean": "true or false"}  # fmt: skip
 
 
-REPEATED_KEY = "repeated field: given more than once in one JSON object (which value is meant?)"
+# as the line-by-line path says it of a record's own fields (ndjson_staging)
+REPEATED_KEY = "field named twice in one JSON object: which value is meant cannot be told"
 
 
 def repeated_keys_query(table: str, label: str) -> str:
