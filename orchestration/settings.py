@@ -31,7 +31,6 @@ DBT_PARSE_STATE = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
 DATABASE_FILE_NAME = "cooperation.duckdb"
 
 # The atlas: one SQL file per chart or table, and country shapes installed by `make` (npm)
-ATLAS_QUERIES_DIR = PROJECT_ROOT / "atlas" / "queries"
 ATLAS_SHAPES_FILE = PROJECT_ROOT / "atlas" / "node_modules" / "world-atlas" / "countries-110m.json"
 
 ENGINES = ("duckdb", "spark")

@@ -9,7 +9,6 @@ changed, must change that chart's SVG.
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 import shutil
@@ -21,7 +20,7 @@ import pytest
 from orchestration.publication import atlas as atlas_lib
 from orchestration.publication.atlas import charts
 from orchestration.runner.runs import run_main_job
-from orchestration.settings import ATLAS_QUERIES_DIR, PROJECT_ROOT
+from orchestration.settings import PROJECT_ROOT
 from tests.conftest import make_pipeline_env, saved_env
 from tests.test_ui import _browse, _chromium, _png_size
 
@@ -92,18 +91,15 @@ def test_every_chart_is_titled_described_and_has_its_table_one_click_away(built)
         assert "<figcaption>" in figure, name
 
 
-def test_the_map_table_matches_the_query_an_analyst_reruns(built):
-    """Every number comes from a query kept in atlas/queries: run it as an analyst would."""
+def test_the_map_table_matches_the_atlas_table_an_analyst_reads(built):
+    """Every number comes from a table of the atlas schema: read it as an analyst would."""
     as_of = manifest(built.settings.atlas_dir)["as_of"]
-    sql = (ATLAS_QUERIES_DIR / "cooperation_map.sql").read_text()
-    con = duckdb.connect(str(built.settings.published_db), read_only=True)
-    try:
-        con.execute(f"set variable as_of = date '{as_of}'")
-        rows = con.execute(sql).fetchall()
-    finally:
-        con.close()
-    levels = {row[0]: row[-1] for row in rows}
+    rows = published_rows(
+        built, "select partner_id, cooperation_level, as_of from atlas.cooperation_map"
+    )
+    levels = {row[0]: row[1] for row in rows}
     assert levels["colombia"] == "personal data"  # facts.md: operational agreement in force
+    assert {row[2].isoformat() for row in rows} == {as_of}  # the map's date is the table's
     table = (built.settings.atlas_dir / "index.html").read_text().split('id="cooperation-map"')[1]
     table = table.split("</figure>")[0]
     assert table.count("<tr>") == len(rows) + 1  # the header row, then one per country
@@ -127,7 +123,7 @@ def test_partner_pages_link_every_row_to_its_source_with_grade_and_handling(buil
         assert row.groups() == (grade, handling)
     for heading in ("Agreements", "Memberships", "Events", "Documents"):
         assert f"<h2>{heading}</h2>" in page
-    data_date = manifest(built.settings.atlas_dir)["data_date"]
+    data_date = manifest(built.settings.atlas_dir)["pages"]["partners/colombia.html"]["data_date"]
     assert re.search(rf"data as published\s+{data_date} UTC", page)
 
 
@@ -159,26 +155,39 @@ def test_a_missing_shapes_file_names_the_command_that_installs_it(tmp_path, monk
         atlas_lib.load_shapes()
 
 
-def test_a_broken_query_names_its_file_and_line(tmp_path):
-    queries = tmp_path / "queries"
-    queries.mkdir()
-    (queries / "broken.sql").write_text("select 1\nfrom marts.no_such_mart\n")
-    con = duckdb.connect()
+def test_a_missing_atlas_table_names_the_file_and_the_command(tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    con = duckdb.connect(str(empty), read_only=True)
     try:
         with pytest.raises(atlas_lib.AtlasError) as error:
-            atlas_lib.run_queries(con, datetime.date(2025, 3, 7), queries)
+            atlas_lib.read_figures(con, f" from {empty}")
     finally:
         con.close()
     message = str(error.value)
-    assert str(queries / "broken.sql") in message
-    assert "no_such_mart" in message and "LINE 2" in message
+    assert str(empty) in message and "atlas.partners" in message and "coop build" in message
 
 
-def test_a_changed_fact_changes_its_chart_after_a_build(built, tmp_path, restore_env):
+def file_states(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the atlas by path: its inode and modification time."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def without_publication_date(text: str) -> str:
+    return re.sub(r"data as published\s+[\d:\- ]+ UTC", "data as published", text)
+
+
+def test_a_changed_fact_redraws_only_the_pages_and_charts_it_touched(built, tmp_path, restore_env):
     env = make_pipeline_env(tmp_path, raw_source=built.raw_dir)
     shutil.copytree(built.settings.warehouse_dir, env.settings.warehouse_dir)
     shutil.copytree(built.settings.build_dir, env.settings.build_dir)
-    svg = env.settings.atlas_dir / "charts" / "memberships.svg"
+    atlas = env.settings.atlas_dir
+    before_files = file_states(atlas)
+    svg = atlas / "charts" / "memberships.svg"
     before = svg.read_text()
     memberships = env.raw_dir / "curated" / "memberships" / "memberships.csv"
     original = memberships.read_text()
@@ -190,9 +199,23 @@ def test_a_changed_fact_changes_its_chart_after_a_build(built, tmp_path, restore
     summary = run_main_job()
 
     assert summary.success, summary.step_failures
-    after = svg.read_text()
-    assert after != before
-    assert "2024-01-01" in (env.settings.atlas_dir / "partners" / "bolivia.html").read_text()
+    assert svg.read_text() != before
+    assert "2024-01-01" in (atlas / "partners" / "bolivia.html").read_text()
+    after_files = file_states(atlas)
+    redrawn = {path for path, state in after_files.items() if before_files.get(path) != state}
+    # the membership's two partners, the chart and the index that shows it; atlas.json is new
+    assert {"partners/bolivia.html", "partners/clasi.html", "charts/memberships.svg",
+            "index.html"} <= redrawn  # fmt: skip
+    assert "partners/japan.html" not in redrawn and "charts/cooperation-map.svg" not in redrawn
+    assert not any(path.startswith("threats/") for path in redrawn)
+    assert redrawn - {"atlas.json"} == set(manifest(atlas)["drawn"])
+    # what was kept and what was drawn anew is what a generation from scratch draws
+    full = atlas_lib.generate_atlas(env.settings, tmp_path / "from-scratch")
+    assert set(file_states(full)) == set(after_files)
+    for path in after_files:
+        if path != "atlas.json":
+            kept, fresh = (atlas / path).read_text(), (full / path).read_text()
+            assert without_publication_date(kept) == without_publication_date(fresh), path
 
 
 # --- slow: a real browser ---------------------------------------------------------------------

@@ -34,7 +34,7 @@ dbt_project = DbtProject(
     target_path=ENGINE_SETTINGS.dbt_target_path,
 )
 
-LAYERS = ("staging", "intermediate", "marts")  # the model folders, each its own group
+LAYERS = ("staging", "intermediate", "marts", "atlas")  # the model folders, each its own group
 
 
 class CooperationTranslator(DagsterDbtTranslator):
@@ -83,7 +83,9 @@ def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) ->
     file."""
     held = list(events)
     with warehouse.writer() as con:
-        relations = describe_relations(con, ("staging", "intermediate", "marts", "snapshots"))
+        relations = describe_relations(
+            con, ("staging", "intermediate", "marts", "atlas", "snapshots")
+        )
     # asset keys are [schema (the layer), model]; an Output is named after its key
     by_key = {dg.AssetKey([r.schema, r.name]): r for r in relations.values()}
     by_output = {key.to_python_identifier(): r for key, r in by_key.items()}

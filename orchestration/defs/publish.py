@@ -11,9 +11,10 @@ from orchestration.operations.writer import writer_lock
 from orchestration.publication.publish import publish
 from orchestration.runner.planning import PLAN_TAG, record_publication
 from orchestration.transform.dbt_docs import docs_are_current, generate_docs
-from orchestration.transform.dbt_manifest import mart_model_names, mart_models
+from orchestration.transform.dbt_manifest import atlas_model_names, mart_model_names, mart_models
 
 MART_NAMES = mart_model_names(dbt_project.manifest_path)
+ATLAS_NAMES = atlas_model_names(dbt_project.manifest_path)  # published beside the marts
 
 
 @dg.asset(
@@ -23,7 +24,7 @@ MART_NAMES = mart_model_names(dbt_project.manifest_path)
     owners=["team:warehouse"],
     deps=[
         get_asset_key_for_model([cooperation_dbt_assets], name)
-        for name in mart_models(dbt_project.manifest_path)
+        for name in [*mart_models(dbt_project.manifest_path), *ATLAS_NAMES]
     ],
     pool=WRITER_POOL,
 )
@@ -58,7 +59,10 @@ def _publish_spark(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     settings = warehouse.settings
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
         publication = publish_spark_marts(
-            settings.spark_export_dir, settings.spark_marts_dir, MART_NAMES, context.run.run_id
+            settings.spark_export_dir,
+            settings.spark_marts_dir,
+            [*MART_NAMES, *ATLAS_NAMES],
+            context.run.run_id,
         )
         record_publication(settings, context.run.tags.get(PLAN_TAG))
     context.log.info(f"published {publication.path}")
@@ -112,9 +116,9 @@ def cooperation_atlas(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     """The cooperation atlas, `warehouse/atlas/index.html`: a map of cooperation with EU bodies,
     agreements over time by region, memberships, partners by threats and events per quarter,
     with a page per partner and per threat (every row linked to its source, 4x4 grade and
-    handling code). Static pages with SVG charts that open from disk. Generated from the
-    published warehouse after every blocking check passed, written aside and swapped in whole;
-    regenerated only when the published marts (or the atlas's queries and code) changed."""
+    handling code). Static pages with SVG charts that open from disk, drawn from the published
+    `atlas` tables (dbt_project/models/atlas/) after every blocking check passed, written aside
+    and swapped in whole; only the pages and charts whose rows changed are drawn again."""
     # imported here: Altair and vl-convert add ~0.5 s to every process loading the definitions
     from orchestration.publication.atlas import refresh_atlas
 

@@ -24,3 +24,13 @@ def mart_model_names(manifest_path: Path) -> list[str]:
         for name, kind in mart_models(manifest_path).items()
         if kind in ("table", "incremental")  # the incremental facts are tables too
     ]
+
+
+def atlas_model_names(manifest_path: Path) -> list[str]:
+    """The atlas's tables (models/atlas/): what the atlas is drawn from."""
+    manifest = json.loads(Path(manifest_path).read_text())
+    return sorted(
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "atlas"
+    )

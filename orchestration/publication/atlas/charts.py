@@ -1,6 +1,7 @@
 """The atlas's charts: Vega-Altair specifications rendered to SVG by vl-convert at build time.
 
-Every chart is drawn from the rows of one query in `atlas/queries/`, carries a title, axis
+Every chart is drawn from the rows of one table of the `atlas` schema (dbt_project/models/atlas/),
+carries a title, axis
 titles, a text alternative (the SVG's <title> and <desc>, and a sentence on the page) and the
 table of those rows. Colours come from the Okabe-Ito palette, which readers with the common
 colour-vision deficiencies can tell apart; counts use the viridis ramp, readable in grey too.
@@ -8,10 +9,15 @@ colour-vision deficiencies can tell apart; counts use the viridis ramp, readable
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+import hashlib
 import html
+import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,10 +76,40 @@ class Chart:
     width: int = 0
     height: int = 0
     marks: int = field(default=0)  # data rows drawn (0: the chart says "no data")
+    digest: str = ""  # of its specification (data included): the same digest draws the same SVG
+    reused: bool = False  # its SVG is the previous atlas's, not drawn again
 
     @property
     def cells(self) -> list[list[str]]:
         return cells(self.rows, self.columns)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A chart of the previous atlas: its digest and where its SVG is."""
+
+    digest: str
+    svg_path: str
+    width: int
+    height: int
+
+
+_previous: contextvars.ContextVar[dict[str, Drawn]] = contextvars.ContextVar("previous")
+
+
+@contextlib.contextmanager
+def reusing(previous: dict[str, Drawn]) -> Iterator[None]:
+    """Charts rendered inside take the previous atlas's SVG when their digest is unchanged."""
+    token = _previous.set(previous)
+    try:
+        yield
+    finally:
+        _previous.reset(token)
+
+
+def spec_digest(chart: Chart, vega_lite: dict) -> str:
+    text = json.dumps([chart.title, chart.summary, vega_lite], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def warm_up() -> None:
@@ -97,6 +133,14 @@ def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | Non
     # Altair's schema validation took ~40 % of the atlas's time; vl-convert rejects a bad spec
     vega_lite = spec.to_dict(validate=False)
     vega_lite.setdefault("datasets", {}).update(datasets or {})
+    chart.digest = spec_digest(chart, vega_lite)
+    chart.marks = len(chart.rows)
+    before = _previous.get({}).get(chart.name)
+    if before is not None and before.digest == chart.digest:
+        with open(before.svg_path, encoding="utf-8") as drawn:  # noqa: PTH123 - a str path
+            chart.svg = drawn.read()
+        chart.width, chart.height, chart.reused = before.width, before.height, True
+        return chart
     svg = vl_convert.vegalite_to_svg(vega_lite)
     size = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
     if size is None:
@@ -110,9 +154,13 @@ def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | Non
         f'<title id="{chart.name}-title">{html.escape(chart.title)}</title>'
         f'<desc id="{chart.name}-desc">{html.escape(chart.summary)}</desc>'
     )
+    # Vega numbers gradients per process: named after the chart instead, an SVG is the same
+    # whatever was drawn before it, and two charts inlined in one page never share an id
+    ids = {old: f"{chart.name}-gradient-{n}" for n, old in
+           enumerate(dict.fromkeys(re.findall(r"\bgradient_\d+\b", svg)))}  # fmt: skip
+    svg = re.sub(r"\bgradient_\d+\b", lambda m: ids[m.group(0)], svg)
     svg = svg.replace("<svg", head, 1)
     chart.svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + accessible, svg, count=1)
-    chart.marks = len(chart.rows)
     return chart
 
 
