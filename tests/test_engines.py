@@ -38,6 +38,7 @@ DUCKDB_ONLY = {
     "strftime": r"\bstrftime\s*\(",
     "DuckDB table functions": r"\bread_(parquet|csv|json)\w*\s*\(",
     "list functions": r"\blist_\w+\s*\(",
+    "named arguments": r"\w\s*:=",
 }
 
 

@@ -23,3 +23,40 @@
 {% macro spark__sorted_string_agg(expression, separator) -%}
     array_join(array_sort(collect_list({{ expression }})), '{{ separator }}')
 {%- endmacro %}
+
+{#- The `n` rows of each `group_by` value of `rows` (a CTE) that come first by `order_by`
+    (expressions sorted descending, none null), with the columns `keep`. DuckDB keeps a top-n
+    per group while it scans (`max_by` with a count), in a few kB per group, where ranking
+    with a window sorts every row; Spark has no such aggregate and ranks. -#}
+{% macro latest_per_group(rows, group_by, keep, order_by, n) -%}
+    {{ return(adapter.dispatch('latest_per_group')(rows, group_by, keep, order_by, n)) }}
+{%- endmacro %}
+
+{% macro default__latest_per_group(rows, group_by, keep, order_by, n) -%}
+    select {{ group_by }}, {{ keep | join(', ') }}
+    from (
+        select
+            {{ rows }}.*,
+            row_number() over (
+                partition by {{ group_by }}
+                order by {% for expression in order_by %}{{ expression }} desc{{ ', ' if not loop.last }}{% endfor %}
+            ) as latest_rank
+        from {{ rows }}
+    ) as ranked
+    where latest_rank <= {{ n }}
+{%- endmacro %}
+
+{% macro duckdb__latest_per_group(rows, group_by, keep, order_by, n) -%}
+    select {{ group_by }}, unnest(latest, recursive := true)
+    from (
+        select
+            {{ group_by }},
+            max_by(
+                { {%- for column in keep %}'{{ column }}': {{ column }}{{ ', ' if not loop.last }}{% endfor -%} },
+                { {%- for expression in order_by %}'by_{{ loop.index }}': {{ expression }}{{ ', ' if not loop.last }}{% endfor -%} },
+                {{ n }}
+            ) as latest
+        from {{ rows }}
+        group by {{ group_by }}
+    ) as grouped
+{%- endmacro %}

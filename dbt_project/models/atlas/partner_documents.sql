@@ -63,20 +63,31 @@ cited as (
 
 ),
 
-ranked as (
+dated as (
 
-    -- ranked on the narrow keys only: the wide columns are joined to the rows kept
     select
         cited.partner_key,
         cited.document_key,
-        count(*) over (partition by cited.partner_key) as total,
-        row_number() over (
-            partition by cited.partner_key
-            order by documents.published_on desc nulls last, documents.document_id
-        ) as document_rank
+        coalesce(documents.published_on, cast('0001-01-01' as date)) as published_on_or_first,
+        documents.document_id
     from cited
     inner join documents
         on cited.document_key = documents.document_key
+
+),
+
+latest as (
+
+    {{ latest_per_group('dated', 'partner_key', ['document_key'],
+        ['published_on_or_first', 'document_id'], 100) }}
+
+),
+
+totals as (
+
+    select partner_key, count(*) as total
+    from dated
+    group by partner_key
 
 ),
 
@@ -90,13 +101,14 @@ final as (
         cast(documents.url as {{ dbt.type_string() }}) as source_url,
         cast(documents.evaluation_code as {{ dbt.type_string() }}) as evaluation_code,
         cast(documents.handling_code as {{ dbt.type_string() }}) as handling_code,
-        cast(ranked.total as {{ dbt.type_bigint() }}) as total
-    from ranked
+        cast(totals.total as {{ dbt.type_bigint() }}) as total
+    from latest
+    inner join totals
+        on latest.partner_key = totals.partner_key
     inner join partners
-        on ranked.partner_key = partners.partner_key
+        on latest.partner_key = partners.partner_key
     inner join documents
-        on ranked.document_key = documents.document_key
-    where ranked.document_rank <= 100
+        on latest.document_key = documents.document_key
 
 )
 

@@ -37,18 +37,14 @@ threats as (
 
 ),
 
-ranked as (
+participations as (
 
-    -- ranked on the narrow keys only: the wide columns are joined to the rows kept
     select
         participants.partner_key,
         participants.event_key,
         participants.participant_role,
-        count(*) over (partition by participants.partner_key) as total,
-        row_number() over (
-            partition by participants.partner_key
-            order by events.started_on desc nulls last, events.event_id
-        ) as event_rank
+        coalesce(events.started_on, cast('0001-01-01' as date)) as started_on_or_first,
+        events.event_id
     from participants
     inner join events
         on participants.event_key = events.event_key
@@ -57,7 +53,16 @@ ranked as (
 
 latest as (
 
-    select * from ranked where event_rank <= 100
+    {{ latest_per_group('participations', 'partner_key', ['event_key', 'participant_role'],
+        ['started_on_or_first', 'event_id'], 100) }}
+
+),
+
+totals as (
+
+    select partner_key, count(*) as total  -- one row per event and partner (tested unique)
+    from participants
+    group by partner_key
 
 ),
 
@@ -88,8 +93,10 @@ final as (
         cast(documents.url as {{ dbt.type_string() }}) as source_url,
         cast(documents.evaluation_code as {{ dbt.type_string() }}) as evaluation_code,
         cast(documents.handling_code as {{ dbt.type_string() }}) as handling_code,
-        cast(latest.total as {{ dbt.type_bigint() }}) as total
+        cast(totals.total as {{ dbt.type_bigint() }}) as total
     from latest
+    inner join totals
+        on latest.partner_key = totals.partner_key
     inner join events
         on latest.event_key = events.event_key
     inner join partners

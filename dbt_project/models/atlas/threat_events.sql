@@ -37,17 +37,13 @@ documents as (
 
 ),
 
-ranked as (
+discussions as (
 
-    -- ranked on the narrow keys only: the wide columns are joined to the rows kept
     select
         event_threats.threat_key,
         event_threats.event_key,
-        count(*) over (partition by event_threats.threat_key) as total,
-        row_number() over (
-            partition by event_threats.threat_key
-            order by events.started_on desc nulls last, events.event_id
-        ) as event_rank
+        coalesce(events.started_on, cast('0001-01-01' as date)) as started_on_or_first,
+        events.event_id
     from event_threats
     inner join events
         on event_threats.event_key = events.event_key
@@ -56,7 +52,16 @@ ranked as (
 
 latest as (
 
-    select * from ranked where event_rank <= 100
+    {{ latest_per_group('discussions', 'threat_key', ['event_key'],
+        ['started_on_or_first', 'event_id'], 100) }}
+
+),
+
+totals as (
+
+    select threat_key, count(*) as total  -- one row per event and threat (tested unique)
+    from event_threats
+    group by threat_key
 
 ),
 
@@ -85,8 +90,10 @@ final as (
         cast(documents.url as {{ dbt.type_string() }}) as source_url,
         cast(documents.evaluation_code as {{ dbt.type_string() }}) as evaluation_code,
         cast(documents.handling_code as {{ dbt.type_string() }}) as handling_code,
-        cast(latest.total as {{ dbt.type_bigint() }}) as total
+        cast(totals.total as {{ dbt.type_bigint() }}) as total
     from latest
+    inner join totals
+        on latest.threat_key = totals.threat_key
     inner join threats
         on latest.threat_key = threats.threat_key
     inner join events

@@ -26,7 +26,7 @@ from orchestration.operations.writer import duckdb_config
 from orchestration.publication.atlas.charts import Row
 from orchestration.publication.atlas.pages import MANIFEST, Context, write_manifest, write_site
 from orchestration.publication.publish import swap_folder
-from orchestration.settings import ATLAS_SHAPES_FILE, Settings
+from orchestration.settings import ATLAS_FONT_FILES, ATLAS_SHAPES_FILE, Settings
 
 CODE_DIR = Path(__file__).parent
 
@@ -46,6 +46,8 @@ FIGURES = {
     "partner_events": "partner_id, started_on desc nulls last, event_name",
     "partner_documents": "partner_id, published_on desc nulls last, title",
     "threat_events": "threat_id, started_on desc nulls last, event_name",
+    "headline": "partners",
+    "newest_documents": "published_on desc, title",
 }
 
 
@@ -58,8 +60,9 @@ def code_digest() -> str:
     digest = hashlib.sha256(sources_digest(CODE_DIR).encode())
     for template in sorted((CODE_DIR / "templates").glob("*")):
         digest.update(template.read_bytes())
-    if ATLAS_SHAPES_FILE.exists():
-        digest.update(ATLAS_SHAPES_FILE.read_bytes())
+    for path in [ATLAS_SHAPES_FILE, *ATLAS_FONT_FILES.values()]:
+        if path.exists():
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -89,6 +92,9 @@ def atlas_is_current(settings: Settings, key: str) -> bool:
 
 
 def load_shapes() -> dict:
+    missing = [path for path in ATLAS_FONT_FILES.values() if not path.exists()]
+    if missing:
+        raise AtlasError(f"the atlas's font is not at {missing[0]}: run `make manifest`")
     if not ATLAS_SHAPES_FILE.exists():
         raise AtlasError(
             f"country shapes not found at {ATLAS_SHAPES_FILE}: run `make manifest` "

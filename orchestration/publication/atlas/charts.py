@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import functools
 import hashlib
 import html
 import json
@@ -24,7 +25,10 @@ from typing import Any
 import altair as alt
 import vl_convert
 
+from orchestration.settings import ATLAS_FONT_FILES
+
 Row = dict[str, Any]
+FONT = "Inter"  # measured by vl-convert and shown by the pages: one font file for both
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000")
 STATUS_COLOURS = {
@@ -44,7 +48,24 @@ NO_DATA_COLOUR = "#FFFFFF"  # land with no partner in the warehouse (outlined on
 WIDTH = 720
 SHOWN_PER_PARTNER = 5  # agreements per partner the timeline query keeps
 ROW_STEP = 16  # px per row of a timeline or matrix: labels stay legible
-LABELS = alt.Axis(labelLimit=320)  # long partner and agreement labels, not cut at 180 px
+# long partner and agreement labels, not cut at 180 px; the axis title above them, level, where
+# a rotated one would stand beside (and, with a wider font, over) the labels
+LABELS = alt.Axis(labelLimit=320, titleAngle=0, titleAlign="left", titleAnchor="start",
+                  titleY=-8, titleX=-4)  # fmt: skip
+YEARS = alt.Axis(format="%Y", tickCount="year", labelOverlap=True)  # no "April October"
+# codes of the marts shown as words (`in_force` as "in force")
+CODE_COLUMNS = {"status", "agreement_type", "party_role", "membership_role", "event_type",
+                "participant_role", "spell_status", "current_status", "partner_type",
+                "relation"}  # fmt: skip
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """ "1 agreement", "2 agreements"."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def human(code: object) -> object:
+    return code.replace("_", " ") if isinstance(code, str) else code
 
 
 def display(value: object) -> str:
@@ -60,7 +81,11 @@ def display(value: object) -> str:
 
 def cells(rows: list[Row], columns: list[str]) -> list[list[str]]:
     """Rows formatted once in Python: a Jinja macro call per cell cost seconds at 1M events."""
-    return [[display(row[column]) for column in columns] for row in rows]
+    coded = [column in CODE_COLUMNS for column in columns]
+    return [
+        [display(human(row[c]) if code else row[c]) for c, code in zip(columns, coded, strict=True)]
+        for row in rows
+    ]
 
 
 @dataclass
@@ -112,9 +137,19 @@ def spec_digest(chart: Chart, vega_lite: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@functools.cache
+def use_font() -> None:
+    """Give vl-convert the atlas's font, once per process: it measures every label with it."""
+    for path in ATLAS_FONT_FILES.values():
+        if not path.is_file():
+            raise FileNotFoundError(f"the atlas's font is not at {path}: run `make manifest`")
+        vl_convert.register_font_directory(str(path.parent))
+
+
 def warm_up() -> None:
     """Start vl-convert's JavaScript engine and load Vega-Lite with one tiny chart: the first
     chart of a process costs ~0.4 s more than the next ones."""
+    use_font()
     vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
 
@@ -133,14 +168,17 @@ def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | Non
     # Altair's schema validation took ~40 % of the atlas's time; vl-convert rejects a bad spec
     vega_lite = spec.to_dict(validate=False)
     vega_lite.setdefault("datasets", {}).update(datasets or {})
+    vega_lite.setdefault("config", {})["font"] = FONT
     chart.digest = spec_digest(chart, vega_lite)
     chart.marks = len(chart.rows)
     before = _previous.get({}).get(chart.name)
     if before is not None and before.digest == chart.digest:
         with open(before.svg_path, encoding="utf-8") as drawn:  # noqa: PTH123 - a str path
-            chart.svg = drawn.read()
+            # the file's own font faces (pages.standalone) are the page's when inlined
+            chart.svg = re.sub(r"<style>@font-face.*?</style>", "", drawn.read(), count=1)
         chart.width, chart.height, chart.reused = before.width, before.height, True
         return chart
+    use_font()
     svg = vl_convert.vegalite_to_svg(vega_lite)
     size = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
     if size is None:
@@ -175,22 +213,23 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
         data = "personal data" if row["allows_personal_data"] else "no personal data"
         kind = row["agreement_type"].replace("_", " ")
         row["line"] = f"{row['partner_name']} · {kind} · {data}"
+        row["status"] = human(row["spell_status"])
     lines = sorted({row["line"] for row in rows})
     partners = len({row["partner_id"] for row in rows})
     agreements = len({row["agreement_id"] for row in rows})
     in_force = len({row["agreement_id"] for row in rows if row["current_status"] == "in_force"})
     of_all = rows[0]["partners_in_region"] if rows else 0
-    whose = f"{partners} partners"
+    whose = plural(partners, "partner")
     if of_all > partners:  # the query keeps the partners with most agreements
-        whose = f"the {partners} of {of_all} partners with most agreements"
+        whose = f"the {partners} of {plural(of_all, 'partner')} with most agreements"
     if max((row["agreements_of_partner"] for row in rows), default=0) > SHOWN_PER_PARTNER:
         whose += f" (for each, its {SHOWN_PER_PARTNER} latest)"
     chart = Chart(
         name,
         f"Agreements over time: {region}",
-        f"{agreements} agreements of {whose} in {region}, one line per partner and "
-        f"agreement, coloured by status over time; {in_force} are in force by their latest "
-        "status.",
+        f"{plural(agreements, 'agreement')} of {whose} in {region}, one line per partner and "
+        f"agreement, coloured by status over time; {in_force} "
+        f"{'is' if in_force == 1 else 'are'} in force by the latest status.",
         ["partner_name", "agreement_name", "agreement_type", "allows_personal_data",
          "spell_status", "spell_from", "spell_to", "current_status"],
         rows,
@@ -199,7 +238,7 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
         alt.Chart(alt.Data(values=jsonable(rows)))
         .mark_bar(height=ROW_STEP - 4)
         .encode(
-            x=alt.X("spell_from:T", title="date (status from … to)"),
+            x=alt.X("spell_from:T", title="year (status from … to)", axis=YEARS),
             x2="spell_to:T",
             y=alt.Y(
                 "line:N",
@@ -208,9 +247,11 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
                 axis=LABELS,
             ),
             color=alt.Color(
-                "spell_status:N",
+                "status:N",
                 title="status",
-                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+                scale=alt.Scale(
+                    domain=[human(s) for s in STATUS_COLOURS], range=list(STATUS_COLOURS.values())
+                ),
             ),
         )
         .properties(width=WIDTH - 300, height=_rows_height(len(lines)))
@@ -278,7 +319,7 @@ def membership_timeline(rows: list[Row]) -> Chart:
         alt.Chart(alt.Data(values=jsonable(rows)))
         .mark_bar(height=ROW_STEP - 4)
         .encode(
-            x=alt.X("valid_from:T", title="date (member from … to)"),
+            x=alt.X("valid_from:T", title="year (member from … to)", axis=YEARS),
             x2="valid_to:T",
             y=alt.Y("line:N", title="organisation · member", sort=lines, axis=LABELS),
             color=alt.Color(
@@ -297,7 +338,8 @@ def threat_matrix(rows: list[Row]) -> Chart:
     chart = Chart(
         "partner-threat-matrix",
         "Partners and threats: events per partner and threat",
-        f"Grid of {len(partners)} partners by {len({row['threat_id'] for row in rows})} threats; "
+        f"Grid of {plural(len(partners), 'partner')} by "
+        f"{plural(len({row['threat_id'] for row in rows}), 'threat')}; "
         "each cell counts the events the partner took part in that discussed or targeted the "
         "threat"
         + (
@@ -333,13 +375,14 @@ def events_per_quarter(name: str, title: str, rows: list[Row], by_type: bool) ->
     chart = Chart(
         name,
         title,
-        f"{total} events over {quarters} quarters"
+        f"{plural(total, 'event')} over {plural(quarters, 'quarter')}"
         + (", one panel per event type." if by_type else "."),
         ["quarter_start", *(["event_type"] if by_type else []), "events"],
         rows,
     )
+    values = [{**row, "event_type": human(row.get("event_type"))} for row in jsonable(rows)]
     bars = (
-        alt.Chart(alt.Data(values=jsonable(rows)))
+        alt.Chart(alt.Data(values=values))
         .mark_bar(color=OKABE_ITO[0])
         .encode(
             x=alt.X("yearquarter(quarter_start):T", title="quarter"),

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +26,11 @@ import jinja2
 
 from orchestration.publication.atlas import charts
 from orchestration.publication.atlas.charts import Chart, Row, display
+from orchestration.settings import ATLAS_FONT_FILES
 
 TEMPLATES = Path(__file__).with_name("templates")
 MANIFEST = "atlas.json"  # what was generated, from which marts: read by tests and `coop`
+FONT_WEIGHTS = {"Inter-Regular.ttf": 400, "Inter-Bold.ttf": 700}  # ATLAS_FONT_FILES's names
 
 
 def slug(text: str) -> str:
@@ -130,13 +133,38 @@ def write_page(out: Path, relative: str, context: Context, render, inputs: dict)
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["plural"] = charts.plural
+    env.filters["human"] = charts.human
+    return env
+
+
+def standalone(svg: str) -> str:
+    """A chart's SVG file opened on its own: the atlas's font from ../fonts/, as in the pages."""
+    faces = "".join(
+        f"@font-face{{font-family:{charts.FONT};font-weight:{weight};"
+        f'src:url("../fonts/{name}") format("truetype")}}'
+        for name, weight in FONT_WEIGHTS.items()
+    )
+    return re.sub(r"(<svg[^>]*>)", lambda m: f"{m.group(1)}<style>{faces}</style>", svg, count=1)
+
+
+def write_fonts(out: Path, context: Context) -> None:
+    """fonts/: the font the charts were measured with, linked from the previous atlas when it
+    is the same file."""
+    (out / "fonts").mkdir(parents=True, exist_ok=True)
+    for name, source in ATLAS_FONT_FILES.items():
+        kept = context.previous / "fonts" / name if context.previous is not None else None
+        if kept is not None and kept.is_file() and kept.read_bytes() == source.read_bytes():
+            os.link(kept, out / "fonts" / name)
+        else:
+            shutil.copyfile(source, out / "fonts" / name)
 
 
 def index_charts(results: dict[str, list[Row]], shapes: dict, as_of: dt.date) -> dict:
@@ -165,6 +193,7 @@ def write_site(
     env = environment()
     for folder in ("partners", "threats", "charts"):
         (out / folder).mkdir(parents=True, exist_ok=True)
+    write_fonts(out, context)
     with charts.reusing(context.previous_charts()):
         index = index_charts(results, shapes, context.as_of)
         drawn = [index["map"], *index["timelines"], index["memberships"], index["matrix"]]
@@ -181,7 +210,7 @@ def write_site(
         if chart.reused and context.previous is not None:
             os.link(context.previous / "charts" / svg.name, svg)
         else:
-            svg.write_text(chart.svg)
+            svg.write_text(standalone(chart.svg))
             context.drawn.append(f"charts/{svg.name}")
     return drawn
 
