@@ -334,8 +334,9 @@ def test_the_overlap_probe_sees_text_over_text(chromium, tmp_path):
     folder = tmp_path / "faulty"
     folder.mkdir()
     (folder / "page.html").write_text(
-        '<svg data-chart="t" width="200" height="60"><text x="10" y="20">Colombia</text>'
-        '<text x="14" y="22">Brazil</text><text x="120" y="50">Peru</text></svg>'
+        '<html><body><svg data-chart="t" width="200" height="60"><text x="10" y="20">Colombia'
+        '</text><text x="14" y="22">Brazil</text><text x="120" y="50">Peru</text></svg></body>'
+        "</html>"
     )
     found = probed(chromium, tmp_path, folder, "page.html", PROBE.read_text())
     assert found["overlaps"] == [["t", "Colombia", "Brazil"]]
@@ -351,7 +352,7 @@ def test_no_chart_draws_text_over_text_in_the_font_it_was_measured_with(
     path = {"index": "index.html", "threat": f"threats/{threat.removeprefix('threat-')}.html"}
     found = probed(chromium, tmp_path, atlas, path[page], PROBE.read_text())
     assert found["font"], "the atlas's font did not load"
-    assert found["texts"] > 20
+    assert found["texts"] > 10  # titles, axis labels and titles, legends
     assert found["overlaps"] == []
     assert found["untitled"] == []
 
