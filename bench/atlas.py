@@ -4,8 +4,10 @@ Per data set (`sample`: the committed raw/; or a generator scale, 0.1 = 1M event
 repetition, a fresh child process points COOP_RAW_DIR, COOP_WAREHOUSE_DIR, COOP_BUILD_DIR and
 DAGSTER_HOME at temporary folders and runs ``run_main_job()``: the full build, whose last step
 generates the atlas from the published marts. The atlas step's time comes from the run's
-STEP_START / STEP_SUCCESS events, so it is measured inside the very build it is compared with;
-its cost to the build is that step over the rest of the run. Then, in the same process, the
+STEP_START / STEP_SUCCESS events, so it is measured inside the very build it is compared with. The
+atlas's figures are dbt models built in the dbt step: their time comes from that run's
+run_results.json. The atlas's cost to the build is the models and the step over the rest of
+the run. Then, in the same process, the
 atlas is regenerated alone (forced) `--regenerate` times: the warm cost, imports done, as wall
 time and as the process's CPU time (what the machine's other load does not inflate).
 
@@ -47,6 +49,23 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def atlas_models_seconds() -> float:
+    """The atlas models' execution time in the newest dbt run of this checkout (models only,
+    their tests left out: dbt runs one node at a time here, so the times add up)."""
+    from orchestration.settings import DBT_PROJECT_DIR, load_settings
+    from orchestration.transform.dbt_manifest import atlas_model_names
+
+    target = DBT_PROJECT_DIR / load_settings().dbt_target_path
+    names = set(atlas_model_names(target / "manifest.json"))
+    newest = max(target.glob("*/run_results.json"), key=lambda p: p.stat().st_mtime)
+    results = json.loads(newest.read_text())["results"]
+    return sum(
+        r["execution_time"]
+        for r in results
+        if r["unique_id"].startswith("model.") and r["unique_id"].split(".")[-1] in names
+    )
+
+
 def child(rep_dir: Path, regenerate: int) -> None:
     """One repetition: the full build, then the atlas alone, forced; to result.json."""
     from orchestration.publication.atlas import refresh_atlas
@@ -57,6 +76,7 @@ def child(rep_dir: Path, regenerate: int) -> None:
     summary = run_main_job()
     wall = time.perf_counter() - began
     steps = step_durations(summary.run_id)
+    models = atlas_models_seconds()
     settings = load_settings()
     alone, cpu = [], []
     for _ in range(regenerate):
@@ -67,8 +87,8 @@ def child(rep_dir: Path, regenerate: int) -> None:
     pages = sum(1 for _ in settings.atlas_dir.rglob("*.html"))
     charts = json.loads((settings.atlas_dir / "atlas.json").read_text())["charts"]
     result = {"success": summary.success, "published": summary.published, "wall": wall,
-              "atlas_step": steps.get(ATLAS_STEP), "alone": alone, "cpu": cpu, "pages": pages,
-              "charts": len(charts)}  # fmt: skip
+              "atlas_step": steps.get(ATLAS_STEP), "models": models, "alone": alone, "cpu": cpu,
+              "pages": pages, "charts": len(charts)}  # fmt: skip
     (rep_dir / "result.json").write_text(json.dumps(result, indent=1))
 
 
@@ -89,15 +109,17 @@ def repetition(raw: Path, work: Path, label: str, number: int, regenerate: int) 
 def report_rows(label: str, results: list[dict[str, Any]]) -> list[list[str]]:
     builds = [r["wall"] for r in results]
     steps = [r["atlas_step"] for r in results]
-    shares = [r["atlas_step"] / (r["wall"] - r["atlas_step"]) for r in results]
+    models = [r["models"] for r in results]
+    atlas = [r["atlas_step"] + r["models"] for r in results]
+    shares = [a / (r["wall"] - a) for a, r in zip(atlas, results, strict=True)]
     alone = [seconds for r in results for seconds in r["alone"]]
     low, mid = min_median(shares)
     kind = "sample" if label == "sample" else "scaled"
     limit_name, limit = LIMITS[kind]
-    worst = max(shares) if kind == "sample" else max(steps)
+    worst = max(shares) if kind == "sample" else max(atlas)
     return [[
         label, f"{results[0]['pages']} / {results[0]['charts']}", fmt_seconds(builds),
-        fmt_seconds(steps), f"{low:.1%} / {mid:.1%}", fmt_seconds(alone),
+        fmt_seconds(models), fmt_seconds(steps), f"{low:.1%} / {mid:.1%}", fmt_seconds(alone),
         fmt_seconds([seconds for r in results for seconds in r["cpu"]]),
         f"{limit_name} <= {limit:g}: {worst <= limit}",
     ]]  # fmt: skip
@@ -132,8 +154,9 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"atlas generation beside the full build, {args.repeat} repetition(s) per data set, "
         f"seconds as min / median; {machine()}\n"
-        + fmt_table(["data", "pages / charts", "full build (wall)", "atlas step in it",
-                     "atlas step / rest of build", "atlas alone, warm",
+        + fmt_table(["data", "pages / charts", "full build (wall)", "atlas models in dbt",
+                     "atlas step in it", "atlas (models + step) / rest of build",
+                     "atlas alone, warm",
                      "its CPU seconds", "target met"], rows)
     )  # fmt: skip
     if args.work is None:

@@ -3,7 +3,9 @@ extracts: the full build and a 1 % increment of events, side by side in one run.
 
 For each engine a fresh warehouse and build folder (the landing zone is hard-linked from one
 generated dataset, so every engine reads the same bytes) and `coop build --engine <engine>`
-twice: on the generated extracts, then after one more events file of 1 % new events. Wall time
+twice: on the generated extracts, then after one more events file of 1 % new events; with
+`--refresh`, a third time with `--full-refresh --force`, whose marts and atlas tables must equal
+the increment's (`= full refresh`). Wall time
 and the peak RSS of the command's process tree; for the cluster, also the peak RSS of the
 master, worker and Thrift server (apart, as they run before and after). The published marts
 of every engine are compared with DuckDB's (orchestration.engines.parity) after each phase.
@@ -41,7 +43,7 @@ from bench.common import (
 from bench.generate import write_increment
 from orchestration.engines.parity import differences, duckdb_marts, parquet_marts
 from orchestration.settings import load_settings
-from orchestration.transform.dbt_manifest import mart_model_names
+from orchestration.transform.dbt_manifest import atlas_model_names, mart_model_names
 
 ENGINES = {  # name: (COOP_ENGINE, COOP_SPARK_METHOD)
     "duckdb": ("duckdb", "session"),
@@ -70,7 +72,8 @@ def engine_env(folder: Path, name: str) -> dict[str, str]:
 
 def fingerprints(env: dict[str, str]) -> dict:
     settings = load_settings(env)
-    marts = mart_model_names(PROJECT_ROOT / "dbt_project" / "target" / "manifest.json")
+    manifest = PROJECT_ROOT / "dbt_project" / "target" / "manifest.json"
+    marts = mart_model_names(manifest) + [f"atlas.{n}" for n in atlas_model_names(manifest)]
     if settings.engine == "duckdb":
         return duckdb_marts(settings.published_db, marts)
     return parquet_marts(settings.spark_marts_dir, marts)
@@ -111,11 +114,14 @@ def run_engine(dataset: Path, work: Path, name: str, args: argparse.Namespace) -
     if cluster:
         cluster.__enter__()
     try:
-        for phase in PHASES:
+        for phase in PHASES + (("full refresh",) if args.refresh else ()):
             if phase == "increment":
                 write_increment(folder / "raw", args.scale, args.seed, args.bad_share, 0.01)
+            command = [COOP, "build", "--engine", ENGINES[name][0]]
+            if phase == "full refresh":
+                command += ["--full-refresh", "--force"]
             began = time.perf_counter()
-            code, sampler = run_measured([COOP, "build", "--engine", ENGINES[name][0]], env)
+            code, sampler = run_measured(command, env)
             seconds = time.perf_counter() - began
             if code != 0:
                 raise SystemExit(f"{name} {phase} build failed (exit {code})")
@@ -138,20 +144,29 @@ def report(scale: float, results: list[dict]) -> str:
     for r in results:
         for phase, figures in r["phases"].items():
             ratio = figures["seconds"] / base["phases"][phase]["seconds"] if base else None
+            if phase == "increment":  # the increment against this engine's full build
+                ratio_full = figures["seconds"] / r["phases"]["full"]["seconds"]
+            else:
+                ratio_full = None
             same = (
                 "yes"
                 if base is None or not differences(base["marts"][phase], r["marts"][phase])
                 else "NO"
             )
+            if phase == "full refresh":  # against this engine's own increment
+                same = (
+                    "yes" if not differences(r["marts"]["increment"], r["marts"][phase]) else "NO"
+                )
             memory = figures["peak_rss"] / 2**30
             extra = f" (+ cluster {r['cluster_rss'] / 2**30:.2f})" if "cluster_rss" in r else ""
             rows.append([
                 r["engine"], phase, f"{figures['seconds']:.1f}", f"{ratio:.1f}x" if ratio else "",
-                f"{memory:.2f}{extra}", same,
+                f"{ratio_full:.1%}" if ratio_full else "", f"{memory:.2f}{extra}", same,
             ])  # fmt: skip
     events = int(scale * 10_000_000)
     title = f"{events:,} events, {machine()}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
-    header = ["engine", "phase", "seconds", "/ DuckDB", "peak RSS GiB", "marts = DuckDB's"]
+    header = ["engine", "phase", "seconds", "/ DuckDB", "/ full build", "peak RSS GiB",
+              "marts and atlas = DuckDB's (full refresh: = increment)"]  # fmt: skip
     return title + "\n" + fmt_table(header, rows)
 
 
@@ -163,6 +178,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bad-share", type=float, default=0.001)
     parser.add_argument("--work", type=Path, default=None, help="default: a temporary folder")
     parser.add_argument("--keep", action="store_true", help="keep each engine's folders")
+    parser.add_argument("--refresh", action="store_true", help="then a full refresh, compared")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="coop-engines-"))
     print(f"{machine()}, {psutil.cpu_count()} logical CPUs", flush=True)

@@ -32,9 +32,18 @@ DBT_PARSE_STATE = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
 # one name so that views compiled by dbt ("cooperation"."marts"."x") resolve in both.
 DATABASE_FILE_NAME = "cooperation.duckdb"
 
-# The atlas: one SQL file per chart or table, and country shapes installed by `make` (npm)
-ATLAS_QUERIES_DIR = PROJECT_ROOT / "atlas" / "queries"
+# The atlas: country shapes and the charts' font (Inter, TrueType), installed by `make` (npm)
 ATLAS_SHAPES_FILE = PROJECT_ROOT / "atlas" / "node_modules" / "world-atlas" / "countries-110m.json"
+ATLAS_FONT_FILES = {  # the name the atlas ships it under: the npm package's file
+    f"Inter-{weight}.ttf": PROJECT_ROOT
+    / "atlas"
+    / "node_modules"
+    / "@expo-google-fonts"
+    / "inter"
+    / f"{number}{weight}"
+    / f"Inter_{number}{weight}.ttf"
+    for number, weight in (("400", "Regular"), ("700", "Bold"))
+}
 
 SPARK_METHODS = ("session", "thrift")
 

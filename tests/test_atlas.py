@@ -9,7 +9,7 @@ changed, must change that chart's SVG.
 
 from __future__ import annotations
 
-import datetime
+import html as html_lib
 import json
 import re
 import shutil
@@ -21,7 +21,7 @@ import pytest
 from orchestration.publication import atlas as atlas_lib
 from orchestration.publication.atlas import charts
 from orchestration.runner.runs import run_main_job
-from orchestration.settings import ATLAS_QUERIES_DIR, PROJECT_ROOT
+from orchestration.settings import PROJECT_ROOT
 from tests.browser import browse, chromium_path, png_size
 
 SCREENSHOTS = PROJECT_ROOT / "warehouse" / "test-artefacts" / "atlas"  # ignored by git
@@ -88,18 +88,15 @@ def test_every_chart_is_titled_described_and_has_its_table_one_click_away(built)
         assert "<figcaption>" in figure, name
 
 
-def test_the_map_table_matches_the_query_an_analyst_reruns(built):
-    """Every number comes from a query kept in atlas/queries: run it as an analyst would."""
+def test_the_map_table_matches_the_atlas_table_an_analyst_reads(built):
+    """Every number comes from a table of the atlas schema: read it as an analyst would."""
     as_of = manifest(built.settings.atlas_dir)["as_of"]
-    sql = (ATLAS_QUERIES_DIR / "cooperation_map.sql").read_text()
-    con = duckdb.connect(str(built.settings.published_db), read_only=True)
-    try:
-        con.execute(f"set variable as_of = date '{as_of}'")
-        rows = con.execute(sql).fetchall()
-    finally:
-        con.close()
-    levels = {row[0]: row[-1] for row in rows}
+    rows = published_rows(
+        built, "select partner_id, cooperation_level, as_of from atlas.cooperation_map"
+    )
+    levels = {row[0]: row[1] for row in rows}
     assert levels["colombia"] == "personal data"  # facts.md: operational agreement in force
+    assert {row[2].isoformat() for row in rows} == {as_of}  # the map's date is the table's
     table = (built.settings.atlas_dir / "index.html").read_text().split('id="cooperation-map"')[1]
     table = table.split("</figure>")[0]
     assert table.count("<tr>") == len(rows) + 1  # the header row, then one per country
@@ -123,7 +120,7 @@ def test_partner_pages_link_every_row_to_its_source_with_grade_and_handling(buil
         assert row.groups() == (grade, handling)
     for heading in ("Agreements", "Memberships", "Events", "Documents"):
         assert f"<h2>{heading}</h2>" in page
-    data_date = manifest(built.settings.atlas_dir)["data_date"]
+    data_date = manifest(built.settings.atlas_dir)["pages"]["partners/colombia.html"]["data_date"]
     assert re.search(rf"data as published\s+{data_date} UTC", page)
 
 
@@ -157,24 +154,40 @@ def test_a_missing_shapes_file_names_the_command_that_installs_it(tmp_path, monk
         atlas_lib.load_shapes()
 
 
-def test_a_broken_query_names_its_file_and_line(tmp_path):
-    queries = tmp_path / "queries"
-    queries.mkdir()
-    (queries / "broken.sql").write_text("select 1\nfrom marts.no_such_mart\n")
-    con = duckdb.connect()
+def test_a_missing_atlas_table_names_the_file_and_the_command(tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    con = duckdb.connect(str(empty), read_only=True)
     try:
         with pytest.raises(atlas_lib.AtlasError) as error:
-            atlas_lib.run_queries(con, datetime.date(2025, 3, 7), queries)
+            atlas_lib.read_figures(con, f" from {empty}")
     finally:
         con.close()
     message = str(error.value)
-    assert str(queries / "broken.sql") in message
-    assert "no_such_mart" in message and "LINE 2" in message
+    assert str(empty) in message and "atlas.partners" in message and "coop build" in message
 
 
-def test_a_changed_fact_changes_its_chart_after_a_build(sample_copy):
+def file_states(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the atlas by path: its inode and modification time."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def without_publication_notes(text: str) -> str:
+    """A page without what depends on the publication it was drawn in: its date, and (the
+    index) what changed since the one before."""
+    text = re.sub(r"data as published\s+[\d:\- ]+ UTC", "data as published", text)
+    return re.sub(r"<h2>Since the previous publication</h2>.*?</section>", "", text, flags=re.S)
+
+
+def test_a_changed_fact_redraws_only_the_pages_and_charts_it_touched(sample_copy, tmp_path):
     env = sample_copy
-    svg = env.settings.atlas_dir / "charts" / "memberships.svg"
+    atlas = env.settings.atlas_dir
+    before_files = file_states(atlas)
+    svg = atlas / "charts" / "memberships.svg"
     before = svg.read_text()
     memberships = env.raw_dir / "curated" / "memberships" / "memberships.csv"
     original = memberships.read_text()
@@ -186,9 +199,31 @@ def test_a_changed_fact_changes_its_chart_after_a_build(sample_copy):
     summary = run_main_job()
 
     assert summary.success, summary.step_failures
-    after = svg.read_text()
-    assert after != before
-    assert "2024-01-01" in (env.settings.atlas_dir / "partners" / "bolivia.html").read_text()
+    assert svg.read_text() != before
+    assert "2024-01-01" in (atlas / "partners" / "bolivia.html").read_text()
+    after_files = file_states(atlas)
+    redrawn = {path for path, state in after_files.items() if before_files.get(path) != state}
+    # the membership's two partners, the chart and the index that shows it; atlas.json is new
+    assert {"partners/bolivia.html", "partners/clasi.html", "charts/memberships.svg",
+            "index.html"} <= redrawn  # fmt: skip
+    assert "partners/japan.html" not in redrawn and "charts/cooperation-map.svg" not in redrawn
+    assert not any(path.startswith("threats/") for path in redrawn)
+    assert redrawn - {"atlas.json"} == set(manifest(atlas)["drawn"])
+    # the index says which partner pages changed since the previous publication
+    partner_pages = sorted(p for p in redrawn if p.startswith("partners/"))
+    changed = (
+        (atlas / "index.html").read_text().split("Pages that changed")[1].split("</details>")[0]
+    )
+    assert sorted(re.findall(r'href="(partners/[^"]+)"', changed)) == partner_pages
+    # what was kept and what was drawn anew is what a generation from scratch draws
+    full = atlas_lib.generate_atlas(env.settings, tmp_path / "from-scratch")
+    assert set(file_states(full)) == set(after_files)
+    for path in after_files:
+        if path.endswith(".ttf"):
+            assert (atlas / path).read_bytes() == (full / path).read_bytes(), path
+        elif path != "atlas.json":
+            kept, fresh = (atlas / path).read_text(), (full / path).read_text()
+            assert without_publication_notes(kept) == without_publication_notes(fresh), path
 
 
 # --- slow: a real browser ---------------------------------------------------------------------
@@ -279,3 +314,79 @@ def test_every_chart_renders_at_its_size_and_is_saved_as_a_screenshot(built, chr
         # a blank page of that size compresses to a few hundred bytes
         assert png.stat().st_size > 3_000, f"{chart['name']} rendered blank"
         shutil.copy(png, SCREENSHOTS / png.name)
+
+
+PROBE = Path(__file__).with_name("atlas_probe.js")
+
+
+def probed(chromium: str, tmp_path: Path, atlas: Path, page: str, script: str) -> dict:
+    """Run `script` in a copy of an atlas page (beside its fonts and charts) in Chromium; what
+    it writes into <pre id="probe">, as JSON."""
+    copy = tmp_path / "atlas"
+    if not copy.exists():
+        shutil.copytree(atlas, copy)
+    probe = copy / page
+    probe = probe.with_name(f"probe-{probe.name}")
+    html = (copy / page).read_text().replace("</body>", f"<script>{script}</script></body>")
+    probe.write_text(html)
+    result = browse(chromium, tmp_path / "profile", probe.as_uri(), "--dump-dom")
+    found = re.findall(r'<pre id="probe">(.*?)</pre>', result.stdout, re.DOTALL)
+    assert found, result.stderr[-2000:]
+    return json.loads(html_lib.unescape(found[-1]))
+
+
+@pytest.mark.slow
+def test_the_overlap_probe_sees_text_over_text(chromium, tmp_path):
+    """The probe can fail: two labels drawn at one place overlap, two apart do not."""
+    folder = tmp_path / "faulty"
+    folder.mkdir()
+    (folder / "page.html").write_text(
+        '<html><body><svg data-chart="t" width="200" height="60"><text x="10" y="20">Colombia'
+        '</text><text x="14" y="22">Brazil</text><text x="120" y="50">Peru</text></svg></body>'
+        "</html>"
+    )
+    found = probed(chromium, tmp_path, folder, "page.html", PROBE.read_text())
+    assert found["overlaps"] == [["t", "Colombia", "Brazil"]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ["index", "threat"])
+def test_no_chart_draws_text_over_text_in_the_font_it_was_measured_with(
+    built, chromium, tmp_path, page
+):
+    atlas = built.settings.atlas_dir
+    threat = next(c["name"] for c in manifest(atlas)["charts"] if c["name"].startswith("threat-"))
+    path = {"index": "index.html", "threat": f"threats/{threat.removeprefix('threat-')}.html"}
+    found = probed(chromium, tmp_path, atlas, path[page], PROBE.read_text())
+    assert found["font"], "the atlas's font did not load"
+    assert found["texts"] > 10  # titles, axis labels and titles, legends
+    assert found["overlaps"] == []
+    assert found["untitled"] == []
+
+
+SEARCH = """
+var form = document.querySelector('[data-filters="partner-index"]');
+var rows = Array.from(document.querySelectorAll("#partner-index tbody tr"));
+var result = {visible_form: !form.hidden, all: rows.filter(r => !r.hidden).length};
+form.querySelector("[data-search]").value = "colo";
+form.dispatchEvent(new Event("input"));
+result.searched = rows.filter(r => !r.hidden).map(r => r.cells[0].textContent);
+form.querySelector("[data-search]").value = "";
+form.querySelector('[data-attribute="region"]').value = "Americas";
+form.dispatchEvent(new Event("change"));
+result.region = rows.filter(r => !r.hidden).map(r => r.cells[1].textContent);
+result.count = form.querySelector("[data-count]").textContent;
+var pre = document.createElement("pre"); pre.id = "probe";
+pre.textContent = JSON.stringify(result); document.body.appendChild(pre);
+"""
+
+
+@pytest.mark.slow
+def test_the_partner_index_is_searched_and_filtered_in_the_page(built, chromium, tmp_path):
+    partners = published_rows(built, "select partner_name, region from atlas.partners")
+    found = probed(chromium, tmp_path, built.settings.atlas_dir, "index.html", SEARCH)
+    assert found["visible_form"] and found["all"] == len(partners)
+    assert sorted(found["searched"]) == sorted(n for n, _ in partners if "colo" in n.lower())
+    americas = [n for n, region in partners if region == "Americas"]
+    assert americas and found["region"] == ["Americas"] * len(americas)
+    assert found["count"] == f"{len(americas)} of {len(partners)} shown"

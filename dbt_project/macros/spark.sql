@@ -70,7 +70,7 @@
     {%- if execute and not failed -%}
         {%- set root = env_var('COOP_SPARK_EXPORT_DIR', 'warehouse/build/spark/export') -%}
         {%- for node in graph.nodes.values()
-            if node.resource_type == 'model' and node.fqn[1] == 'marts'
+            if node.resource_type == 'model' and node.fqn[1] in ('marts', 'atlas')
             and node.config.materialized in ('table', 'incremental') and node.config.enabled -%}
             {%- do run_query("insert overwrite directory '" ~ root ~ '/' ~ node.alias
                 ~ "' using parquet select " ~ (node.columns.keys() | join(', '))

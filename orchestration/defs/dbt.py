@@ -31,7 +31,7 @@ dbt_project = DbtProject(
     target_path=ENGINE_SETTINGS.dbt_target_path,
 )
 
-LAYERS = ("staging", "intermediate", "marts")  # the model folders, each its own group
+LAYERS = ("staging", "intermediate", "marts", "atlas")  # the model folders, each its own group
 
 
 def handoff_key(raw: dg.AssetKey) -> dg.AssetKey:
@@ -68,7 +68,9 @@ def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) ->
     file."""
     held = list(events)
     with warehouse.writer() as con:
-        relations = describe_relations(con, ("staging", "intermediate", "marts", "snapshots"))
+        relations = describe_relations(
+            con, ("staging", "intermediate", "marts", "atlas", "snapshots")
+        )
     # asset keys are [schema (the layer), model]; an Output is named after its key
     by_key = {dg.AssetKey([r.schema, r.name]): r for r in relations.values()}
     by_output = {key.to_python_identifier(): r for key, r in by_key.items()}
@@ -95,7 +97,7 @@ def _warm_up_atlas_charts() -> None:
     """Import Altair and vl-convert and start vl-convert's engine: done beside dbt's
     own process, on the core it leaves idle, instead of in the atlas step at the run's end."""
     try:
-        from orchestration.publication.atlas.charts import warm_up
+        from orchestration.publication.atlas.drawing import warm_up
 
         warm_up()
     except Exception:  # noqa: BLE001, S110 - only a head start: the atlas step reports errors

@@ -58,19 +58,22 @@ def fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> MartFingerprin
 
 
 def duckdb_marts(published_db: Path, marts: list[str]) -> dict[str, MartFingerprint]:
+    """Per mart; a name with a schema (`atlas.partners`) is read from that schema."""
     con = connect_published(published_db)
     try:
-        return {mart: fingerprint(con, f"marts.{mart}") for mart in marts}
+        return {mart: fingerprint(con, mart if "." in mart else f"marts.{mart}") for mart in marts}
     finally:
         con.close()
 
 
 def parquet_marts(marts_dir: Path, marts: list[str]) -> dict[str, MartFingerprint]:
+    """Per mart; `atlas.<table>` is the atlas table Spark exported beside the marts."""
     con = duckdb.connect()
     try:
         return {
             mart: fingerprint(
-                con, f"read_parquet({sql_literal(str(marts_dir / mart / '*.parquet'))})"
+                con,
+                f"read_parquet({sql_literal(str(marts_dir / mart.split('.')[-1] / '*.parquet'))})",
             )
             for mart in marts
         }

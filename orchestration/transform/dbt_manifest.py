@@ -26,6 +26,16 @@ def mart_model_names(manifest_path: Path) -> list[str]:
     ]
 
 
+def atlas_model_names(manifest_path: Path) -> list[str]:
+    """The atlas's tables (models/atlas/): what the atlas is drawn from."""
+    manifest = json.loads(Path(manifest_path).read_text())
+    return sorted(
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "atlas"
+    )
+
+
 def upstream_extracts(manifest_path: Path) -> dict[str, set[str]]:
     """Per mart model, the extracts ("<system>/<entity>") it is built from: the `raw_<system>`
     sources among its ancestors in dbt's parent map."""

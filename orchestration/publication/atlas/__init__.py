@@ -1,10 +1,12 @@
-"""The cooperation atlas: static pages and SVG charts generated from the published marts.
+"""The cooperation atlas: static pages and SVG charts drawn from the `atlas` tables.
 
+Every figure is aggregated by dbt (dbt_project/models/atlas/, built on both engines with the
+marts), so generating the atlas reads only those small tables, never a fact table.
 `refresh_atlas` is called after a publication (write-audit-publish): the atlas is written into
 a temporary folder beside `warehouse/atlas/` and swapped in by renames only once complete, so a
-failure leaves the previous atlas as it was. It is regenerated only when its key changed: the
-published marts' fingerprint (the names of the Parquet exports, which hold a fingerprint of
-their rows) and the atlas's own queries, templates, code and shapes.
+failure leaves the previous atlas as it was. Pages and charts whose inputs are unchanged are
+hard-linked from the previous atlas (pages.py); nothing is drawn when the key (the atlas
+tables' rows and the atlas's own templates, code and shapes) is the previous one.
 """
 
 from __future__ import annotations
@@ -19,41 +21,78 @@ from pathlib import Path
 import duckdb
 
 from orchestration.landing.digests import sources_digest
-from orchestration.publication.atlas.charts import Row
+from orchestration.publication.atlas.drawing import Row
 from orchestration.publication.atlas.pages import MANIFEST, Context, write_manifest, write_site
 from orchestration.publication.publish import swap_folder
-from orchestration.settings import ATLAS_QUERIES_DIR, ATLAS_SHAPES_FILE, Settings
+from orchestration.settings import ATLAS_FONT_FILES, ATLAS_SHAPES_FILE, Settings
 
 CODE_DIR = Path(__file__).parent
+
+# The atlas's tables (models/atlas/), each with the order its rows are drawn in; every
+# column follows as a tie-break, so equal data gives equal pages.
+FIGURES = {
+    "partners": "region, partner_name",
+    "threats": "threat_name",
+    "cooperation_map": "partner_name",
+    "agreement_timeline": "region, partner_name, agreement_id, spell_from, spell_to",
+    "membership_timeline": "organisation_name, valid_from, member_name",
+    "partner_threat_matrix": "partner_name, threat_name",
+    "events_per_quarter": "quarter_start, event_type",
+    "threat_events_per_quarter": "threat_id, quarter_start",
+    "partner_agreements": "partner_id, signed_on desc nulls last, agreement_name",
+    "partner_memberships": "partner_id, relation desc, valid_from desc, other_partner_name",
+    "partner_events": "partner_id, started_on desc nulls last, event_name",
+    "partner_documents": "partner_id, published_on desc nulls last, title",
+    "threat_events": "threat_id, started_on desc nulls last, event_name",
+    "headline": "partners",
+    "newest_documents": "published_on desc, title",
+}
 
 
 class AtlasError(Exception):
     """The atlas cannot be generated: its message says what is missing and how to get it."""
 
 
-def marts_fingerprint(settings: Settings) -> str:
-    """The published marts' fingerprint: it changes exactly when a mart's content changes."""
-    return settings.engine_impl.marts_fingerprint()
-
-
-def atlas_key(settings: Settings) -> str:
-    digest = hashlib.sha256(marts_fingerprint(settings).encode())
-    digest.update(sources_digest(ATLAS_QUERIES_DIR, CODE_DIR).encode())
+def code_digest() -> str:
+    """The atlas's own templates, code and shapes: a change redraws every page."""
+    digest = hashlib.sha256(sources_digest(CODE_DIR).encode())
     for template in sorted((CODE_DIR / "templates").glob("*")):
         digest.update(template.read_bytes())
-    if ATLAS_SHAPES_FILE.exists():
-        digest.update(ATLAS_SHAPES_FILE.read_bytes())
+    for path in [ATLAS_SHAPES_FILE, *ATLAS_FONT_FILES.values()]:
+        if path.exists():
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def atlas_is_current(settings: Settings, key: str) -> bool:
+def figures_key(figures: dict[str, list[Row]]) -> str:
+    text = json.dumps(figures, sort_keys=True, default=str)
+    return hashlib.sha256(f"{code_digest()}|{text}".encode()).hexdigest()
+
+
+def atlas_key(settings: Settings) -> str:
+    """What the atlas is drawn from: the published atlas tables' rows and the atlas's code."""
+    con, _ = open_publication(settings)
+    try:
+        return figures_key(read_figures(con))
+    finally:
+        con.close()
+
+
+def previous_manifest(settings: Settings) -> dict:
     manifest = settings.atlas_dir / MANIFEST
     if not (manifest.exists() and (settings.atlas_dir / "index.html").exists()):
-        return False
-    return json.loads(manifest.read_text()).get("key") == key
+        return {}
+    return json.loads(manifest.read_text())
+
+
+def atlas_is_current(settings: Settings, key: str) -> bool:
+    return previous_manifest(settings).get("key") == key
 
 
 def load_shapes() -> dict:
+    missing = [path for path in ATLAS_FONT_FILES.values() if not path.exists()]
+    if missing:
+        raise AtlasError(f"the atlas's font is not at {missing[0]}: run `make manifest`")
     if not ATLAS_SHAPES_FILE.exists():
         raise AtlasError(
             f"country shapes not found at {ATLAS_SHAPES_FILE}: run `make manifest` "
@@ -62,61 +101,94 @@ def load_shapes() -> dict:
     return json.loads(ATLAS_SHAPES_FILE.read_text())
 
 
-def run_queries(
-    con: duckdb.DuckDBPyConnection, as_of: dt.date, queries_dir: Path = ATLAS_QUERIES_DIR
-) -> dict[str, list[Row]]:
-    """Every query of `atlas/queries/`, by file stem, as rows of dicts."""
-    con.execute(f"set variable as_of = date '{as_of.isoformat()}'")  # a date, never text
+def read_figures(con: duckdb.DuckDBPyConnection, where: str = "") -> dict[str, list[Row]]:
+    """Every atlas table, by name, as rows of dicts in the order they are drawn."""
     results = {}
-    for path in sorted(queries_dir.glob("*.sql")):
+    for name, order in FIGURES.items():
         try:
-            cursor = con.execute(path.read_text())
+            width = len(con.execute(f"select * from atlas.{name} limit 0").description)
+            every = ", ".join(str(position) for position in range(1, width + 1))
+            cursor = con.execute(f"select * from atlas.{name} order by {order}, {every}")
         except duckdb.Error as error:
-            raise AtlasError(f"{path}: {error}") from error
+            raise AtlasError(
+                f"atlas.{name} cannot be read{where}: {error}; run `coop build`, which builds "
+                "the atlas tables (dbt_project/models/atlas/) with the marts"
+            ) from error
         columns = [column[0] for column in cursor.description]
-        results[path.stem] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        results[name] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return results
 
 
 def open_publication(settings: Settings) -> tuple[duckdb.DuckDBPyConnection, dt.datetime]:
-    """A read-only view of this engine's published marts, as `marts.<mart>`, and when they were
-    published, under the pipeline's memory cap."""
+    """A read-only view of this engine's published atlas tables, as `atlas.<table>`, and when
+    they were published, under the pipeline's memory cap. An engine whose publication has no
+    `atlas` schema (Spark's Parquet folders) shows its atlas tables among its marts."""
     try:
-        return settings.engine_impl.open_marts()
+        con, published_at = settings.engine_impl.open_marts()
     except FileNotFoundError as error:
         raise AtlasError(str(error)) from error
+    schemas = con.execute("select schema_name from information_schema.schemata").fetchall()
+    if ("atlas",) not in schemas:
+        marts = {row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()}  # fmt: skip
+        try:
+            con.execute("create schema atlas")
+            for name in sorted(set(FIGURES) & marts):
+                con.execute(f"create view atlas.{name} as select * from marts.{name}")
+        except duckdb.Error as error:  # a read-only file published before the atlas tables
+            con.close()
+            raise AtlasError(
+                f"no atlas tables in {settings.publication}: run `coop build`, which builds "
+                "them (dbt_project/models/atlas/) with the marts"
+            ) from error
+    return con, published_at
+
+
+def publication_as_of(figures: dict[str, list[Row]], published_at: dt.datetime) -> dt.date:
+    """The map's date, as dbt built it (the var `atlas_as_of`, or the day of the build)."""
+    rows = figures["cooperation_map"]
+    return rows[0]["as_of"] if rows else published_at.date()
 
 
 def generate_atlas(
-    settings: Settings, out: Path, key: str = "", as_of: dt.date | None = None
+    settings: Settings, out: Path, previous: Path | None = None, reuse: bool = True
 ) -> Path:
-    """Write the whole atlas into `out` from this engine's publication (only read). The map
-    shows `as_of`, by default the day the data was published."""
+    """Write the whole atlas into `out` from this engine's publication (only read), keeping
+    the files of `previous` (an earlier atlas) whose inputs are unchanged unless not `reuse`;
+    the index says what changed since `previous`."""
     shapes = load_shapes()
     con, published_at = open_publication(settings)
     try:
-        as_of = as_of or published_at.date()
-        results = run_queries(con, as_of)
+        figures = read_figures(con, f" from {settings.publication}")
     finally:
         con.close()
-    context = Context(published_at.strftime("%Y-%m-%d %H:%M"), as_of)
-    drawn = write_site(out, results, shapes, context)
+    context = Context(
+        published_at.strftime("%Y-%m-%d %H:%M"), publication_as_of(figures, published_at),
+        code_digest(), previous if reuse else None,
+    )  # fmt: skip
+    if previous is not None and (previous / MANIFEST).is_file():
+        context.previous_manifest = json.loads((previous / MANIFEST).read_text())
+    key = figures_key(figures)  # before drawing: charts add columns of their own to the rows
+    out.mkdir(parents=True, exist_ok=True)
+    drawn = write_site(out, figures, shapes, context)
     write_manifest(out, key, context, drawn)
     return out
 
 
 def refresh_atlas(settings: Settings, force: bool = False) -> bool:
-    """Regenerate the atlas (`warehouse/atlas/` on DuckDB) from the published marts when its
-    key changed (or `force`); True when it was regenerated. Written aside, then swapped in whole."""
-    key = atlas_key(settings)
-    if not force and atlas_is_current(settings, key):
+    """Regenerate the atlas (`warehouse/atlas/` on DuckDB) from the published atlas tables
+    when its key changed (or `force`, which draws every file anew); True when it was
+    regenerated. Written aside, then swapped in whole."""
+    if not force and atlas_is_current(settings, atlas_key(settings)):
         return False
     target = settings.atlas_dir
     staging = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     for leftover in target.parent.glob(f".{target.name}.tmp-*"):  # of a killed generation
         shutil.rmtree(leftover, ignore_errors=True)
+    previous = target if previous_manifest(settings) else None
     try:
-        generate_atlas(settings, staging, key)
+        generate_atlas(settings, staging, previous, reuse=not force)
         swap_folder(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,24 +1,20 @@
 """The atlas's charts: Vega-Altair specifications rendered to SVG by vl-convert at build time.
 
-Every chart is drawn from the rows of one query in `atlas/queries/`, carries a title, axis
-titles, a text alternative (the SVG's <title> and <desc>, and a sentence on the page) and the
-table of those rows. Colours come from the Okabe-Ito palette, which readers with the common
-colour-vision deficiencies can tell apart; counts use the viridis ramp, readable in grey too.
+Every chart is drawn from the rows of one table of the `atlas` schema (dbt_project/models/atlas/),
+carries a title, axis titles, a text alternative (the SVG's <title> and <desc>, and a sentence
+on the page) and the table of those rows (drawing.py renders it). Colours come from the
+Okabe-Ito palette, which readers with the common colour-vision deficiencies can tell apart;
+counts use the viridis ramp, readable in grey too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
 
 import altair as alt
-import vl_convert
 
-Row = dict[str, Any]
+from orchestration.publication.atlas.drawing import Chart, Row, human, jsonable, plural, render
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000")
 STATUS_COLOURS = {
@@ -40,82 +36,11 @@ NO_DATA_COLOUR = "#FFFFFF"  # land with no partner in the warehouse (outlined on
 WIDTH = 720
 SHOWN_PER_PARTNER = 5  # agreements per partner the timeline query keeps
 ROW_STEP = 16  # px per row of a timeline or matrix: labels stay legible
-LABELS = alt.Axis(labelLimit=320)  # long partner and agreement labels, not cut at 180 px
-
-
-def display(value: object) -> str:
-    """A cell as the tables show it: empty for no value, yes/no for flags, ISO dates."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def cells(rows: list[Row], columns: list[str]) -> list[list[str]]:
-    """Rows formatted once in Python: a Jinja macro call per cell cost seconds at 1M events."""
-    return [[display(row[column]) for column in columns] for row in rows]
-
-
-@dataclass
-class Chart:
-    """A rendered chart and what a reader without the picture needs instead."""
-
-    name: str  # file name stem: <name>.svg beside the page
-    title: str
-    summary: str  # the text alternative: what the chart shows, in one or two sentences
-    columns: list[str]  # the table behind the chart
-    rows: list[Row]
-    svg: str = ""
-    width: int = 0
-    height: int = 0
-    marks: int = field(default=0)  # data rows drawn (0: the chart says "no data")
-
-    @property
-    def cells(self) -> list[list[str]]:
-        return cells(self.rows, self.columns)
-
-
-def warm_up() -> None:
-    """Start vl-convert's JavaScript engine and load Vega-Lite with one tiny chart: the first
-    chart of a process costs ~0.4 s more than the next ones."""
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
-
-
-def jsonable(rows: list[Row]) -> list[Row]:
-    """Rows as Vega reads them: dates as ISO strings."""
-    return [
-        {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()} for row in rows
-    ]
-
-
-def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | None = None) -> Chart:
-    """Render to SVG and make it accessible: a <title> and <desc>, role img, sizes recorded.
-    `datasets` are named data added after Altair's walk over the spec (the country shapes:
-    walking and validating their 100 kB of arcs took longer than drawing the map)."""
-    spec = spec.properties(title=chart.title, description=chart.summary)
-    # Altair's schema validation took ~40 % of the atlas's time; vl-convert rejects a bad spec
-    vega_lite = spec.to_dict(validate=False)
-    vega_lite.setdefault("datasets", {}).update(datasets or {})
-    svg = vl_convert.vegalite_to_svg(vega_lite)
-    size = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
-    if size is None:
-        raise ValueError(f"chart {chart.name}: vl-convert returned no sized <svg>")
-    chart.width, chart.height = round(float(size.group(1))), round(float(size.group(2)))
-    head = (
-        f'<svg role="img" aria-labelledby="{chart.name}-title {chart.name}-desc" '
-        f'data-chart="{chart.name}"'
-    )
-    accessible = (
-        f'<title id="{chart.name}-title">{html.escape(chart.title)}</title>'
-        f'<desc id="{chart.name}-desc">{html.escape(chart.summary)}</desc>'
-    )
-    svg = svg.replace("<svg", head, 1)
-    chart.svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + accessible, svg, count=1)
-    chart.marks = len(chart.rows)
-    return chart
+# long partner and agreement labels, not cut at 180 px; the axis title above them, level, where
+# a rotated one would stand beside (and, with a wider font, over) the labels
+LABELS = alt.Axis(labelLimit=320, titleAngle=0, titleAlign="left", titleAnchor="start",
+                  titleY=-8, titleX=-4)  # fmt: skip
+YEARS = alt.Axis(format="%Y", tickCount="year", labelOverlap=True)  # no "April October"
 
 
 def _rows_height(count: int) -> int:
@@ -129,22 +54,23 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
         data = "personal data" if row["allows_personal_data"] else "no personal data"
         kind = row["agreement_type"].replace("_", " ")
         row["line"] = f"{row['partner_name']} · {kind} · {data}"
+        row["status"] = human(row["spell_status"])
     lines = sorted({row["line"] for row in rows})
     partners = len({row["partner_id"] for row in rows})
     agreements = len({row["agreement_id"] for row in rows})
     in_force = len({row["agreement_id"] for row in rows if row["current_status"] == "in_force"})
     of_all = rows[0]["partners_in_region"] if rows else 0
-    whose = f"{partners} partners"
+    whose = plural(partners, "partner")
     if of_all > partners:  # the query keeps the partners with most agreements
-        whose = f"the {partners} of {of_all} partners with most agreements"
+        whose = f"the {partners} of {plural(of_all, 'partner')} with most agreements"
     if max((row["agreements_of_partner"] for row in rows), default=0) > SHOWN_PER_PARTNER:
         whose += f" (for each, its {SHOWN_PER_PARTNER} latest)"
     chart = Chart(
         name,
         f"Agreements over time: {region}",
-        f"{agreements} agreements of {whose} in {region}, one line per partner and "
-        f"agreement, coloured by status over time; {in_force} are in force by their latest "
-        "status.",
+        f"{plural(agreements, 'agreement')} of {whose} in {region}, one line per partner and "
+        f"agreement, coloured by status over time; {in_force} "
+        f"{'is' if in_force == 1 else 'are'} in force by the latest status.",
         ["partner_name", "agreement_name", "agreement_type", "allows_personal_data",
          "spell_status", "spell_from", "spell_to", "current_status"],
         rows,
@@ -153,7 +79,7 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
         alt.Chart(alt.Data(values=jsonable(rows)))
         .mark_bar(height=ROW_STEP - 4)
         .encode(
-            x=alt.X("spell_from:T", title="date (status from … to)"),
+            x=alt.X("spell_from:T", title="year (status from … to)", axis=YEARS),
             x2="spell_to:T",
             y=alt.Y(
                 "line:N",
@@ -162,9 +88,11 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
                 axis=LABELS,
             ),
             color=alt.Color(
-                "spell_status:N",
+                "status:N",
                 title="status",
-                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+                scale=alt.Scale(
+                    domain=[human(s) for s in STATUS_COLOURS], range=list(STATUS_COLOURS.values())
+                ),
             ),
         )
         .properties(width=WIDTH - 300, height=_rows_height(len(lines)))
@@ -232,7 +160,7 @@ def membership_timeline(rows: list[Row]) -> Chart:
         alt.Chart(alt.Data(values=jsonable(rows)))
         .mark_bar(height=ROW_STEP - 4)
         .encode(
-            x=alt.X("valid_from:T", title="date (member from … to)"),
+            x=alt.X("valid_from:T", title="year (member from … to)", axis=YEARS),
             x2="valid_to:T",
             y=alt.Y("line:N", title="organisation · member", sort=lines, axis=LABELS),
             color=alt.Color(
@@ -251,7 +179,8 @@ def threat_matrix(rows: list[Row]) -> Chart:
     chart = Chart(
         "partner-threat-matrix",
         "Partners and threats: events per partner and threat",
-        f"Grid of {len(partners)} partners by {len({row['threat_id'] for row in rows})} threats; "
+        f"Grid of {plural(len(partners), 'partner')} by "
+        f"{plural(len({row['threat_id'] for row in rows}), 'threat')}; "
         "each cell counts the events the partner took part in that discussed or targeted the "
         "threat"
         + (
@@ -287,13 +216,14 @@ def events_per_quarter(name: str, title: str, rows: list[Row], by_type: bool) ->
     chart = Chart(
         name,
         title,
-        f"{total} events over {quarters} quarters"
+        f"{plural(total, 'event')} over {plural(quarters, 'quarter')}"
         + (", one panel per event type." if by_type else "."),
         ["quarter_start", *(["event_type"] if by_type else []), "events"],
         rows,
     )
+    values = [{**row, "event_type": human(row.get("event_type"))} for row in jsonable(rows)]
     bars = (
-        alt.Chart(alt.Data(values=jsonable(rows)))
+        alt.Chart(alt.Data(values=values))
         .mark_bar(color=OKABE_ITO[0])
         .encode(
             x=alt.X("yearquarter(quarter_start):T", title="quarter"),

@@ -1,30 +1,38 @@
-"""The atlas's pages: the index, one page per partner and per threat, from the queries' rows.
+"""The atlas's pages: the index, one page per partner and per threat, from the rows of the
+`atlas` tables.
+
+Only what changed is drawn again: every page and chart has a digest of what it shows (its rows,
+and the atlas's code), kept in the manifest; a page or chart whose digest is the previous
+atlas's is hard-linked from it, so its file (and its modification time) stays as it was.
 
 Plain HTML and inline SVG written by Jinja2 (autoescaped), with no script, font or style
-from elsewhere: the pages open from disk, a file share or behind a proxy, and print.
+from elsewhere (the index's search is a few lines of our own, the font ships in fonts/): the
+pages open from disk, a file share or behind a proxy, and print.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import json
+import os
 import re
+import shutil
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from orchestration.publication.atlas import charts
-from orchestration.publication.atlas.charts import Chart, Row, display
+from orchestration.publication.atlas import charts, drawing
+from orchestration.publication.atlas.drawing import Chart, Row, display, slug
+from orchestration.publication.atlas.summary import changes, headline_figures
+from orchestration.settings import ATLAS_FONT_FILES
 
 TEMPLATES = Path(__file__).with_name("templates")
 MANIFEST = "atlas.json"  # what was generated, from which marts: read by tests and `coop`
-
-
-def slug(text: str) -> str:
-    """A file-name-safe form of an id or a region name."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+FONT_WEIGHTS = {"Inter-Regular.ttf": 400, "Inter-Bold.ttf": 700}  # ATLAS_FONT_FILES's names
 
 
 def by_key(rows: list[Row], key: str) -> dict[str, list[Row]]:
@@ -70,20 +78,91 @@ THREAT_EVENTS = ["started_on", "event_name", "event_type", "participants"]
 
 @dataclass
 class Context:
-    """What every page shows in its header."""
+    """What every page shows in its header, and what the previous atlas drew."""
 
     data_date: str
     as_of: dt.date
+    code_digest: str = ""  # of the atlas's templates, code and shapes: a new one redraws all
+    previous: Path | None = None  # the atlas being replaced, whose unchanged files are kept
+    previous_manifest: dict = dataclasses.field(default_factory=dict)
+    pages: dict[str, dict] = dataclasses.field(default_factory=dict)  # what this atlas holds
+    drawn: list[str] = dataclasses.field(default_factory=list)  # files written anew
+    headline: dict[str, int] = dataclasses.field(default_factory=dict)  # for the next "changes"
+
+    def previous_charts(self) -> dict[str, drawing.Drawn]:
+        if self.previous is None:
+            return {}
+        return {
+            chart["name"]: drawing.Drawn(
+                chart.get("digest", ""),
+                str(self.previous / "charts" / f"{chart['name']}.svg"),
+                chart["width"],
+                chart["height"],
+            )  # fmt: skip
+            for chart in self.previous_manifest.get("charts", [])
+            if (self.previous / "charts" / f"{chart['name']}.svg").is_file()
+        }
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, Chart):
+        return value.digest
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)
+    return str(value)  # dates, decimals
+
+
+def write_page(out: Path, relative: str, context: Context, render, inputs: dict) -> None:
+    """Write one page, or keep the previous atlas's when `inputs` (what it shows) are unchanged.
+    A kept page keeps the publication date it was drawn with: its data is that publication's."""
+    text = json.dumps([context.code_digest, inputs], sort_keys=True, default=_jsonable)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    before = context.previous_manifest.get("pages", {}).get(relative)
+    target = out / relative
+    if context.previous is not None and before and before["digest"] == digest:
+        kept = context.previous / relative
+        if kept.is_file():
+            os.link(kept, target)
+            context.pages[relative] = before
+            return
+    target.write_text(render(**inputs, data_date=context.data_date))
+    context.pages[relative] = {"digest": digest, "data_date": context.data_date}
+    context.drawn.append(relative)
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["plural"] = drawing.plural
+    env.filters["human"] = drawing.human
+    return env
+
+
+def standalone(svg: str) -> str:
+    """A chart's SVG file opened on its own: the atlas's font from ../fonts/, as in the pages."""
+    faces = "".join(
+        f"@font-face{{font-family:{drawing.FONT};font-weight:{weight};"
+        f'src:url("../fonts/{name}") format("truetype")}}'
+        for name, weight in FONT_WEIGHTS.items()
+    )
+    return re.sub(r"(<svg[^>]*>)", lambda m: f"{m.group(1)}<style>{faces}</style>", svg, count=1)
+
+
+def write_fonts(out: Path, context: Context) -> None:
+    """fonts/: the font the charts were measured with, linked from the previous atlas when it
+    is the same file."""
+    (out / "fonts").mkdir(parents=True, exist_ok=True)
+    for name, source in ATLAS_FONT_FILES.items():
+        kept = context.previous / "fonts" / name if context.previous is not None else None
+        if kept is not None and kept.is_file() and kept.read_bytes() == source.read_bytes():
+            os.link(kept, out / "fonts" / name)
+        else:
+            shutil.copyfile(source, out / "fonts" / name)
 
 
 def index_charts(results: dict[str, list[Row]], shapes: dict, as_of: dt.date) -> dict:
@@ -110,50 +189,59 @@ def write_site(
     """Write index.html, partners/<id>.html, threats/<id>.html and charts/<name>.svg into
     `out`; return every chart drawn."""
     env = environment()
-    common = {"data_date": context.data_date, "as_of": context.as_of.isoformat()}
     for folder in ("partners", "threats", "charts"):
         (out / folder).mkdir(parents=True, exist_ok=True)
-    index = index_charts(results, shapes, context.as_of)
-    drawn = [index["map"], *index["timelines"], index["memberships"], index["matrix"]]
-    drawn.append(index["events"])
-    page = env.get_template("index.html.j2").render(
-        page_title="Cooperation atlas", root="", partners=results["partners"],
-        threats=results["threats"], **index, **common,
+    write_fonts(out, context)
+    context.headline = headline_figures(results)
+    with drawing.reusing(context.previous_charts()):
+        index = index_charts(results, shapes, context.as_of)
+        drawn = [index["map"], *index["timelines"], index["memberships"], index["matrix"]]
+        drawn.append(index["events"])
+        drawn += write_threat_pages(env, out, results, context)
+    write_partner_pages(env, out, results, context)
+    write_page(
+        out, "index.html", context, env.get_template("index.html.j2").render,
+        {"page_title": "Cooperation atlas", "root": "", "partners": results["partners"],
+         "threats": results["threats"], "as_of": context.as_of.isoformat(),
+         "headline": (results["headline"] or [{}])[0],
+         "newest_documents": results["newest_documents"],
+         "changes": changes(results, context.pages, context.previous_manifest), **index},
     )  # fmt: skip
-    (out / "index.html").write_text(page)
-
-    write_partner_pages(env, out, results, common)
-    drawn += write_threat_pages(env, out, results, common)
     for chart in drawn:
-        (out / "charts" / f"{chart.name}.svg").write_text(chart.svg)
+        svg = out / "charts" / f"{chart.name}.svg"
+        if chart.reused and context.previous is not None:
+            os.link(context.previous / "charts" / svg.name, svg)
+        else:
+            svg.write_text(standalone(chart.svg))
+            context.drawn.append(f"charts/{svg.name}")
     return drawn
 
 
 def write_partner_pages(
-    env: jinja2.Environment, out: Path, results: dict[str, list[Row]], common: dict
+    env: jinja2.Environment, out: Path, results: dict[str, list[Row]], context: Context
 ) -> None:
     """partners/<id>.html: agreements, memberships, events and documents, with sources."""
-    template = env.get_template("partner.html.j2")
+    render = env.get_template("partner.html.j2").render
     tables = {
         name: by_key(results[f"partner_{name}"], "partner_id")
         for name in ("agreements", "memberships", "events", "documents")
     }
     for partner in results["partners"]:
         pid = partner["partner_id"]
-        page = template.render(
-            page_title=partner["partner_name"], root="../", partner=partner,
-            region_anchor=f"timeline-{slug(partner['region'])}",
+        inputs = {
+            "page_title": partner["partner_name"], "root": "../", "partner": partner,
+            "region_anchor": f"timeline-{slug(partner['region'])}",
             **{name: sourced(rows.get(pid, []), PARTNER_TABLES[name])
-               for name, rows in tables.items()}, **common,
-        )  # fmt: skip
-        (out / "partners" / f"{slug(pid)}.html").write_text(page)
+               for name, rows in tables.items()},
+        }  # fmt: skip
+        write_page(out, f"partners/{slug(pid)}.html", context, render, inputs)
 
 
 def write_threat_pages(
-    env: jinja2.Environment, out: Path, results: dict[str, list[Row]], common: dict
+    env: jinja2.Environment, out: Path, results: dict[str, list[Row]], context: Context
 ) -> list[Chart]:
     """threats/<id>.html: events per quarter and the latest events, with sources."""
-    template = env.get_template("threat.html.j2")
+    render = env.get_template("threat.html.j2").render
     per_quarter = by_key(results["threat_events_per_quarter"], "threat_id")
     events = by_key(results["threat_events"], "threat_id")
     drawn = []
@@ -166,15 +254,17 @@ def write_threat_pages(
                 per_quarter[tid], by_type=False,
             )  # fmt: skip
             drawn.append(chart)
-        page = template.render(
-            page_title=threat["threat_name"], root="../", threat=threat, events_chart=chart,
-            events=sourced(events.get(tid, []), THREAT_EVENTS), **common,
-        )  # fmt: skip
-        (out / "threats" / f"{slug(tid)}.html").write_text(page)
+        inputs = {
+            "page_title": threat["threat_name"], "root": "../", "threat": threat,
+            "events_chart": chart, "events": sourced(events.get(tid, []), THREAT_EVENTS),
+        }  # fmt: skip
+        write_page(out, f"threats/{slug(tid)}.html", context, render, inputs)
     return drawn
 
 
 def write_manifest(out: Path, key: str, context: Context, drawn: list[Chart]) -> None:
+    """atlas.json: the key it was drawn from, every chart and page with its digest, and the
+    files drawn anew by this generation (the others are the previous atlas's)."""
     manifest = {
         "key": key,
         "data_date": context.data_date,
@@ -186,8 +276,12 @@ def write_manifest(out: Path, key: str, context: Context, drawn: list[Chart]) ->
                 "width": chart.width,
                 "height": chart.height,
                 "rows": chart.marks,
+                "digest": chart.digest,
             }
             for chart in drawn
         ],
+        "headline": context.headline,
+        "pages": context.pages,
+        "drawn": sorted(context.drawn),
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1))

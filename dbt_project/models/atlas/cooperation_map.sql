@@ -1,29 +1,29 @@
--- Atlas chart "Cooperation with the EU on a date": per country, the strongest instrument with
--- an EU body (Europol, the EU, Eurojust...) on the atlas date, in four levels: personal data
--- (an instrument signed, concluded or in force that allows exchanging personal data),
--- strategic (signed, concluded or in force, no personal data), negotiating, or none.
--- Run it after `set variable as_of = date '2025-03-07';` to ask about another day.
+-- The atlas's chart "Cooperation with the EU on a date": per country, the strongest instrument
+-- with an EU body (Europol, the EU, Eurojust...) on the atlas date (`as_of`, the var
+-- `atlas_as_of`), in four levels: personal data (an instrument signed, concluded or in force
+-- that allows exchanging personal data), strategic (signed, concluded or in force, no personal
+-- data), negotiating, or none.
 with partners as (
 
-    select * from marts.dim_partner
+    select * from {{ ref('dim_partner') }}
 
 ),
 
 agreements as (
 
-    select * from marts.fct_agreement
+    select * from {{ ref('fct_agreement') }}
 
 ),
 
 parties as (
 
-    select * from marts.bridge_agreement_party
+    select * from {{ ref('bridge_agreement_party') }}
 
 ),
 
 history as (
 
-    select * from marts.fct_agreement_status_history
+    select * from {{ ref('fct_agreement_status_history') }}
 
 ),
 
@@ -55,8 +55,8 @@ on_date as (
     inner join parties
         on history.agreement_key = parties.agreement_key
     where history.status in ('negotiating', 'signed', 'concluded', 'in_force')
-        and history.valid_from <= getvariable('as_of')
-        and (history.valid_to is null or getvariable('as_of') < history.valid_to)
+        and history.valid_from <= {{ atlas_as_of() }}
+        and (history.valid_to is null or {{ atlas_as_of() }} < history.valid_to)
 
 ),
 
@@ -73,16 +73,17 @@ strongest as (
 final as (
 
     select
-        partners.partner_id,
-        partners.partner_name,
-        partners.iso_numeric,
-        coalesce(partners.region, 'no region') as region,
-        case coalesce(strongest.level, 0)
+        cast(partners.partner_id as {{ dbt.type_string() }}) as partner_id,
+        cast(partners.partner_name as {{ dbt.type_string() }}) as partner_name,
+        cast(partners.iso_numeric as {{ dbt.type_string() }}) as iso_numeric,
+        cast(coalesce(partners.region, 'no region') as {{ dbt.type_string() }}) as region,
+        cast(case coalesce(strongest.level, 0)
             when 3 then 'personal data'
             when 2 then 'strategic'
             when 1 then 'negotiating'
             else 'none'
-        end as cooperation_level
+        end as {{ dbt.type_string() }}) as cooperation_level,
+        {{ atlas_as_of() }} as as_of
     from partners
     left join strongest
         on partners.partner_key = strongest.partner_key
@@ -91,4 +92,3 @@ final as (
 )
 
 select * from final
-order by partner_name

@@ -1,27 +1,27 @@
--- Atlas chart "Partners and threats": events per partner and threat (an event counts once for
--- every partner taking part and every threat it discussed or targeted), for the 30 partners
--- with the most such events.
+-- The atlas's chart "Partners and threats": events per partner and threat (an event counts
+-- once for every partner taking part and every threat it discussed or targeted), for the 30
+-- partners with the most such events.
 with partners as (
 
-    select * from marts.dim_partner
+    select * from {{ ref('dim_partner') }}
 
 ),
 
 threats as (
 
-    select * from marts.dim_threat
+    select * from {{ ref('dim_threat') }}
 
 ),
 
 participants as (
 
-    select * from marts.bridge_event_participant
+    select * from {{ ref('bridge_event_participant') }}
 
 ),
 
 event_threats as (
 
-    select * from marts.bridge_event_threat
+    select * from {{ ref('bridge_event_threat') }}
 
 ),
 
@@ -52,11 +52,11 @@ top_partners as (
 final as (
 
     select
-        partners.partner_id,
-        partners.partner_name,
-        threats.threat_id,
-        threats.threat_name,
-        counts.events
+        cast(partners.partner_id as {{ dbt.type_string() }}) as partner_id,
+        cast(partners.partner_name as {{ dbt.type_string() }}) as partner_name,
+        cast(threats.threat_id as {{ dbt.type_string() }}) as threat_id,
+        cast(threats.threat_name as {{ dbt.type_string() }}) as threat_name,
+        cast(counts.events as {{ dbt.type_bigint() }}) as events
     from counts
     inner join top_partners
         on counts.partner_key = top_partners.partner_key
@@ -68,4 +68,3 @@ final as (
 )
 
 select * from final
-order by partner_name, threat_name

@@ -1,0 +1,108 @@
+-- The atlas's threat pages, table "Events": the 100 latest events that discussed or targeted
+-- each threat, with their participants and the source document, its 4x4 grade and handling
+-- code; `total` is how many events in all.
+with threats as (
+
+    select * from {{ ref('dim_threat') }}
+
+),
+
+events as (
+
+    select * from {{ ref('fct_event') }}
+
+),
+
+event_threats as (
+
+    select * from {{ ref('bridge_event_threat') }}
+
+),
+
+participants as (
+
+    select * from {{ ref('bridge_event_participant') }}
+
+),
+
+partners as (
+
+    select * from {{ ref('dim_partner') }}
+
+),
+
+documents as (
+
+    select * from {{ ref('dim_source_document') }}
+
+),
+
+discussions as (
+
+    select
+        event_threats.threat_key,
+        event_threats.event_key,
+        coalesce(events.started_on, cast('0001-01-01' as date)) as started_on_or_first,
+        events.event_id
+    from event_threats
+    inner join events
+        on event_threats.event_key = events.event_key
+
+),
+
+latest as (
+
+    {{ latest_per_group('discussions', 'threat_key', ['event_key'],
+        ['started_on_or_first', 'event_id'], 100) }}
+
+),
+
+totals as (
+
+    select threat_key, count(*) as total  -- one row per event and threat (tested unique)
+    from event_threats
+    group by threat_key
+
+),
+
+participant_names as (
+
+    select
+        participants.event_key,
+        {{ sorted_string_agg('partners.partner_name', ', ') }} as participants
+    from participants
+    inner join (select distinct event_key from latest) as shown
+        on participants.event_key = shown.event_key
+    inner join partners
+        on participants.partner_key = partners.partner_key
+    group by participants.event_key
+
+),
+
+final as (
+
+    select
+        cast(threats.threat_id as {{ dbt.type_string() }}) as threat_id,
+        events.started_on,
+        cast(events.event_name as {{ dbt.type_string() }}) as event_name,
+        cast(events.event_type as {{ dbt.type_string() }}) as event_type,
+        cast(participant_names.participants as {{ dbt.type_string() }}) as participants,
+        cast(documents.url as {{ dbt.type_string() }}) as source_url,
+        cast(documents.evaluation_code as {{ dbt.type_string() }}) as evaluation_code,
+        cast(documents.handling_code as {{ dbt.type_string() }}) as handling_code,
+        cast(totals.total as {{ dbt.type_bigint() }}) as total
+    from latest
+    inner join totals
+        on latest.threat_key = totals.threat_key
+    inner join threats
+        on latest.threat_key = threats.threat_key
+    inner join events
+        on latest.event_key = events.event_key
+    left join participant_names
+        on latest.event_key = participant_names.event_key
+    left join documents
+        on events.document_key = documents.document_key
+
+)
+
+select * from final
