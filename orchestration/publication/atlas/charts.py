@@ -52,7 +52,8 @@ ROW_STEP = 16  # px per row of a timeline or matrix: labels stay legible
 # a rotated one would stand beside (and, with a wider font, over) the labels
 LABELS = alt.Axis(labelLimit=320, titleAngle=0, titleAlign="left", titleAnchor="start",
                   titleY=-8, titleX=-4)  # fmt: skip
-YEARS = alt.Axis(format="%Y", tickCount="year", labelOverlap=True)  # no "April October"
+ACRONYMS = {"eu": "EU", "un": "UN"}  # in codes, shown in capitals
+YEAR_LABEL_PX = 40  # room for a year label ("2024") and the space around it
 # codes of the marts shown as words (`in_force` as "in force")
 CODE_COLUMNS = {"status", "agreement_type", "party_role", "membership_role", "event_type",
                 "participant_role", "spell_status", "current_status", "partner_type",
@@ -65,7 +66,19 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 
 
 def human(code: object) -> object:
-    return code.replace("_", " ") if isinstance(code, str) else code
+    """A code as words: `in_force` as "in force", `eu_international_agreement` with "EU"."""
+    if not isinstance(code, str):
+        return code
+    return " ".join(ACRONYMS.get(word, word) for word in code.split("_"))
+
+
+def years(rows: list[Row], start: str, end: str, width: int) -> alt.Axis:
+    """A time axis labelled with years only ("April October" said nothing), every year or
+    every 2, 5, 10 years: as many labels as fit, none drawn and hidden (opacity 0)."""
+    days = [row[key] for row in rows for key in (start, end) if row.get(key) is not None]
+    span = (max(days).year - min(days).year + 1) if days else 1
+    step = next((n for n in (1, 2, 5, 10, 20) if width * n / span >= YEAR_LABEL_PX), 50)
+    return alt.Axis(format="%Y", tickCount={"interval": "year", "step": step})
 
 
 def display(value: object) -> str:
@@ -211,7 +224,7 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
     partner and agreement, labelled with its type and whether it allows personal data."""
     for row in rows:
         data = "personal data" if row["allows_personal_data"] else "no personal data"
-        kind = row["agreement_type"].replace("_", " ")
+        kind = human(row["agreement_type"])
         row["line"] = f"{row['partner_name']} · {kind} · {data}"
         row["status"] = human(row["spell_status"])
     lines = sorted({row["line"] for row in rows})
@@ -238,7 +251,11 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
         alt.Chart(alt.Data(values=jsonable(rows)))
         .mark_bar(height=ROW_STEP - 4)
         .encode(
-            x=alt.X("spell_from:T", title="year (status from … to)", axis=YEARS),
+            x=alt.X(
+                "spell_from:T",
+                title="year (status from … to)",
+                axis=years(rows, "spell_from", "spell_to", WIDTH - 300),
+            ),
             x2="spell_to:T",
             y=alt.Y(
                 "line:N",
@@ -319,7 +336,11 @@ def membership_timeline(rows: list[Row]) -> Chart:
         alt.Chart(alt.Data(values=jsonable(rows)))
         .mark_bar(height=ROW_STEP - 4)
         .encode(
-            x=alt.X("valid_from:T", title="year (member from … to)", axis=YEARS),
+            x=alt.X(
+                "valid_from:T",
+                title="year (member from … to)",
+                axis=years(rows, "valid_from", "valid_to", WIDTH - 300),
+            ),
             x2="valid_to:T",
             y=alt.Y("line:N", title="organisation · member", sort=lines, axis=LABELS),
             color=alt.Color(
@@ -365,34 +386,4 @@ def threat_matrix(rows: list[Row]) -> Chart:
         color=alt.condition(alt.datum.events > light, alt.value("#000"), alt.value("#fff")),
     )
     spec = (cells + labels).properties(width=ROW_STEP * 2 * 20, height=_rows_height(len(partners)))
-    return render(chart, spec)
-
-
-def events_per_quarter(name: str, title: str, rows: list[Row], by_type: bool) -> Chart:
-    """Events per quarter: one small bar chart per event type (no colour to decode), or one."""
-    total = sum(row["events"] for row in rows)
-    quarters = len({row["quarter_start"] for row in rows})
-    chart = Chart(
-        name,
-        title,
-        f"{plural(total, 'event')} over {plural(quarters, 'quarter')}"
-        + (", one panel per event type." if by_type else "."),
-        ["quarter_start", *(["event_type"] if by_type else []), "events"],
-        rows,
-    )
-    values = [{**row, "event_type": human(row.get("event_type"))} for row in jsonable(rows)]
-    bars = (
-        alt.Chart(alt.Data(values=values))
-        .mark_bar(color=OKABE_ITO[0])
-        .encode(
-            x=alt.X("yearquarter(quarter_start):T", title="quarter"),
-            y=alt.Y("events:Q", title="events"),
-        )
-    )
-    if by_type:
-        spec = bars.properties(width=WIDTH - 220, height=40).facet(
-            row=alt.Row("event_type:N", title="event type", header=alt.Header(labelAngle=0))
-        )
-    else:
-        spec = bars.properties(width=WIDTH - 120, height=160)
     return render(chart, spec)

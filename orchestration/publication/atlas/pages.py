@@ -24,7 +24,7 @@ from pathlib import Path
 
 import jinja2
 
-from orchestration.publication.atlas import charts
+from orchestration.publication.atlas import charts, quarters
 from orchestration.publication.atlas.charts import Chart, Row, display
 from orchestration.settings import ATLAS_FONT_FILES
 
@@ -178,7 +178,7 @@ def index_charts(results: dict[str, list[Row]], shapes: dict, as_of: dt.date) ->
         "timelines": timelines,
         "memberships": charts.membership_timeline(results["membership_timeline"]),
         "matrix": charts.threat_matrix(results["partner_threat_matrix"]),
-        "events": charts.events_per_quarter(
+        "events": quarters.events_per_quarter(
             "events-per-quarter", "Events per quarter, by type", results["events_per_quarter"],
             by_type=True,
         ),
@@ -247,7 +247,7 @@ def write_threat_pages(
         tid = threat["threat_id"]
         chart = None  # no event, no chart: the page says so
         if tid in per_quarter:
-            chart = charts.events_per_quarter(
+            chart = quarters.events_per_quarter(
                 f"threat-{slug(tid)}", f"Events per quarter: {threat['threat_name']}",
                 per_quarter[tid], by_type=False,
             )  # fmt: skip
