@@ -57,12 +57,12 @@ class SourcedTable:
 def sourced(rows: list[Row], columns: list[str]) -> SourcedTable:
     lines = [
         (
-            [display(row[column]) for column in columns],
+            values,  # codes as words, as in the charts' tables
             row["source_url"] or "",
             display(row["evaluation_code"]),
             display(row["handling_code"]),
         )
-        for row in rows
+        for values, row in zip(charts.cells(rows, columns), rows, strict=True)
     ]
     return SourcedTable(columns, lines, rows[0]["total"] if rows else 0)
 
