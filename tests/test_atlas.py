@@ -9,6 +9,7 @@ changed, must change that chart's SVG.
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 import shutil
@@ -306,3 +307,79 @@ def test_every_chart_renders_at_its_size_and_is_saved_as_a_screenshot(built, chr
         # a blank page of that size compresses to a few hundred bytes
         assert png.stat().st_size > 3_000, f"{chart['name']} rendered blank"
         shutil.copy(png, SCREENSHOTS / png.name)
+
+
+PROBE = Path(__file__).with_name("atlas_probe.js")
+
+
+def probed(chromium: str, tmp_path: Path, atlas: Path, page: str, script: str) -> dict:
+    """Run `script` in a copy of an atlas page (beside its fonts and charts) in Chromium; what
+    it writes into <pre id="probe">, as JSON."""
+    copy = tmp_path / "atlas"
+    if not copy.exists():
+        shutil.copytree(atlas, copy)
+    probe = copy / page
+    probe = probe.with_name(f"probe-{probe.name}")
+    html = (copy / page).read_text().replace("</body>", f"<script>{script}</script></body>")
+    probe.write_text(html)
+    result = _browse(chromium, tmp_path / "profile", probe.as_uri(), "--dump-dom")
+    found = re.findall(r'<pre id="probe">(.*?)</pre>', result.stdout, re.DOTALL)
+    assert found, result.stderr[-2000:]
+    return json.loads(html_lib.unescape(found[-1]))
+
+
+@pytest.mark.slow
+def test_the_overlap_probe_sees_text_over_text(chromium, tmp_path):
+    """The probe can fail: two labels drawn at one place overlap, two apart do not."""
+    folder = tmp_path / "faulty"
+    folder.mkdir()
+    (folder / "page.html").write_text(
+        '<html><body><svg data-chart="t" width="200" height="60"><text x="10" y="20">Colombia'
+        '</text><text x="14" y="22">Brazil</text><text x="120" y="50">Peru</text></svg></body>'
+        "</html>"
+    )
+    found = probed(chromium, tmp_path, folder, "page.html", PROBE.read_text())
+    assert found["overlaps"] == [["t", "Colombia", "Brazil"]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ["index", "threat"])
+def test_no_chart_draws_text_over_text_in_the_font_it_was_measured_with(
+    built, chromium, tmp_path, page
+):
+    atlas = built.settings.atlas_dir
+    threat = next(c["name"] for c in manifest(atlas)["charts"] if c["name"].startswith("threat-"))
+    path = {"index": "index.html", "threat": f"threats/{threat.removeprefix('threat-')}.html"}
+    found = probed(chromium, tmp_path, atlas, path[page], PROBE.read_text())
+    assert found["font"], "the atlas's font did not load"
+    assert found["texts"] > 10  # titles, axis labels and titles, legends
+    assert found["overlaps"] == []
+    assert found["untitled"] == []
+
+
+SEARCH = """
+var form = document.querySelector('[data-filters="partner-index"]');
+var rows = Array.from(document.querySelectorAll("#partner-index tbody tr"));
+var result = {visible_form: !form.hidden, all: rows.filter(r => !r.hidden).length};
+form.querySelector("[data-search]").value = "colo";
+form.dispatchEvent(new Event("input"));
+result.searched = rows.filter(r => !r.hidden).map(r => r.cells[0].textContent);
+form.querySelector("[data-search]").value = "";
+form.querySelector('[data-attribute="region"]').value = "Americas";
+form.dispatchEvent(new Event("change"));
+result.region = rows.filter(r => !r.hidden).map(r => r.cells[1].textContent);
+result.count = form.querySelector("[data-count]").textContent;
+var pre = document.createElement("pre"); pre.id = "probe";
+pre.textContent = JSON.stringify(result); document.body.appendChild(pre);
+"""
+
+
+@pytest.mark.slow
+def test_the_partner_index_is_searched_and_filtered_in_the_page(built, chromium, tmp_path):
+    partners = published_rows(built, "select partner_name, region from atlas.partners")
+    found = probed(chromium, tmp_path, built.settings.atlas_dir, "index.html", SEARCH)
+    assert found["visible_form"] and found["all"] == len(partners)
+    assert sorted(found["searched"]) == sorted(n for n, _ in partners if "colo" in n.lower())
+    americas = [n for n, region in partners if region == "Americas"]
+    assert americas and found["region"] == ["Americas"] * len(americas)
+    assert found["count"] == f"{len(americas)} of {len(partners)} shown"

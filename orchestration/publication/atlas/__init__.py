@@ -157,9 +157,12 @@ def publication_as_of(figures: dict[str, list[Row]], published_at: dt.datetime) 
     return rows[0]["as_of"] if rows else published_at.date()
 
 
-def generate_atlas(settings: Settings, out: Path, previous: Path | None = None) -> Path:
+def generate_atlas(
+    settings: Settings, out: Path, previous: Path | None = None, reuse: bool = True
+) -> Path:
     """Write the whole atlas into `out` from this engine's publication (only read), keeping
-    the files of `previous` (an earlier atlas) whose inputs are unchanged."""
+    the files of `previous` (an earlier atlas) whose inputs are unchanged unless not `reuse`;
+    the index says what changed since `previous`."""
     shapes = load_shapes()
     con, published_at = open_publication(settings)
     try:
@@ -168,7 +171,7 @@ def generate_atlas(settings: Settings, out: Path, previous: Path | None = None) 
         con.close()
     context = Context(
         published_at.strftime("%Y-%m-%d %H:%M"), publication_as_of(figures, published_at),
-        code_digest(), previous,
+        code_digest(), previous if reuse else None,
     )  # fmt: skip
     if previous is not None and (previous / MANIFEST).is_file():
         context.previous_manifest = json.loads((previous / MANIFEST).read_text())
@@ -189,9 +192,9 @@ def refresh_atlas(settings: Settings, force: bool = False) -> bool:
     staging = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     for leftover in target.parent.glob(f".{target.name}.tmp-*"):  # of a killed generation
         shutil.rmtree(leftover, ignore_errors=True)
-    previous = None if force or not previous_manifest(settings) else target
+    previous = target if previous_manifest(settings) else None
     try:
-        generate_atlas(settings, staging, previous)
+        generate_atlas(settings, staging, previous, reuse=not force)
         swap_folder(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -60,6 +60,11 @@ CODE_COLUMNS = {"status", "agreement_type", "party_role", "membership_role", "ev
                 "relation"}  # fmt: skip
 
 
+def slug(text: str) -> str:
+    """A file-name-safe form of an id or a region name."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+
+
 def plural(count: int, word: str, words: str | None = None) -> str:
     """ "1 agreement", "2 agreements"."""
     return f"{count} {word if count == 1 else (words or word + 's')}"

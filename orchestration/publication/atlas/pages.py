@@ -6,7 +6,8 @@ and the atlas's code), kept in the manifest; a page or chart whose digest is the
 atlas's is hard-linked from it, so its file (and its modification time) stays as it was.
 
 Plain HTML and inline SVG written by Jinja2 (autoescaped), with no script, font or style
-from elsewhere: the pages open from disk, a file share or behind a proxy, and print.
+from elsewhere (the index's search is a few lines of our own, the font ships in fonts/): the
+pages open from disk, a file share or behind a proxy, and print.
 """
 
 from __future__ import annotations
@@ -25,17 +26,13 @@ from pathlib import Path
 import jinja2
 
 from orchestration.publication.atlas import charts, quarters
-from orchestration.publication.atlas.charts import Chart, Row, display
+from orchestration.publication.atlas.charts import Chart, Row, display, slug
+from orchestration.publication.atlas.summary import changes, headline_figures
 from orchestration.settings import ATLAS_FONT_FILES
 
 TEMPLATES = Path(__file__).with_name("templates")
 MANIFEST = "atlas.json"  # what was generated, from which marts: read by tests and `coop`
 FONT_WEIGHTS = {"Inter-Regular.ttf": 400, "Inter-Bold.ttf": 700}  # ATLAS_FONT_FILES's names
-
-
-def slug(text: str) -> str:
-    """A file-name-safe form of an id or a region name."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
 
 
 def by_key(rows: list[Row], key: str) -> dict[str, list[Row]]:
@@ -90,6 +87,7 @@ class Context:
     previous_manifest: dict = dataclasses.field(default_factory=dict)
     pages: dict[str, dict] = dataclasses.field(default_factory=dict)  # what this atlas holds
     drawn: list[str] = dataclasses.field(default_factory=list)  # files written anew
+    headline: dict[str, int] = dataclasses.field(default_factory=dict)  # for the next "changes"
 
     def previous_charts(self) -> dict[str, charts.Drawn]:
         if self.previous is None:
@@ -194,17 +192,21 @@ def write_site(
     for folder in ("partners", "threats", "charts"):
         (out / folder).mkdir(parents=True, exist_ok=True)
     write_fonts(out, context)
+    context.headline = headline_figures(results)
     with charts.reusing(context.previous_charts()):
         index = index_charts(results, shapes, context.as_of)
         drawn = [index["map"], *index["timelines"], index["memberships"], index["matrix"]]
         drawn.append(index["events"])
         drawn += write_threat_pages(env, out, results, context)
+    write_partner_pages(env, out, results, context)
     write_page(
         out, "index.html", context, env.get_template("index.html.j2").render,
         {"page_title": "Cooperation atlas", "root": "", "partners": results["partners"],
-         "threats": results["threats"], "as_of": context.as_of.isoformat(), **index},
+         "threats": results["threats"], "as_of": context.as_of.isoformat(),
+         "headline": (results["headline"] or [{}])[0],
+         "newest_documents": results["newest_documents"],
+         "changes": changes(results, context.pages, context.previous_manifest), **index},
     )  # fmt: skip
-    write_partner_pages(env, out, results, context)
     for chart in drawn:
         svg = out / "charts" / f"{chart.name}.svg"
         if chart.reused and context.previous is not None:
@@ -278,6 +280,7 @@ def write_manifest(out: Path, key: str, context: Context, drawn: list[Chart]) ->
             }
             for chart in drawn
         ],
+        "headline": context.headline,
         "pages": context.pages,
         "drawn": sorted(context.drawn),
     }
