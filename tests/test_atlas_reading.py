@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from orchestration.publication.atlas import charts, quarters
+from orchestration.publication.atlas import charts, quarters, refresh_atlas
 from tests.test_ui import _browse as browse
 from tests.test_ui import _chromium as chromium_path
 
@@ -189,3 +189,28 @@ def test_dates_never_wrap_on_partner_pages_at_a_phones_width(atlas, tmp_path):
     probe = json.loads(html.unescape(found.group(1)))
     assert probe["dates"] > 5
     assert probe["wrapped"] == []
+
+
+def test_the_index_says_what_changed_since_the_previous_publication(sample_copy):
+    """The previous atlas's manifest is what the index compares with: make it say that Bolivia's
+    page showed other rows and that there was one partner fewer, then generate again."""
+    atlas = sample_copy.settings.atlas_dir
+    previous = json.loads((atlas / "atlas.json").read_text())
+    previous["data_date"] = "2000-01-02 03:04"
+    previous["pages"]["partners/bolivia.html"] = {"digest": "old", "rows": "old"}
+    partners = previous["headline"]["partners"]
+    previous["headline"]["partners"] = partners - 1
+    (atlas / "atlas.json").write_text(json.dumps(previous))
+
+    refresh_atlas(sample_copy.settings, force=True)
+
+    section = visible_text((atlas / "index.html").read_text()).split("Since the previous")[1]
+    assert "Since 2000-01-02 03:04 UTC, 1 partner page and 0 threat pages changed" in section
+    assert "+1 partners" in section
+    changed = (atlas / "index.html").read_text().split("Pages that changed")[1].split("</details>")
+    assert re.findall(r'href="partners/([^"]+)\.html"', changed[0]) == ["bolivia"]
+
+    refresh_atlas(sample_copy.settings, force=True)  # against the atlas just written
+
+    section = visible_text((atlas / "index.html").read_text()).split("Since the previous")[1]
+    assert "Nothing changed since" in section

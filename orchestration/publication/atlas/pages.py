@@ -115,8 +115,9 @@ def _jsonable(value: object) -> object:
 def write_page(out: Path, relative: str, context: Context, render, inputs: dict) -> None:
     """Write one page, or keep the previous atlas's when `inputs` (what it shows) are unchanged.
     A kept page keeps the publication date it was drawn with: its data is that publication's."""
-    text = json.dumps([context.code_digest, inputs], sort_keys=True, default=_jsonable)
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    rows = json.dumps(inputs, sort_keys=True, default=_jsonable)
+    digest = hashlib.sha256(f"{context.code_digest}|{rows}".encode()).hexdigest()
+    shown = hashlib.sha256(rows.encode()).hexdigest()  # "what changed": data, not the code
     before = context.previous_manifest.get("pages", {}).get(relative)
     target = out / relative
     if context.previous is not None and before and before["digest"] == digest:
@@ -126,7 +127,7 @@ def write_page(out: Path, relative: str, context: Context, render, inputs: dict)
             context.pages[relative] = before
             return
     target.write_text(render(**inputs, data_date=context.data_date))
-    context.pages[relative] = {"digest": digest, "data_date": context.data_date}
+    context.pages[relative] = {"digest": digest, "rows": shown, "data_date": context.data_date}
     context.drawn.append(relative)
 
 
