@@ -22,20 +22,16 @@ from orchestration.publication import atlas as atlas_lib
 from orchestration.publication.atlas import charts
 from orchestration.runner.runs import run_main_job
 from orchestration.settings import PROJECT_ROOT
-from tests.conftest import make_pipeline_env, saved_env
-from tests.test_ui import _browse, _chromium, _png_size
+from tests.browser import browse, chromium_path, png_size
 
 SCREENSHOTS = PROJECT_ROOT / "warehouse" / "test-artefacts" / "atlas"  # ignored by git
 BROWSER_ONLY_REQUESTS = "not an origin"  # Chromium's own background calls, not the page's
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    with saved_env():
-        env = make_pipeline_env(tmp_path_factory.mktemp("atlas"))
-        summary = run_main_job()
-        assert summary.success, summary.step_failures
-        yield env
+@pytest.fixture
+def built(sample_env):
+    """The sample built once for the session (tests/conftest.py), the environment pointing at it."""
+    return sample_env
 
 
 def manifest(atlas_dir: Path) -> dict:
@@ -128,7 +124,8 @@ def test_partner_pages_link_every_row_to_its_source_with_grade_and_handling(buil
     assert re.search(rf"data as published\s+{data_date} UTC", page)
 
 
-def test_the_atlas_is_kept_while_the_marts_are_unchanged(built):
+def test_the_atlas_is_kept_while_the_marts_are_unchanged(sample_copy):
+    built = sample_copy
     index = built.settings.atlas_dir / "index.html"
     before = index.stat().st_mtime_ns
     assert atlas_lib.refresh_atlas(built.settings) is False
@@ -136,7 +133,8 @@ def test_the_atlas_is_kept_while_the_marts_are_unchanged(built):
     assert atlas_lib.atlas_is_current(built.settings, atlas_lib.atlas_key(built.settings))
 
 
-def test_a_failed_generation_leaves_the_previous_atlas(built, monkeypatch):
+def test_a_failed_generation_leaves_the_previous_atlas(sample_copy, monkeypatch):
+    built = sample_copy
     atlas = built.settings.atlas_dir
     before = {p: p.read_bytes() for p in atlas.rglob("*") if p.is_file()}
 
@@ -182,10 +180,8 @@ def without_publication_date(text: str) -> str:
     return re.sub(r"data as published\s+[\d:\- ]+ UTC", "data as published", text)
 
 
-def test_a_changed_fact_redraws_only_the_pages_and_charts_it_touched(built, tmp_path, restore_env):
-    env = make_pipeline_env(tmp_path, raw_source=built.raw_dir)
-    shutil.copytree(built.settings.warehouse_dir, env.settings.warehouse_dir)
-    shutil.copytree(built.settings.build_dir, env.settings.build_dir)
+def test_a_changed_fact_redraws_only_the_pages_and_charts_it_touched(sample_copy, tmp_path):
+    env = sample_copy
     atlas = env.settings.atlas_dir
     before_files = file_states(atlas)
     svg = atlas / "charts" / "memberships.svg"
@@ -239,7 +235,7 @@ def page_requests(netlog: Path) -> list[str]:
 def open_page(chromium: str, tmp_path: Path, page: Path) -> tuple[str, list[str], list[str]]:
     """The DOM after loading `page` from file://, console messages and network requests."""
     netlog = tmp_path / f"{page.stem}-net.json"
-    result = _browse(
+    result = browse(
         chromium, tmp_path / "profile", page.as_uri(), "--enable-logging=stderr",
         f"--log-net-log={netlog}", "--dump-dom",
     )  # fmt: skip
@@ -250,7 +246,7 @@ def open_page(chromium: str, tmp_path: Path, page: Path) -> tuple[str, list[str]
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    return _chromium()
+    return chromium_path()
 
 
 @pytest.mark.slow
@@ -298,12 +294,12 @@ def test_every_chart_renders_at_its_size_and_is_saved_as_a_screenshot(built, chr
     for chart in manifest(atlas)["charts"]:
         png = tmp_path / f"{chart['name']}.png"
         size = f"--window-size={chart['width']},{chart['height']}"
-        shot = _browse(
+        shot = browse(
             chromium, tmp_path / "profile", (atlas / "charts" / f"{chart['name']}.svg").as_uri(),
             size, "--hide-scrollbars", f"--screenshot={png}",
         )  # fmt: skip
         assert png.exists(), shot.stderr[-2000:]
-        assert _png_size(png) == (chart["width"], chart["height"]), chart["name"]
+        assert png_size(png) == (chart["width"], chart["height"]), chart["name"]
         # a blank page of that size compresses to a few hundred bytes
         assert png.stat().st_size > 3_000, f"{chart['name']} rendered blank"
         shutil.copy(png, SCREENSHOTS / png.name)
@@ -322,7 +318,7 @@ def probed(chromium: str, tmp_path: Path, atlas: Path, page: str, script: str) -
     probe = probe.with_name(f"probe-{probe.name}")
     html = (copy / page).read_text().replace("</body>", f"<script>{script}</script></body>")
     probe.write_text(html)
-    result = _browse(chromium, tmp_path / "profile", probe.as_uri(), "--dump-dom")
+    result = browse(chromium, tmp_path / "profile", probe.as_uri(), "--dump-dom")
     found = re.findall(r'<pre id="probe">(.*?)</pre>', result.stdout, re.DOTALL)
     assert found, result.stderr[-2000:]
     return json.loads(html_lib.unescape(found[-1]))

@@ -31,6 +31,9 @@ FRONT_MATTER_FIELDS = (
     "source_reliability",
     "information_accuracy",
     "handling_code",
+    "publisher_kind",
+    "original_publisher",
+    "original_url",
 )
 HTML_SUFFIXES = (".html", ".htm")
 # Elements that never hold a release's main text.

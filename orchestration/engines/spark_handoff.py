@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.landing.loading.sql import quote_ident
+from orchestration.landing.loading.sql import quote_ident, sql_literal
 from orchestration.publication.publish import fsync, swap_folder
 
 FINGERPRINT = ".fingerprint.json"  # rows and newest load of the table the file was written from
@@ -82,8 +82,10 @@ def hand_off_raw_tables(con: duckdb.DuckDBPyConnection, handoff_dir: Path) -> di
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         relation = f"{quote_ident(schema)}.{quote_ident(table)}"
-        target = str(staging / "data.parquet").replace("'", "''")
-        con.execute(f"copy (select * from {relation}) to '{target}' (format parquet)")
+        target = staging / "data.parquet"
+        con.execute(
+            f"copy (select * from {relation}) to {sql_literal(str(target))} (format parquet)"
+        )
         (staging / FINGERPRINT).write_text(json.dumps(fingerprint))
         swap_folder(staging, folder)
         done[f"{schema}.{table}"] = "written"
@@ -123,16 +125,18 @@ def spark_publication_time(marts_dir: Path) -> dt.datetime | None:
 def publish_spark_marts(
     export_dir: Path, marts_dir: Path, expected: list[str], run_id: str = ""
 ) -> SparkPublication:
-    """Replace `marts_dir` with the marts dbt-spark exported in this run, each
-    `<mart>/*.parquet`, after checking every expected mart is there with its rows counted.
-    Readers see the old folder or the new one (renames); Spark's own marker files stay out."""
+    """Replace `marts_dir` with the tables dbt-spark exported in this run, each
+    `<table>/*.parquet` (the marts, and the atlas's tables beside them), after checking every
+    expected mart is there with its rows counted. Readers see the old folder or the new one
+    (renames); Spark's own marker files stay out."""
     missing = [m for m in expected if not any((export_dir / m).glob("*.parquet"))]
     if missing:
         raise RuntimeError(f"Spark exported no Parquet for {', '.join(missing)} in {export_dir}")
+    exported = sorted(p.name for p in export_dir.iterdir() if any(p.glob("*.parquet")))
     marts_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = marts_dir.with_name(f".{marts_dir.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    for mart in expected:
+    for mart in exported:
         (staging / mart).mkdir(parents=True)
         for part in sorted((export_dir / mart).glob("*.parquet")):
             shutil.copyfile(part, staging / mart / part.name)
@@ -140,7 +144,7 @@ def publish_spark_marts(
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     record = {"published_at": published_at.isoformat(), "run_id": run_id, "mart_rows": rows}
     (staging / PUBLICATION).write_text(json.dumps(record, indent=1) + "\n")
-    for folder in [staging, *(staging / m for m in expected)]:
+    for folder in [staging, *(staging / m for m in exported)]:
         fsync(folder)
     swap_folder(staging, marts_dir)
     return SparkPublication(marts_dir, rows, published_at)

@@ -9,169 +9,26 @@ that nested JSON arrays unfold into. ``raw/README.md`` states the same contracts
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Literal
 
-ColumnType = Literal["text", "date", "integer", "boolean", "url"]
-DOCUMENT_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
-
-SOURCE_RELIABILITY = ("A", "B", "C", "X")
-INFORMATION_ACCURACY = ("1", "2", "3", "4")
-HANDLING_CODES = ("H0", "H1", "H2", "H3")
-VERIFICATION_STATUSES = ("verified", "single_source", "conflicting", "unverified")
-PARTNER_TYPES = ("country", "international_organisation", "eu_body", "agency", "programme")
-MEMBERSHIP_ROLES = (
-    "founding_member",
-    "member",
-    "treaty_signatory",
-    "beneficiary",
-    "consortium_member",
+from orchestration.landing.contract_schema import ChildTable, Column, Contract, RowCheck
+from orchestration.landing.vocabularies import (
+    AGREEMENT_STATUSES,
+    AGREEMENT_TYPES,
+    DATE_PRECISIONS,
+    EVENT_TYPES,
+    HANDLING_CODES,
+    IN_FORCE_BASES,
+    IN_FORCE_EARLY_BASES,
+    INFORMATION_ACCURACY,
+    MEMBERSHIP_ROLES,
+    PARTICIPANT_ROLES,
+    PARTNER_TYPES,
+    PARTY_ROLES,
+    PUBLISHER_KINDS,
+    SOURCE_RELIABILITY,
+    VALID_FROM_PRECISIONS,
+    VERIFICATION_STATUSES,
 )
-VALID_FROM_PRECISIONS = ("exact", "on_or_before")
-# "unknown": the source names the instrument or event but not the year (no date is stored)
-DATE_PRECISIONS = ("day", "month", "year", "unknown")
-# Why an agreement's entry into force is dated as it is. Real instruments can enter into force
-# before a formal signing ceremony (provisional application, a date fixed in the approval):
-# only these bases allow an in_force_on earlier than signed_on.
-IN_FORCE_BASES = ("stated", "before_formal_signing", "provisional_application", "inferred")
-IN_FORCE_EARLY_BASES = ("before_formal_signing", "provisional_application")
-# The kinds of publisher of the grading policy (raw/README.md, "Grading policy")
-PUBLISHER_KINDS = (
-    "eu_institution",
-    "national_authority",
-    "international_organisation",
-    "programme_implementer",
-    "news_media",
-    "specialist_media",
-    "legal_database",
-    "copy_site",
-    "low_quality_site",
-    "background",
-)
-AGREEMENT_TYPES = (
-    "strategic_agreement",
-    "operational_agreement",
-    "working_arrangement",
-    "eu_international_agreement",
-    "liaison_officer_agreement",
-    "memorandum_of_understanding",
-    "other_instrument",
-)
-AGREEMENT_STATUSES = ("negotiating", "signed", "concluded", "in_force", "superseded")
-PARTY_ROLES = ("party", "implementing_agency")
-EVENT_TYPES = (
-    "founding",
-    "ministerial_meeting",
-    "council_meeting",
-    "delegation_visit",
-    "signing",
-    "summit",
-    "approval",
-    "programme_launch",
-    "policy_decision",
-    "operational_action",
-    "inauguration",
-    "announcement",
-    "technical_meeting",
-)
-PARTICIPANT_ROLES = (
-    "host",
-    "visitor",
-    "participant",
-    "signatory",
-    "organiser",
-    "facilitator",
-    "chair",
-)
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: ColumnType = "text"
-    required: bool = False
-    values: tuple[str, ...] | None = None  # enumerated values, compared case-sensitively
-    description: str = ""
-
-    @property
-    def duckdb_type(self) -> str:
-        return {
-            "text": "VARCHAR",
-            "url": "VARCHAR",
-            "date": "DATE",
-            "integer": "INTEGER",
-            "boolean": "BOOLEAN",
-        }[self.type]
-
-
-@dataclass(frozen=True)
-class RowCheck:
-    """A rule over several columns of one record; ``sql`` is true for a good record."""
-
-    sql: str
-    columns: tuple[str, ...]
-    reason: str
-
-
-@dataclass(frozen=True)
-class ChildTable:
-    """A JSON array field unfolded into its own raw table, one row per element."""
-
-    entity: str
-    field: str  # the parent's JSON field holding the array
-    columns: tuple[Column, ...] = ()  # element fields; empty means an array of strings
-    value_column: Column | None = None  # for arrays of strings: the column each element fills
-    description: str = ""
-
-    @property
-    def element_columns(self) -> tuple[Column, ...]:
-        return self.columns if self.columns else (self.value_column,)  # type: ignore[return-value]
-
-
-@dataclass(frozen=True)
-class Contract:
-    system: str
-    entity: str
-    format: Literal["csv", "ndjson", "document"]
-    mode: Literal["snapshot", "increment"]
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-    description: str
-    row_checks: tuple[RowCheck, ...] = ()
-    children: tuple[ChildTable, ...] = field(default_factory=tuple)
-    # "required" for files a system exports: each must come with <file>.manifest.json (rows,
-    # bytes, SHA-256), or it is refused; see orchestration/landing/loading/manifests.py
-    manifest: Literal["optional", "required"] = "optional"
-    # how often a new or changed file is expected: older than this, the extract is stale (a
-    # warning in the UI's freshness check and in `coop status`, never a failed build)
-    expected_change: dt.timedelta = dt.timedelta(days=30)
-    folder: str | None = None  # landing folder under raw/ when not <system>/<entity>
-
-    @property
-    def schema(self) -> str:
-        return f"raw_{self.system}"
-
-    @property
-    def landing_folder(self) -> str:
-        return self.folder or f"{self.system}/{self.entity}"
-
-    @property
-    def extensions(self) -> tuple[str, ...]:
-        if self.format == "document":
-            return DOCUMENT_EXTENSIONS
-        return (".csv",) if self.format == "csv" else (".ndjson", ".jsonl")
-
-    @property
-    def tables(self) -> tuple[str, ...]:
-        return (self.entity, *(child.entity for child in self.children))
-
-    @property
-    def record_fields(self) -> tuple[str, ...]:
-        """The top-level fields of an NDJSON record: the columns, then the child arrays."""
-        return (*(c.name for c in self.columns), *(child.field for child in self.children))
-
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
 
 
 def _ends_after_starts(start: str, end: str) -> RowCheck:
@@ -405,6 +262,11 @@ DOCUMENTS = Contract(
         Column("published_on", "date"),
         Column("language", values=DOCUMENT_LANGUAGES),
         *GRADE_COLUMNS,
+        # set by the fetcher (orchestration/documents/fetching/): who published it, and for
+        # a repost whose document it carries
+        Column("publisher_kind", values=PUBLISHER_KINDS),
+        Column("original_publisher"),
+        Column("original_url", "url"),
         Column("content_format", required=True, values=CONTENT_FORMATS),
         Column("text", required=True),
         NOTE,

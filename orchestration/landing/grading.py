@@ -49,6 +49,11 @@ OFFICIAL_PUBLISHERS = {
     "Swiss Federal Department of Foreign Affairs": ("eda.admin.ch",),
     "Permanent Mission of Russia to the EU": ("russiaeu.ru",),
     "Government of Moldova (legal database)": ("lex.justice.md",),
+    # publishers of the fetcher's sources (orchestration/documents/fetching/sources.yaml)
+    "Council of the EU": ("consilium.europa.eu",),
+    "AMERIPOL": ("ameripol.org",),
+    "Polícia Federal (Brazil)": ("gov.br",),
+    "Policía Nacional de Colombia": ("policia.gov.co",),
 }
 
 # Accuracy each verification status allows (single_source 2 only for a faithful repost)
@@ -119,3 +124,21 @@ def grading_problems(docs: Iterable[Mapping[str, str | None]]) -> list[str]:
     return [
         f"{doc.get('document_id')}: {problem}" for doc in docs for problem in document_problems(doc)
     ]
+
+
+def fetched_grade(
+    publisher: str, kind: str, url: str, original_accuracy: str | None
+) -> dict[str, str]:
+    """The grade of a fetched document under this policy: reliability by its publisher's kind
+    (A only at an official publisher's own address, else the document is graded as from a
+    site of unknown standing), accuracy 1 for an official publisher's own text, 2 for a
+    repost of such a text (``original_accuracy`` "1"), 3 otherwise."""
+    reliability = RELIABILITY_BY_KIND[kind]
+    if reliability == "A" and not is_official_url(publisher, url):
+        reliability = RELIABILITY_BY_KIND["low_quality_site"]
+    if original_accuracy is None:
+        accuracy, status = ("1", "verified") if reliability == "A" else ("3", "single_source")
+    else:
+        accuracy, status = ("2" if original_accuracy == "1" else "3"), "single_source"
+    return {"source_reliability": reliability, "information_accuracy": accuracy,
+            "verification_status": status, "handling_code": "H0"}  # fmt: skip

@@ -20,9 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.engines.spark_handoff import spark_publication_time
 from orchestration.landing.digests import sources_digest
-from orchestration.operations.writer import duckdb_config
 from orchestration.publication.atlas.charts import Row
 from orchestration.publication.atlas.pages import MANIFEST, Context, write_manifest, write_site
 from orchestration.publication.publish import swap_folder
@@ -121,33 +119,29 @@ def read_figures(con: duckdb.DuckDBPyConnection, where: str = "") -> dict[str, l
     return results
 
 
-def publication_time(con: duckdb.DuckDBPyConnection) -> dt.datetime:
-    row = con.execute("select max(published_at) from _meta.publication").fetchone()
-    if row is None or row[0] is None:
-        raise AtlasError("the published warehouse has no _meta.publication record")
-    return row[0]
-
-
 def open_publication(settings: Settings) -> tuple[duckdb.DuckDBPyConnection, dt.datetime]:
     """A read-only view of this engine's published atlas tables, as `atlas.<table>`, and when
-    they were published: the DuckDB file itself, or on Spark views over its Parquet export.
-    Under the pipeline's memory cap, like every connection of a build: the tables are small."""
-    config = duckdb_config(settings)
-    if settings.engine == "duckdb":
-        con = duckdb.connect(str(settings.published_db), read_only=True, config=config)
+    they were published, under the pipeline's memory cap. An engine whose publication has no
+    `atlas` schema (Spark's Parquet folders) shows its atlas tables among its marts."""
+    try:
+        con, published_at = settings.engine_impl.open_marts()
+    except FileNotFoundError as error:
+        raise AtlasError(str(error)) from error
+    schemas = con.execute("select schema_name from information_schema.schemata").fetchall()
+    if ("atlas",) not in schemas:
+        marts = {row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()}  # fmt: skip
         try:
-            return con, publication_time(con)
-        except BaseException:
+            con.execute("create schema atlas")
+            for name in sorted(set(FIGURES) & marts):
+                con.execute(f"create view atlas.{name} as select * from marts.{name}")
+        except duckdb.Error as error:  # a read-only file published before the atlas tables
             con.close()
-            raise
-    published_at = spark_publication_time(settings.spark_marts_dir)
-    if published_at is None:
-        raise AtlasError(f"no Spark publication at {settings.spark_marts_dir}")
-    con = duckdb.connect(config=config)
-    con.execute("create schema atlas")
-    for name in FIGURES:
-        parts = str(settings.spark_marts_dir / name / "*.parquet").replace("'", "''")
-        con.execute(f"create view atlas.{name} as select * from read_parquet('{parts}')")
+            raise AtlasError(
+                f"no atlas tables in {settings.publication}: run `coop build`, which builds "
+                "them (dbt_project/models/atlas/) with the marts"
+            ) from error
     return con, published_at
 
 
