@@ -13,11 +13,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
+import duckdb
 import pytest
 
 from orchestration.publication.atlas import charts, quarters, refresh_atlas
-from tests.test_ui import _browse as browse
-from tests.test_ui import _chromium as chromium_path
+from orchestration.publication.atlas.charts import human
+from tests.browser import browse, chromium_path
 
 NOUNS = "agreement|event|partner|threat|document|quarter|membership|organisation"
 # "1 agreements"; "2 agreement." (a count then the noun ending the phrase)
@@ -214,3 +215,50 @@ def test_the_index_says_what_changed_since_the_previous_publication(sample_copy)
 
     section = visible_text((atlas / "index.html").read_text()).split("Since the previous")[1]
     assert "Nothing changed since" in section
+
+
+def shown_rows(dom: str, table: str) -> list[str]:
+    """The first cell's text of every row of `table` the page did not hide."""
+    body = re.search(rf'<table id="{table}">.*?<tbody>(.*?)</tbody>', dom, re.DOTALL).group(1)
+    return [
+        visible_text(cell)
+        for attributes, cell in re.findall(r"<tr([^>]*)><td>(.*?)</td>", body, re.DOTALL)
+        if "hidden" not in attributes
+    ]
+
+
+@pytest.mark.slow
+def test_the_indexes_are_filtered_by_the_address_a_reader_can_share(sample_env, tmp_path):
+    """index.html?partner=…&region=… opens with the rows filtered (the page's own script), and
+    without the query every row is shown."""
+    chromium = chromium_path()
+    index = (sample_env.settings.atlas_dir / "index.html").as_uri()
+    con = duckdb.connect(str(sample_env.settings.published_db), read_only=True)
+    try:
+        partners = con.execute("select partner_name, region, partner_type from atlas.partners")
+        partners = partners.fetchall()
+        threats = con.execute("select threat_name, is_empact_2026_2029 from atlas.threats")
+        threats = threats.fetchall()
+    finally:
+        con.close()
+
+    def dom(query: str) -> str:
+        result = browse(chromium, tmp_path / "profile", f"{index}{query}", "--dump-dom")
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout
+
+    everything = dom("")
+    assert sorted(shown_rows(everything, "partner-index")) == sorted(p[0] for p in partners)
+    assert sorted(shown_rows(everything, "threat-index")) == sorted(t[0] for t in threats)
+
+    filtered = dom("?partner=ia+Co&region=Americas&threat=traffick&empact=yes#partners")
+
+    texts = {name: f"{name} {region} {human(kind)}".lower() for name, region, kind in partners}
+    expected = [  # every word searched is in the row (name, region, type), the region matches
+        name for name, region, _ in partners
+        if region == "Americas" and all(word in texts[name] for word in ("ia", "co"))
+    ]  # fmt: skip
+    assert expected and sorted(shown_rows(filtered, "partner-index")) == sorted(expected)
+    assert f"{len(expected)} of {len(partners)} shown" in filtered
+    expected = [name for name, yes in threats if yes and "traffick" in name.lower()]
+    assert expected and sorted(shown_rows(filtered, "threat-index")) == sorted(expected)
