@@ -110,7 +110,9 @@ def test_a_single_event_gets_a_window_of_two_years_not_one_bar_across():
     assert last - first + 1 >= quarters.AT_LEAST
     chart = quarters.events_per_quarter("one", "One", quarter_rows([("2024-04-01", "summit")]),
                                         by_type=False)  # fmt: skip
-    assert "1 event from" in chart.summary and "earlier" not in chart.summary
+    assert "1 event from 2022 to 2024" in chart.summary and "earlier" not in chart.summary
+    empty = quarters.events_per_quarter("none", "None", [], by_type=True)
+    assert empty.summary.startswith(f"0 events in {dt.date.today().year},") and empty.width
 
 
 def test_a_long_time_axis_draws_every_year_label_it_keeps():

@@ -87,11 +87,13 @@ def drawn(rows: list[Row], own: list[str]) -> list[Row]:
 def events_per_quarter(name: str, title: str, rows: list[Row], by_type: bool) -> Chart:
     """Events per quarter over the window: one panel per busy event type (no colour to
     decode) and one for the others, or a single chart."""
-    first, last = window(rows) if rows else (0, 0)
+    today = quarter_index(dt.date.today())  # no event at all: an empty chart of this year
+    first, last = window(rows) if rows else (today - today % 4, today)
     shown = [row for row in rows if quarter_index(row["quarter_start"]) >= first]
-    span = f"{quarter_date(first).year} to {quarter_date(last).year}"
+    years = quarter_date(first).year, quarter_date(last).year
+    span = f"from {years[0]} to {years[1]}" if years[0] < years[1] else f"in {years[0]}"
     summary = (
-        f"{plural(sum(row['events'] for row in shown), 'event')} from {span}, by the quarter "
+        f"{plural(sum(row['events'] for row in shown), 'event')} {span}, by the quarter "
         "they started in" + (", one panel per event type." if by_type else ".")
     )
     chart = Chart(
