@@ -33,7 +33,9 @@ def build_handoff_assets() -> list[dg.AssetsDefinition]:
         for raw in landed_source_keys()
     ]
 
-    @dg.multi_asset(specs=specs, name="landing_handoff", pool=WRITER_POOL)
+    # an increment selects the hand-offs of the tables it changed: Dagster must be able to
+    # run a subset (every table is still handed off; only the selected ones are reported)
+    @dg.multi_asset(specs=specs, name="landing_handoff", pool=WRITER_POOL, can_subset=True)
     def landing_handoff(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         """Each landed table copied where the engine's dbt reads it, rewritten only when its
         rows changed since the last hand-off."""
@@ -44,6 +46,8 @@ def build_handoff_assets() -> list[dg.AssetsDefinition]:
         ):
             done = ENGINE.prepare_for_dbt(con)
         for spec in specs:
+            if spec.key not in context.selected_asset_keys:
+                continue
             table = f"raw_{spec.key.path[1]}.{spec.key.path[2]}"
             yield dg.MaterializeResult(
                 asset_key=spec.key, metadata={"outcome": done.get(table, "not landed")}
