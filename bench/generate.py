@@ -353,6 +353,8 @@ def write_agreements(con: duckdb.DuckDBPyConnection, out: Path, s: Sizes, bad_sh
         "status": "case when ended is not null then 'superseded' "
         "when in_force is not null then 'in_force' "
         "when concluded is not null then 'concluded' else 'signed' end",
+        "recommended_on": "cast(null as varchar)",
+        "mandate_adopted_on": "cast(null as varchar)",
         "negotiations_opened_on": "case when u('a-neg-null', i) < 0.5 "
         "then iso(signed - cast(1 + ri('a-neg', i, 700) as integer)) end",
         "signed_on": "iso(signed)",

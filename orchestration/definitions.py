@@ -17,6 +17,7 @@ from orchestration.defs.ingest import ingest_assets, reference_countries
 from orchestration.defs.linking import document_mentions
 from orchestration.defs.publish import cooperation_atlas, dbt_docs_site, published_warehouse
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.volume import mart_volume_checks
 from orchestration.settings import dbt_executable
 from orchestration.transform.dbt_resource import DbtCoreResource
 
@@ -32,7 +33,7 @@ defs = dg.Definitions(
         cooperation_atlas,
         fetch_documents,
     ],
-    asset_checks=freshness_checks,
+    asset_checks=[*freshness_checks, *mart_volume_checks],
     jobs=[build_warehouse_job, housekeeping, fetch_documents_job],
     schedules=[daily_build, housekeeping_schedule, fetch_documents_hourly],
     sensors=[landed_files_sensor, failed_run_alert, extract_freshness_sensor],

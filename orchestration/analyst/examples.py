@@ -39,17 +39,20 @@ EXAMPLES: list[tuple[str, str]] = [
     ),
     (
         "What was in force on 1 January 2020 with Latin American partners, and since when",
-        "select a.agreement_name, h.valid_from as in_force_since, h.is_valid_from_inferred\n"
-        "from marts.fct_agreement_status_history as h\n"
-        "join marts.fct_agreement as a using (agreement_key)\n"
-        "where h.status = 'in_force'\n"
-        "  and h.valid_from <= date '2020-01-01'\n"
-        "  and (h.valid_to is null or date '2020-01-01' < h.valid_to)\n"
+        "select a.agreement_name, h.valid_from as in_force_since,\n"
+        "       h.valid_from is not null as is_entry_into_force_known\n"
+        "from marts.fct_agreement as a\n"
+        "left join marts.fct_agreement_status_history as h\n"
+        "  on h.agreement_key = a.agreement_key and h.status = 'in_force'\n"
+        "where ((h.valid_from <= date '2020-01-01'\n"
+        "        and (h.valid_to is null or date '2020-01-01' < h.valid_to))\n"
+        "    or (a.status = 'in_force' and a.in_force_on is null\n"
+        "        and a.signed_on <= date '2020-01-01'))\n"
         "  and exists (\n"
         "    select 1 from marts.bridge_agreement_party as b\n"
         "    join marts.dim_partner as p using (partner_key)\n"
         "    where b.agreement_key = a.agreement_key and p.is_latin_america_caribbean)\n"
-        "order by in_force_since",
+        "order by in_force_since nulls last, a.agreement_name",
     ),
     (
         "A threat's timeline: drug trafficking",

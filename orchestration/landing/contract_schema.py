@@ -17,6 +17,11 @@ class Column:
     required: bool = False
     values: tuple[str, ...] | None = None  # enumerated values, compared case-sensitively
     description: str = ""
+    # an identifier's bounds: ids become keys, URLs and file names downstream (the atlas
+    # writes a page per partner), so a value past them is rejected at load, with its row
+    max_length: int | None = None
+    pattern: str | None = None  # a regular expression the whole value must match
+    pattern_text: str = ""  # the pattern in words, for the reason
 
     @property
     def duckdb_type(self) -> str:
@@ -27,6 +32,21 @@ class Column:
             "integer": "INTEGER",
             "boolean": "BOOLEAN",
         }[self.type]
+
+
+IDENTIFIER_MAX_LENGTH = 100
+IDENTIFIER_PATTERN = r"[a-z0-9][a-z0-9._-]*"
+IDENTIFIER_TEXT = (
+    "lower-case letters a-z, digits, '.', '_' and '-', starting with a letter or digit"
+)
+
+
+def identifier(name: str, required: bool = False, description: str = "") -> Column:
+    """A column holding an id (a key, or a reference to one): bounded in length and characters."""
+    return Column(
+        name, required=required, description=description, max_length=IDENTIFIER_MAX_LENGTH,
+        pattern=IDENTIFIER_PATTERN, pattern_text=IDENTIFIER_TEXT,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -71,6 +91,9 @@ class Contract:
     # warning in the UI's freshness check and in `coop status`, never a failed build)
     expected_change: dt.timedelta = dt.timedelta(days=30)
     folder: str | None = None  # landing folder under raw/ when not <system>/<entity>
+    # the largest fall in rows, as a fraction of the published rows, that publishes without a
+    # person's yes (`coop build --accept-drop`); see orchestration/operations/volume.py
+    max_drop: float = 0.25
 
     @property
     def schema(self) -> str:

@@ -54,7 +54,20 @@ OFFICIAL_PUBLISHERS = {
     "AMERIPOL": ("ameripol.org",),
     "Polícia Federal (Brazil)": ("gov.br",),
     "Policía Nacional de Colombia": ("policia.gov.co",),
+    "Government of Liechtenstein (legal gazette)": ("gesetze.li",),
+    "Government of Monaco": ("gouv.mc",),
+    "Government of Montenegro": ("gov.me",),
+    "Government of Chile (Ministry of Public Security)": ("minsegpublica.cl",),
+    "Government of Iceland (Ministry of Justice)": ("government.is",),
+    "Government of Moldova (Ministry of Foreign Affairs)": ("mfa.gov.md",),
+    "Luhansk Regional State Administration (Ukraine)": ("i-lug.gov.ua",),
+    "United Nations Information Service Vienna": ("unvienna.org",),
+    "World Customs Organization": ("wcoomd.org",),
 }
+
+# Words by which a title or note says the document reproduces another's text: it is then a
+# repost, graded as one (never accuracy 1) and naming its original.
+REPOST_MARKERS = ("repost", "reproduc", "republish", "copy of", "source:")
 
 # Accuracy each verification status allows (single_source 2 only for a faithful repost)
 ACCURACY_BY_STATUS = {
@@ -108,6 +121,9 @@ def document_problems(doc: Mapping[str, str | None]) -> list[str]:
         problems.append("a single source is accuracy 2 only as a faithful repost of a first hand")
     if kind == "copy_site" and not original:
         problems.append("a repost records the publisher of its original")
+    said = f"{doc.get('title') or ''} {doc.get('note') or ''}".lower()
+    if any(marker in said for marker in REPOST_MARKERS) and not original:
+        problems.append("its title or note calls it a repost but it names no original_publisher")
     if doc.get("original_url") and not original:
         problems.append("an original_url needs its original_publisher")
     if doc.get("original_url") and doc.get("original_url") == doc.get("url"):

@@ -62,7 +62,9 @@ def find_candidates(document_id: str, text: str, mentions: list[Mention]) -> lis
         if trigger is None:
             continue
         inside = [m for m in mentions if start <= m.start and m.end <= end]
-        partners = tuple(dict.fromkeys(m.id for m in inside if m.kind == "partner"))
+        # only those that act or are the place: not an origin, a nationality, a comparison
+        partners = tuple(dict.fromkeys(m.id for m in inside if m.kind == "partner"
+                                       and m.role in ("actor", "place")))  # fmt: skip
         dates = [m for m in inside if m.kind == "date" and m.precision in ("day", "week")]
         if not partners or not dates:
             continue

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -21,7 +23,7 @@ from pathlib import Path
 from orchestration.documents.linking.folding import fold
 
 LANGUAGES = ("en", "es", "pt")
-LINKER_VERSION = "1"  # bump when a rule changes what is linked: every document is relinked
+LINKER_VERSION = "2"  # bump when a rule changes what is linked: every document is relinked
 
 # method -> (confidence, case rule). "capitalised": a proper noun, its first letter written
 # upper case ("Chile", not the chile pepper); "upper": an acronym written as given or in
@@ -166,11 +168,46 @@ def read_csv_rows(folder: Path) -> list[dict]:
     return rows
 
 
-def gazetteer_from_files(raw_dir: Path) -> Gazetteer:
-    """The gazetteer straight from the landed CSV files, for `coop link` (no build needed)."""
+def gazetteer_from_files(raw_dir: Path, cache_dir: Path | None = None) -> Gazetteer:
+    """The gazetteer straight from the landed CSV files, for `coop link` (no build needed).
+
+    With `cache_dir`, the names built last time are reused while the CSV files, the rules'
+    version and the name packages are the same: building them reads pycountry's and CLDR's
+    data for every country, most of a `coop link` call's start-up."""
     curated = raw_dir / "curated"
-    return build_gazetteer(
-        read_csv_rows(curated / "partners"),
-        read_csv_rows(curated / "threats"),
-        read_csv_rows(curated / "aliases"),
-    )
+    folders = (curated / "partners", curated / "threats", curated / "aliases")
+    path = cache_dir / f"gazetteer-{_files_key(folders)}.json" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            return Gazetteer(
+                [Entry(*row[:5], tuple(row[5])) for row in json.loads(path.read_text())]
+            )
+        except (ValueError, TypeError, IndexError):
+            pass  # an unreadable cache is built again
+    gazetteer = build_gazetteer(*(read_csv_rows(folder) for folder in folders))
+    if path is not None:
+        _write_cache(path, gazetteer)
+    return gazetteer
+
+
+def _files_key(folders: Iterable[Path]) -> str:
+    digest = hashlib.sha256(LINKER_VERSION.encode())
+    for package in ("babel", "pycountry"):
+        digest.update(f"{package}=={version(package)}".encode())
+    for folder in folders:
+        for csv_path in sorted(folder.glob("*.csv")):
+            digest.update(csv_path.name.encode() + b"\0" + csv_path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _write_cache(path: Path, gazetteer: Gazetteer) -> None:
+    """Written aside and renamed (a reader never sees half a file); older caches removed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [[e.kind, e.target_id, e.surface, e.method, e.language, list(e.veto)]
+            for e in gazetteer.entries]  # fmt: skip
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(rows, ensure_ascii=False))
+    os.replace(temporary, path)
+    for old in path.parent.glob("gazetteer-*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)
