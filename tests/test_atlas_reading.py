@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import duckdb
 import pytest
 
-from orchestration.publication.atlas import charts, quarters, refresh_atlas
+from orchestration.publication.atlas import quarters, refresh_atlas, timelines
 from orchestration.publication.atlas.charts import human
 from tests.browser import browse, chromium_path
 
@@ -123,7 +123,7 @@ def test_a_long_time_axis_draws_every_year_label_it_keeps():
          "spell_to": dt.date(2026, 1, 1), "partners_in_region": 1, "agreements_of_partner": 3}
         for n, y in enumerate((1995, 2008, 2021))
     ]  # fmt: skip
-    chart = charts.agreement_timeline("t", "Americas", rows)
+    chart = timelines.agreement_timeline("t", "Americas", rows)
     years = re.findall(r"<text[^>]*>((?:19|20)\d\d)</text>", chart.svg)
     assert len(years) >= 3 and hidden_labels(chart.svg) == []
     assert "working arrangement" in chart.svg and "working_arrangement" not in chart.svg

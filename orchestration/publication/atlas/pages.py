@@ -25,7 +25,7 @@ from pathlib import Path
 
 import jinja2
 
-from orchestration.publication.atlas import charts, quarters
+from orchestration.publication.atlas import charts, quarters, timelines
 from orchestration.publication.atlas.charts import Chart, Row, display, slug
 from orchestration.publication.atlas.summary import changes, headline_figures
 from orchestration.settings import ATLAS_FONT_FILES
@@ -169,13 +169,13 @@ def write_fonts(out: Path, context: Context) -> None:
 def index_charts(results: dict[str, list[Row]], shapes: dict, as_of: dt.date) -> dict:
     """The index's charts: map, one timeline per region, memberships, matrix, events."""
     timelines = [
-        charts.agreement_timeline(f"timeline-{slug(region)}", region, rows)
+        timelines.agreement_timeline(f"timeline-{slug(region)}", region, rows)
         for region, rows in sorted(by_key(results["agreement_timeline"], "region").items())
     ]
     return {
         "map": charts.cooperation_map(results["cooperation_map"], shapes, as_of),
         "timelines": timelines,
-        "memberships": charts.membership_timeline(results["membership_timeline"]),
+        "memberships": timelines.membership_timeline(results["membership_timeline"]),
         "matrix": charts.threat_matrix(results["partner_threat_matrix"]),
         "events": quarters.events_per_quarter(
             "events-per-quarter", "Events per quarter, by type", results["events_per_quarter"],
