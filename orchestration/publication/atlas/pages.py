@@ -168,13 +168,13 @@ def write_fonts(out: Path, context: Context) -> None:
 
 def index_charts(results: dict[str, list[Row]], shapes: dict, as_of: dt.date) -> dict:
     """The index's charts: map, one timeline per region, memberships, matrix, events."""
-    timelines = [
+    by_region = [
         timelines.agreement_timeline(f"timeline-{slug(region)}", region, rows)
         for region, rows in sorted(by_key(results["agreement_timeline"], "region").items())
     ]
     return {
         "map": charts.cooperation_map(results["cooperation_map"], shapes, as_of),
-        "timelines": timelines,
+        "timelines": by_region,
         "memberships": timelines.membership_timeline(results["membership_timeline"]),
         "matrix": charts.threat_matrix(results["partner_threat_matrix"]),
         "events": quarters.events_per_quarter(
