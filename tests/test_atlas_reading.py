@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from orchestration.publication.atlas import quarters, refresh_atlas, timelines
-from orchestration.publication.atlas.charts import human
+from orchestration.publication.atlas.drawing import human
 from tests.browser import browse, chromium_path
 
 NOUNS = "agreement|event|partner|threat|document|quarter|membership|organisation"

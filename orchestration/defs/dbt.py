@@ -97,7 +97,7 @@ def _warm_up_atlas_charts() -> None:
     """Import Altair and vl-convert and start vl-convert's engine: done beside dbt's
     own process, on the core it leaves idle, instead of in the atlas step at the run's end."""
     try:
-        from orchestration.publication.atlas.charts import warm_up
+        from orchestration.publication.atlas.drawing import warm_up
 
         warm_up()
     except Exception:  # noqa: BLE001, S110 - only a head start: the atlas step reports errors

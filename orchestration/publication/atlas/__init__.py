@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.landing.digests import sources_digest
-from orchestration.publication.atlas.charts import Row
+from orchestration.publication.atlas.drawing import Row
 from orchestration.publication.atlas.pages import MANIFEST, Context, write_manifest, write_site
 from orchestration.publication.publish import swap_folder
 from orchestration.settings import ATLAS_FONT_FILES, ATLAS_SHAPES_FILE, Settings

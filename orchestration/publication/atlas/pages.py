@@ -25,8 +25,8 @@ from pathlib import Path
 
 import jinja2
 
-from orchestration.publication.atlas import charts, quarters, timelines
-from orchestration.publication.atlas.charts import Chart, Row, display, slug
+from orchestration.publication.atlas import charts, drawing, quarters, timelines
+from orchestration.publication.atlas.drawing import Chart, Row, display, slug
 from orchestration.publication.atlas.summary import changes, headline_figures
 from orchestration.settings import ATLAS_FONT_FILES
 
@@ -59,7 +59,7 @@ def sourced(rows: list[Row], columns: list[str]) -> SourcedTable:
             display(row["evaluation_code"]),
             display(row["handling_code"]),
         )
-        for values, row in zip(charts.cells(rows, columns), rows, strict=True)
+        for values, row in zip(drawing.cells(rows, columns), rows, strict=True)
     ]
     return SourcedTable(columns, lines, rows[0]["total"] if rows else 0)
 
@@ -89,11 +89,11 @@ class Context:
     drawn: list[str] = dataclasses.field(default_factory=list)  # files written anew
     headline: dict[str, int] = dataclasses.field(default_factory=dict)  # for the next "changes"
 
-    def previous_charts(self) -> dict[str, charts.Drawn]:
+    def previous_charts(self) -> dict[str, drawing.Drawn]:
         if self.previous is None:
             return {}
         return {
-            chart["name"]: charts.Drawn(
+            chart["name"]: drawing.Drawn(
                 chart.get("digest", ""),
                 str(self.previous / "charts" / f"{chart['name']}.svg"),
                 chart["width"],
@@ -139,15 +139,15 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["plural"] = charts.plural
-    env.filters["human"] = charts.human
+    env.filters["plural"] = drawing.plural
+    env.filters["human"] = drawing.human
     return env
 
 
 def standalone(svg: str) -> str:
     """A chart's SVG file opened on its own: the atlas's font from ../fonts/, as in the pages."""
     faces = "".join(
-        f"@font-face{{font-family:{charts.FONT};font-weight:{weight};"
+        f"@font-face{{font-family:{drawing.FONT};font-weight:{weight};"
         f'src:url("../fonts/{name}") format("truetype")}}'
         for name, weight in FONT_WEIGHTS.items()
     )
@@ -194,7 +194,7 @@ def write_site(
         (out / folder).mkdir(parents=True, exist_ok=True)
     write_fonts(out, context)
     context.headline = headline_figures(results)
-    with charts.reusing(context.previous_charts()):
+    with drawing.reusing(context.previous_charts()):
         index = index_charts(results, shapes, context.as_of)
         drawn = [index["map"], *index["timelines"], index["memberships"], index["matrix"]]
         drawn.append(index["events"])

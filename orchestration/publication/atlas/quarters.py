@@ -13,16 +13,8 @@ from collections import Counter
 
 import altair as alt
 
-from orchestration.publication.atlas.charts import (
-    OKABE_ITO,
-    WIDTH,
-    Chart,
-    Row,
-    human,
-    jsonable,
-    plural,
-    render,
-)
+from orchestration.publication.atlas.charts import OKABE_ITO, WIDTH
+from orchestration.publication.atlas.drawing import Chart, Row, human, jsonable, plural, render
 
 WINDOW = 20  # quarters shown at most: five years (and those of the first year)
 AT_LEAST = 8  # quarters shown at least: one event is not one bar as wide as the chart

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from orchestration.publication.atlas.charts import Row, slug
+from orchestration.publication.atlas.drawing import Row, slug
 
 HEADLINE = ("partners", "agreements_in_force", "events_this_year", "documents")
 

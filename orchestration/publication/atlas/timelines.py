@@ -7,19 +7,8 @@ from collections import Counter
 
 import altair as alt
 
-from orchestration.publication.atlas.charts import (
-    LABELS,
-    OKABE_ITO,
-    ROW_STEP,
-    WIDTH,
-    Chart,
-    Row,
-    human,
-    jsonable,
-    plural,
-    render,
-    rows_height,
-)
+from orchestration.publication.atlas.charts import LABELS, OKABE_ITO, ROW_STEP, WIDTH, rows_height
+from orchestration.publication.atlas.drawing import Chart, Row, human, jsonable, plural, render
 
 STATUS_COLOURS = {
     "recommended": "#F0E442",
