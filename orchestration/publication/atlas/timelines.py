@@ -31,6 +31,19 @@ def years(rows: list[Row], start: str, end: str, width: int) -> alt.Axis:
     return alt.Axis(format="%Y", tickCount={"interval": "year", "step": step})
 
 
+def spells(rows: list[Row], start: str, end: str, what: str) -> alt.Chart:
+    """One bar per row from `start` to `end`, over an axis of years."""
+    return (
+        alt.Chart(alt.Data(values=jsonable(rows)))
+        .mark_bar(height=ROW_STEP - 4)
+        .encode(
+            x=alt.X(f"{start}:T", title=f"year ({what} from … to)",
+                    axis=years(rows, start, end, WIDTH - 300)),
+            x2=f"{end}:T",
+        )
+    )  # fmt: skip
+
+
 def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
     """Status spells of every agreement of the partners of one region, one line per
     partner and agreement, labelled with its type and whether it allows personal data."""
@@ -60,15 +73,8 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
         rows,
     )  # fmt: skip
     spec = (
-        alt.Chart(alt.Data(values=jsonable(rows)))
-        .mark_bar(height=ROW_STEP - 4)
+        spells(rows, "spell_from", "spell_to", "status")
         .encode(
-            x=alt.X(
-                "spell_from:T",
-                title="year (status from … to)",
-                axis=years(rows, "spell_from", "spell_to", WIDTH - 300),
-            ),
-            x2="spell_to:T",
             y=alt.Y(
                 "line:N",
                 title="partner · agreement type · personal data",
@@ -103,15 +109,8 @@ def membership_timeline(rows: list[Row]) -> Chart:
         rows,
     )
     spec = (
-        alt.Chart(alt.Data(values=jsonable(rows)))
-        .mark_bar(height=ROW_STEP - 4)
+        spells(rows, "valid_from", "valid_to", "member")
         .encode(
-            x=alt.X(
-                "valid_from:T",
-                title="year (member from … to)",
-                axis=years(rows, "valid_from", "valid_to", WIDTH - 300),
-            ),
-            x2="valid_to:T",
             y=alt.Y("line:N", title="organisation · member", sort=lines, axis=LABELS),
             color=alt.Color(
                 "organisation_name:N", title="organisation", scale=alt.Scale(range=OKABE_ITO)
