@@ -14,17 +14,9 @@ from collections import Counter
 
 import altair as alt
 
-from orchestration.publication.atlas.drawing import Chart, Row, human, jsonable, plural, render
+from orchestration.publication.atlas.drawing import Chart, Row, jsonable, plural, render
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000")
-STATUS_COLOURS = {
-    "recommended": "#F0E442",
-    "mandate_adopted": "#D55E00",
-    "negotiating": "#E69F00",
-    "signed": "#56B4E9",
-    "concluded": "#CC79A7",
-    "in_force": "#0072B2",
-}
 LEVEL_COLOURS = {
     "personal data": "#0072B2",
     "strategic": "#56B4E9",
@@ -34,70 +26,15 @@ LEVEL_COLOURS = {
 SHAPES = "countries"  # the world-atlas TopoJSON, as a named data set of the map's spec
 NO_DATA_COLOUR = "#FFFFFF"  # land with no partner in the warehouse (outlined only)
 WIDTH = 720
-SHOWN_PER_PARTNER = 5  # agreements per partner the timeline query keeps
 ROW_STEP = 16  # px per row of a timeline or matrix: labels stay legible
 # long partner and agreement labels, not cut at 180 px; the axis title above them, level, where
 # a rotated one would stand beside (and, with a wider font, over) the labels
 LABELS = alt.Axis(labelLimit=320, titleAngle=0, titleAlign="left", titleAnchor="start",
                   titleY=-8, titleX=-4)  # fmt: skip
-YEARS = alt.Axis(format="%Y", tickCount="year", labelOverlap=True)  # no "April October"
 
 
-def _rows_height(count: int) -> int:
+def rows_height(count: int) -> int:
     return max(60, ROW_STEP * count)
-
-
-def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
-    """Status spells of every agreement of the partners of one region, one line per
-    partner and agreement, labelled with its type and whether it allows personal data."""
-    for row in rows:
-        data = "personal data" if row["allows_personal_data"] else "no personal data"
-        kind = row["agreement_type"].replace("_", " ")
-        row["line"] = f"{row['partner_name']} · {kind} · {data}"
-        row["status"] = human(row["spell_status"])
-    lines = sorted({row["line"] for row in rows})
-    partners = len({row["partner_id"] for row in rows})
-    agreements = len({row["agreement_id"] for row in rows})
-    in_force = len({row["agreement_id"] for row in rows if row["current_status"] == "in_force"})
-    of_all = rows[0]["partners_in_region"] if rows else 0
-    whose = plural(partners, "partner")
-    if of_all > partners:  # the query keeps the partners with most agreements
-        whose = f"the {partners} of {plural(of_all, 'partner')} with most agreements"
-    if max((row["agreements_of_partner"] for row in rows), default=0) > SHOWN_PER_PARTNER:
-        whose += f" (for each, its {SHOWN_PER_PARTNER} latest)"
-    chart = Chart(
-        name,
-        f"Agreements over time: {region}",
-        f"{plural(agreements, 'agreement')} of {whose} in {region}, one line per partner and "
-        f"agreement, coloured by status over time; {in_force} "
-        f"{'is' if in_force == 1 else 'are'} in force by the latest status.",
-        ["partner_name", "agreement_name", "agreement_type", "allows_personal_data",
-         "spell_status", "spell_from", "spell_to", "current_status"],
-        rows,
-    )  # fmt: skip
-    spec = (
-        alt.Chart(alt.Data(values=jsonable(rows)))
-        .mark_bar(height=ROW_STEP - 4)
-        .encode(
-            x=alt.X("spell_from:T", title="year (status from … to)", axis=YEARS),
-            x2="spell_to:T",
-            y=alt.Y(
-                "line:N",
-                title="partner · agreement type · personal data",
-                sort=lines,
-                axis=LABELS,
-            ),
-            color=alt.Color(
-                "status:N",
-                title="status",
-                scale=alt.Scale(
-                    domain=[human(s) for s in STATUS_COLOURS], range=list(STATUS_COLOURS.values())
-                ),
-            ),
-        )
-        .properties(width=WIDTH - 300, height=_rows_height(len(lines)))
-    )
-    return render(chart, spec)
 
 
 def cooperation_map(rows: list[Row], shapes: dict, as_of: dt.date) -> Chart:
@@ -142,36 +79,6 @@ def cooperation_map(rows: list[Row], shapes: dict, as_of: dt.date) -> Chart:
     return render(chart, countries, datasets={SHAPES: shapes})
 
 
-def membership_timeline(rows: list[Row]) -> Chart:
-    """Membership spells of the largest organisations, one line per organisation and member."""
-    for row in rows:
-        row["line"] = f"{row['organisation_name']} · {row['member_name']}"
-    lines = [row["line"] for row in rows]
-    organisations = Counter(row["organisation_name"] for row in rows if row["is_current"])
-    chart = Chart(
-        "memberships",
-        "Membership of CLASI, AMERIPOL and other organisations over time",
-        "One line per organisation and member, from joining to leaving (or today); current "
-        "members: " + ", ".join(f"{org} {n}" for org, n in sorted(organisations.items())) + ".",
-        ["organisation_name", "member_name", "membership_role", "valid_from", "valid_to"],
-        rows,
-    )
-    spec = (
-        alt.Chart(alt.Data(values=jsonable(rows)))
-        .mark_bar(height=ROW_STEP - 4)
-        .encode(
-            x=alt.X("valid_from:T", title="year (member from … to)", axis=YEARS),
-            x2="valid_to:T",
-            y=alt.Y("line:N", title="organisation · member", sort=lines, axis=LABELS),
-            color=alt.Color(
-                "organisation_name:N", title="organisation", scale=alt.Scale(range=OKABE_ITO)
-            ),
-        )
-        .properties(width=WIDTH - 300, height=_rows_height(len(lines)))
-    )
-    return render(chart, spec)
-
-
 def threat_matrix(rows: list[Row]) -> Chart:
     """Events per partner and threat, as a grid of cells shaded by the count."""
     partners = sorted({row["partner_name"] for row in rows})
@@ -205,35 +112,5 @@ def threat_matrix(rows: list[Row]) -> Chart:
         text="events:Q",
         color=alt.condition(alt.datum.events > light, alt.value("#000"), alt.value("#fff")),
     )
-    spec = (cells + labels).properties(width=ROW_STEP * 2 * 20, height=_rows_height(len(partners)))
-    return render(chart, spec)
-
-
-def events_per_quarter(name: str, title: str, rows: list[Row], by_type: bool) -> Chart:
-    """Events per quarter: one small bar chart per event type (no colour to decode), or one."""
-    total = sum(row["events"] for row in rows)
-    quarters = len({row["quarter_start"] for row in rows})
-    chart = Chart(
-        name,
-        title,
-        f"{plural(total, 'event')} over {plural(quarters, 'quarter')}"
-        + (", one panel per event type." if by_type else "."),
-        ["quarter_start", *(["event_type"] if by_type else []), "events"],
-        rows,
-    )
-    values = [{**row, "event_type": human(row.get("event_type"))} for row in jsonable(rows)]
-    bars = (
-        alt.Chart(alt.Data(values=values))
-        .mark_bar(color=OKABE_ITO[0])
-        .encode(
-            x=alt.X("yearquarter(quarter_start):T", title="quarter"),
-            y=alt.Y("events:Q", title="events"),
-        )
-    )
-    if by_type:
-        spec = bars.properties(width=WIDTH - 220, height=40).facet(
-            row=alt.Row("event_type:N", title="event type", header=alt.Header(labelAngle=0))
-        )
-    else:
-        spec = bars.properties(width=WIDTH - 120, height=160)
+    spec = (cells + labels).properties(width=ROW_STEP * 2 * 20, height=rows_height(len(partners)))
     return render(chart, spec)

@@ -25,6 +25,7 @@ from orchestration.settings import ATLAS_FONT_FILES
 Row = dict[str, Any]
 FONT = "Inter"  # measured by vl-convert and shown by the pages: one font file for both
 # codes of the marts shown as words (`in_force` as "in force")
+ACRONYMS = {"eu": "EU", "un": "UN"}  # in codes, shown in capitals
 CODE_COLUMNS = {"status", "agreement_type", "party_role", "membership_role", "event_type",
                 "participant_role", "spell_status", "current_status", "partner_type",
                 "relation"}  # fmt: skip
@@ -41,7 +42,10 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 
 
 def human(code: object) -> object:
-    return code.replace("_", " ") if isinstance(code, str) else code
+    """A code as words: `in_force` as "in force", `eu_international_agreement` with "EU"."""
+    if not isinstance(code, str):
+        return code
+    return " ".join(ACRONYMS.get(word, word) for word in code.split("_"))
 
 
 def display(value: object) -> str:

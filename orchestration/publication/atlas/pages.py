@@ -25,7 +25,7 @@ from pathlib import Path
 
 import jinja2
 
-from orchestration.publication.atlas import charts, drawing
+from orchestration.publication.atlas import charts, drawing, quarters, timelines
 from orchestration.publication.atlas.drawing import Chart, Row, display, slug
 from orchestration.publication.atlas.summary import changes, headline_figures
 from orchestration.settings import ATLAS_FONT_FILES
@@ -54,12 +54,12 @@ class SourcedTable:
 def sourced(rows: list[Row], columns: list[str]) -> SourcedTable:
     lines = [
         (
-            [display(row[column]) for column in columns],
+            values,  # codes as words, as in the charts' tables
             row["source_url"] or "",
             display(row["evaluation_code"]),
             display(row["handling_code"]),
         )
-        for row in rows
+        for values, row in zip(drawing.cells(rows, columns), rows, strict=True)
     ]
     return SourcedTable(columns, lines, rows[0]["total"] if rows else 0)
 
@@ -115,8 +115,9 @@ def _jsonable(value: object) -> object:
 def write_page(out: Path, relative: str, context: Context, render, inputs: dict) -> None:
     """Write one page, or keep the previous atlas's when `inputs` (what it shows) are unchanged.
     A kept page keeps the publication date it was drawn with: its data is that publication's."""
-    text = json.dumps([context.code_digest, inputs], sort_keys=True, default=_jsonable)
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    rows = json.dumps(inputs, sort_keys=True, default=_jsonable)
+    digest = hashlib.sha256(f"{context.code_digest}|{rows}".encode()).hexdigest()
+    shown = hashlib.sha256(rows.encode()).hexdigest()  # "what changed": data, not the code
     before = context.previous_manifest.get("pages", {}).get(relative)
     target = out / relative
     if context.previous is not None and before and before["digest"] == digest:
@@ -126,7 +127,7 @@ def write_page(out: Path, relative: str, context: Context, render, inputs: dict)
             context.pages[relative] = before
             return
     target.write_text(render(**inputs, data_date=context.data_date))
-    context.pages[relative] = {"digest": digest, "data_date": context.data_date}
+    context.pages[relative] = {"digest": digest, "rows": shown, "data_date": context.data_date}
     context.drawn.append(relative)
 
 
@@ -167,16 +168,16 @@ def write_fonts(out: Path, context: Context) -> None:
 
 def index_charts(results: dict[str, list[Row]], shapes: dict, as_of: dt.date) -> dict:
     """The index's charts: map, one timeline per region, memberships, matrix, events."""
-    timelines = [
-        charts.agreement_timeline(f"timeline-{slug(region)}", region, rows)
+    by_region = [
+        timelines.agreement_timeline(f"timeline-{slug(region)}", region, rows)
         for region, rows in sorted(by_key(results["agreement_timeline"], "region").items())
     ]
     return {
         "map": charts.cooperation_map(results["cooperation_map"], shapes, as_of),
-        "timelines": timelines,
-        "memberships": charts.membership_timeline(results["membership_timeline"]),
+        "timelines": by_region,
+        "memberships": timelines.membership_timeline(results["membership_timeline"]),
         "matrix": charts.threat_matrix(results["partner_threat_matrix"]),
-        "events": charts.events_per_quarter(
+        "events": quarters.events_per_quarter(
             "events-per-quarter", "Events per quarter, by type", results["events_per_quarter"],
             by_type=True,
         ),
@@ -249,7 +250,7 @@ def write_threat_pages(
         tid = threat["threat_id"]
         chart = None  # no event, no chart: the page says so
         if tid in per_quarter:
-            chart = charts.events_per_quarter(
+            chart = quarters.events_per_quarter(
                 f"threat-{slug(tid)}", f"Events per quarter: {threat['threat_name']}",
                 per_quarter[tid], by_type=False,
             )  # fmt: skip

@@ -31,7 +31,8 @@ def headline_figures(results: dict[str, list[Row]]) -> dict[str, int]:
 def changes(
     results: dict[str, list[Row]], pages: dict[str, dict], previous_manifest: dict
 ) -> Changes:
-    """Compare this atlas's page digests and headline with the previous manifest's."""
+    """Compare what this atlas's pages show (their rows' digests, not the code's: a new
+    template is no news) and its headline with the previous manifest's."""
     if not previous_manifest:
         return Changes(None)
     before = previous_manifest.get("pages", {})
@@ -41,7 +42,7 @@ def changes(
             row
             for row in rows
             if (page := f"{folder}/{slug(row[key])}.html") in pages
-            and before.get(page, {}).get("digest") != pages[page]["digest"]
+            and before.get(page, {}).get("rows") != pages[page]["rows"]
         ]
 
     previous = previous_manifest.get("headline", {})
