@@ -243,6 +243,56 @@ def test_every_argument_and_option_has_help_text():
     assert "natural key" in shown
 
 
+def test_help_flows_to_the_terminals_width_and_names_no_python_types():
+    import typer.main
+
+    from orchestration.cli import app
+    from orchestration.cli.app import flow
+
+    group = typer.main.get_command(app)
+    for width in (60, 300):
+        env = {**os.environ, "COLUMNS": str(width)}
+        for args in (["--help"], *([name, "--help"] for name in group.commands)):
+            shown = subprocess.run([COOP, *args], capture_output=True, text=True, env=env,
+                                   cwd=PROJECT_ROOT, timeout=300).stdout  # fmt: skip
+            assert "<bool>" not in shown and "<str>" not in shown, args
+            assert max(len(line) for line in shown.splitlines()) <= width, args
+            if width == 300 and args != ["--help"]:
+                # each paragraph of the docstring on one line: no hand-made line break is kept
+                command = group.commands[args[0]]
+                for paragraph in flow(command.help).split("\n\n"):
+                    assert paragraph in shown, (args, paragraph)
+    wide = {**os.environ, "COLUMNS": "300"}
+    build = subprocess.run([COOP, "build", "--help"], capture_output=True, text=True, env=wide,
+                           cwd=PROJECT_ROOT).stdout  # fmt: skip
+    assert "--engine" in build and "ENGINE" in build  # an option taking a value names it
+
+
+def test_status_is_short_and_verbose_adds_the_tables(env):
+    short = coop("status")
+    assert short.returncode == 0, short.stderr
+    lines = short.stdout.splitlines()
+    published = published_query(env, "select max(published_at), any_value(run_id) "
+                                "from _meta.publication")[0]  # fmt: skip
+    assert lines[0].startswith(f"published {published[0]:%Y-%m-%d %H:%M:%S} UTC by run "
+                               f"{published[1]}; checks: ")  # fmt: skip
+    assert len(lines) <= 8, short.stdout
+    assert "fct_event" not in short.stdout and "documents per publisher" not in short.stdout
+    verbose = coop("status", "--verbose").stdout
+    assert verbose.splitlines()[0] == lines[0]
+    events = published_query(env, "select count(*) from marts.fct_event")[0][0]
+    assert re.search(rf"fct_event +│ {events} ", verbose), verbose
+    assert "documents per publisher" in verbose
+
+
+def test_rejects_of_an_unknown_file_is_one_line_saying_so(env):
+    unknown = coop("rejects", "--file", "raw/curated/events/no_such_file.ndjson")
+    assert unknown.returncode == 1 and unknown.stdout == ""
+    assert unknown.stderr.startswith("error: no file curated/events/no_such_file.ndjson landed")
+    assert len(unknown.stderr.strip().splitlines()) == 1
+    assert_plain(unknown)
+
+
 # --- builds: quarantine, failures, a deleted build file, retraction ---------------------------
 
 
@@ -313,8 +363,9 @@ def test_a_deleted_build_file_is_noticed_and_rebuilt_whole(env):
     assert "nothing landed or changed" in no_change.stdout
     # status reports the checks of the run that built the published version, not those of
     # the no-change run after it (which only confirmed the files)
-    published_part = coop("status").stdout.split("\npublished ")[1]
-    assert checks(published_part) == checks(settled.stdout) != checks(no_change.stdout)
+    published_line = coop("status").stdout.splitlines()[0]
+    assert published_line.startswith("published ")
+    assert checks(published_line) == checks(settled.stdout) != checks(no_change.stdout)
 
     env.settings.build_db.unlink()
     result = coop("build")

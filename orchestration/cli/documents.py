@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from orchestration.cli.app import app
+from orchestration.cli.app import Typer, app
 from orchestration.cli.output import console, fail
 
 
@@ -36,7 +36,7 @@ def link(
     console.print(table)
 
 
-review_app = typer.Typer(no_args_is_help=False, help="Candidate facts from the landed documents.")
+review_app = Typer(no_args_is_help=False, help="Candidate facts from the landed documents.")
 app.add_typer(review_app, name="review")
 
 
