@@ -46,6 +46,9 @@ class Candidate:
     sentence_end: int
     sentence: str
     matches: list[str] = field(default_factory=list, compare=False)  # facts it already is
+    # per partner, in partner_ids' order: how the sentence names it (actor, place, other) when
+    # the linker says so (a mention's `role`); None where it does not
+    partner_roles: tuple[str | None, ...] = ()
 
 
 def candidate_id(document_id: str, start: int, event_type: str) -> str:
@@ -63,6 +66,10 @@ def find_candidates(document_id: str, text: str, mentions: list[Mention]) -> lis
             continue
         inside = [m for m in mentions if start <= m.start and m.end <= end]
         partners = tuple(dict.fromkeys(m.id for m in inside if m.kind == "partner"))
+        named_as = {}
+        for m in inside:  # the first mention of each partner says how the sentence names it
+            if m.kind == "partner":
+                named_as.setdefault(m.id, getattr(m, "role", None))
         dates = [m for m in inside if m.kind == "date" and m.precision in ("day", "week")]
         if not partners or not dates:
             continue
@@ -80,6 +87,7 @@ def find_candidates(document_id: str, text: str, mentions: list[Mention]) -> lis
                 start,
                 end,
                 text[start:end].strip(),
+                partner_roles=tuple(named_as[p] for p in partners),
             )  # fmt: skip
         )
     return found
