@@ -382,7 +382,7 @@ def test_docs_site_is_published_with_the_glossary(published):
 def test_analyst_guide_shows_what_its_example_queries_return(published):
     from orchestration.analyst.examples import EXAMPLES, run_example
 
-    guide = (PROJECT_ROOT / "warehouse" / "README.md").read_text()
+    guide = (PROJECT_ROOT / "docs" / "analysts.md").read_text()
     assert len(EXAMPLES) >= 10
     con = duckdb.connect(str(published[0].settings.published_db), read_only=True)
     try:

@@ -194,6 +194,24 @@ def test_the_ui_listens_on_loopback_only(ui):
 # --- slow: runs through the daemon, as the UI's buttons start them ---------------------------
 
 
+def test_make_ui_keeps_its_terminal_quiet(ui):
+    """No deprecation warning at start, and a run the daemon launches logs no DEBUG line to
+    the terminal (its step events are in the UI)."""
+
+    def by_the_freshness_sensor(run: dict) -> bool:
+        tags = {tag["key"]: tag["value"] for tag in run["tags"]}
+        return tags.get("dagster/sensor_name") == "extract_freshness_sensor"
+
+    # the sensor's first tick requests a run of every freshness check, never run before
+    ui.wait_for_run(by_the_freshness_sensor, "run of extract_freshness_sensor")
+    log = ui.log.read_text(errors="replace")
+    assert "Serving dagster-webserver" in log  # the log read is the command's own
+    # what make echoes of its recipe (the warning's filter) is not the programs' output
+    said = [line for line in log.splitlines() if not line.startswith(("exec env", "\t"))]
+    assert [line for line in said if " - DEBUG - " in line] == []
+    assert [line for line in said if "Warning" in line or "superseded" in line] == []
+
+
 @pytest.mark.slow
 def test_files_landed_start_a_sensor_run_that_succeeds(ui):
     # (the freshness sensor's first run of its checks may have started: not of this job)

@@ -43,6 +43,7 @@ def report_run(summary) -> None:
             "unchanged, no model rebuilt (use --force to rebuild anyway)"
         )
         console.print(f"published warehouse (current): {settings.published_db}")
+        _where_next(settings)
         return
     if summary.rebuilt_for:
         console.print(
@@ -57,6 +58,7 @@ def report_run(summary) -> None:
         if settings.engine == "duckdb":  # Spark's publication is Parquet itself
             console.print(f"Parquet exports: {settings.parquet_dir}")
         console.print(f"Atlas: {settings.atlas_dir / 'index.html'}")
+        _where_next(settings)
         if not summary.success:  # published, but a step after publishing failed (the atlas)
             raise typer.Exit(1)
     else:
@@ -65,6 +67,16 @@ def report_run(summary) -> None:
             f"{settings.publication}"
         )
         raise typer.Exit(1)
+
+
+def _where_next(settings) -> None:
+    """Where to read what was built: the first thing a newcomer asks after a build."""
+    console.print("next:")
+    console.print('  query  .venv/bin/coop query "select * from dim_partner" (read-only; '
+                  "-x: a block per record)")  # fmt: skip
+    console.print(f"  docs   {settings.docs_dir / 'index.html'} (every table and column, lineage)")
+    console.print("  UI     make ui, then http://127.0.0.1:3000 (runs, assets, checks)")
+    console.print("  guides docs/analysts.md, docs/reviewers.md, docs/operators.md")
 
 
 @app.command()
