@@ -10,18 +10,21 @@ from orchestration.defs.automation import (
 )
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
 from orchestration.defs.freshness import extract_freshness_sensor, freshness_checks
+from orchestration.defs.handoff import handoff_assets
 from orchestration.defs.housekeeping import housekeeping, housekeeping_schedule
 from orchestration.defs.ingest import ingest_assets, reference_countries
 from orchestration.defs.linking import document_mentions
 from orchestration.defs.publish import cooperation_atlas, dbt_docs_site, published_warehouse
-from orchestration.defs.resources import DbtCoreResource, WarehouseResource
+from orchestration.defs.resources import WarehouseResource
 from orchestration.settings import dbt_executable
+from orchestration.transform.dbt_resource import DbtCoreResource
 
 defs = dg.Definitions(
     assets=[
         *ingest_assets,
         reference_countries,
         document_mentions,
+        *handoff_assets,
         cooperation_dbt_assets,
         published_warehouse,
         dbt_docs_site,

@@ -21,6 +21,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.engines import ENGINE_NAMES, Engine, engine_class, engine_for
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # dbt's parse of the project, kept after each dbt build for the next dbt command to start from
@@ -34,7 +36,6 @@ DATABASE_FILE_NAME = "cooperation.duckdb"
 ATLAS_QUERIES_DIR = PROJECT_ROOT / "atlas" / "queries"
 ATLAS_SHAPES_FILE = PROJECT_ROOT / "atlas" / "node_modules" / "world-atlas" / "countries-110m.json"
 
-ENGINES = ("duckdb", "spark")
 SPARK_METHODS = ("session", "thrift")
 
 
@@ -54,16 +55,19 @@ class Settings:
     spark_method: str = "session"
 
     @property
+    def engine_impl(self) -> Engine:
+        """What differs between the engines, behind one interface (orchestration/engines/)."""
+        return engine_for(self)
+
+    @property
     def dbt_target(self) -> str:
         """The target of dbt_project/profiles.yml for this engine."""
-        if self.engine == "duckdb":
-            return "build"
-        return "spark" if self.spark_method == "session" else "spark_thrift"
+        return self.engine_impl.dbt_target
 
     @property
     def dbt_target_path(self) -> str:
         """dbt's target folder, one per engine: configs read `target.type` at parse time."""
-        return "target" if self.engine == "duckdb" else "target_spark"
+        return self.engine_impl.dbt_target_path
 
     @property
     def dbt_parse_state(self) -> Path:
@@ -89,7 +93,7 @@ class Settings:
     @property
     def publication(self) -> Path:
         """What a successful run of this engine publishes."""
-        return self.published_db if self.engine == "duckdb" else self.spark_marts_dir
+        return self.engine_impl.publication
 
     @property
     def build_db(self) -> Path:
@@ -110,9 +114,7 @@ class Settings:
     @property
     def atlas_dir(self) -> Path:
         """The atlas of this engine's publication (the two engines never overwrite each other's)."""
-        if self.engine == "duckdb":
-            return self.warehouse_dir / "atlas"
-        return self.warehouse_dir / "engines" / self.engine / "atlas"
+        return self.engine_impl.atlas_dir
 
     @property
     def temp_dir(self) -> Path:
@@ -154,15 +156,15 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     raw_dir = Path(env.get("COOP_RAW_DIR", PROJECT_ROOT / "raw")).resolve()
     warehouse_dir = Path(env.get("COOP_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse")).resolve()
     engine = env.get("COOP_ENGINE", "duckdb").strip().lower() or "duckdb"
-    if engine not in ENGINES:
-        raise SettingsError(f"COOP_ENGINE={engine!r}: use one of {', '.join(ENGINES)}")
+    if engine not in ENGINE_NAMES:
+        raise SettingsError(f"COOP_ENGINE={engine!r}: use one of {', '.join(ENGINE_NAMES)}")
     spark_method = env.get("COOP_SPARK_METHOD", "session").strip().lower() or "session"
     if spark_method not in SPARK_METHODS:
         raise SettingsError(
             f"COOP_SPARK_METHOD={spark_method!r}: use one of {', '.join(SPARK_METHODS)}"
         )
     # each engine its own landing file and plans: the two never share a half-built state
-    default_build = warehouse_dir / "build" / ("spark" if engine == "spark" else "")
+    default_build = warehouse_dir / "build" / engine_class(engine).build_subfolder
     build_dir = Path(env.get("COOP_BUILD_DIR", default_build)).resolve()
     return Settings(
         raw_dir=raw_dir,

@@ -1,4 +1,5 @@
-"""Shared fixtures: a prepared dbt manifest, and isolated pipeline environments in temp folders."""
+"""Shared fixtures: a prepared dbt manifest, the sample built once per session, and isolated
+pipeline environments in temp folders (a copy of the built sample for a test that changes it)."""
 
 from __future__ import annotations
 
@@ -73,3 +74,51 @@ def saved_env() -> Iterator[None]:
 def restore_env() -> Iterator[None]:
     with saved_env():
         yield
+
+
+def point_env_at(root: Path) -> PipelineEnv:
+    """Point the pipeline's environment variables at an environment already laid out in `root`."""
+    os.environ["COOP_RAW_DIR"] = str(root / "raw")
+    os.environ["COOP_WAREHOUSE_DIR"] = str(root / "warehouse")
+    os.environ["COOP_BUILD_DIR"] = str(root / "build")
+    os.environ["DAGSTER_HOME"] = str(root / "dagster_home")
+    return PipelineEnv(root, load_settings())
+
+
+@dataclass
+class BuiltSample(PipelineEnv):
+    summary: object = None  # the RunSummary of the build
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuiltSample:
+    """The sample extracts built and published once for the whole session. Read it, never
+    change it: a test that changes anything (a file, the build, a run) takes `sample_copy`."""
+    from orchestration.runner.runs import run_main_job
+
+    with saved_env():
+        env = make_pipeline_env(tmp_path_factory.mktemp("sample"))
+        summary = run_main_job()
+    assert summary.success, summary.step_failures
+    return BuiltSample(env.root, env.settings, summary)
+
+
+@pytest.fixture
+def sample_env(sample_build: BuiltSample) -> Iterator[BuiltSample]:
+    """The built sample, with the environment pointing at it (for commands that read settings
+    from it, such as `coop query`); the environment is restored after the test."""
+    with saved_env():
+        point_env_at(sample_build.root)
+        yield sample_build
+
+
+@pytest.fixture
+def sample_copy(sample_build: BuiltSample, tmp_path: Path) -> Iterator[BuiltSample]:
+    """A private copy of the built sample (landing zone, build file, publication, Dagster
+    instance, plans), with the environment pointing at it: a run on it is an increment of the
+    sample's build. Modification times are kept, so unchanged files stay unchanged."""
+    root = tmp_path / "sample"
+    shutil.copytree(sample_build.root, root, symlinks=True)
+    with saved_env():
+        env = point_env_at(root)
+        yield BuiltSample(env.root, env.settings, sample_build.summary)

@@ -22,20 +22,16 @@ from orchestration.publication import atlas as atlas_lib
 from orchestration.publication.atlas import charts
 from orchestration.runner.runs import run_main_job
 from orchestration.settings import ATLAS_QUERIES_DIR, PROJECT_ROOT
-from tests.conftest import make_pipeline_env, saved_env
-from tests.test_ui import _browse, _chromium, _png_size
+from tests.browser import browse, chromium_path, png_size
 
 SCREENSHOTS = PROJECT_ROOT / "warehouse" / "test-artefacts" / "atlas"  # ignored by git
 BROWSER_ONLY_REQUESTS = "not an origin"  # Chromium's own background calls, not the page's
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    with saved_env():
-        env = make_pipeline_env(tmp_path_factory.mktemp("atlas"))
-        summary = run_main_job()
-        assert summary.success, summary.step_failures
-        yield env
+@pytest.fixture
+def built(sample_env):
+    """The sample built once for the session (tests/conftest.py), the environment pointing at it."""
+    return sample_env
 
 
 def manifest(atlas_dir: Path) -> dict:
@@ -131,7 +127,8 @@ def test_partner_pages_link_every_row_to_its_source_with_grade_and_handling(buil
     assert re.search(rf"data as published\s+{data_date} UTC", page)
 
 
-def test_the_atlas_is_kept_while_the_marts_are_unchanged(built):
+def test_the_atlas_is_kept_while_the_marts_are_unchanged(sample_copy):
+    built = sample_copy
     index = built.settings.atlas_dir / "index.html"
     before = index.stat().st_mtime_ns
     assert atlas_lib.refresh_atlas(built.settings) is False
@@ -139,7 +136,8 @@ def test_the_atlas_is_kept_while_the_marts_are_unchanged(built):
     assert atlas_lib.atlas_is_current(built.settings, atlas_lib.atlas_key(built.settings))
 
 
-def test_a_failed_generation_leaves_the_previous_atlas(built, monkeypatch):
+def test_a_failed_generation_leaves_the_previous_atlas(sample_copy, monkeypatch):
+    built = sample_copy
     atlas = built.settings.atlas_dir
     before = {p: p.read_bytes() for p in atlas.rglob("*") if p.is_file()}
 
@@ -174,10 +172,8 @@ def test_a_broken_query_names_its_file_and_line(tmp_path):
     assert "no_such_mart" in message and "LINE 2" in message
 
 
-def test_a_changed_fact_changes_its_chart_after_a_build(built, tmp_path, restore_env):
-    env = make_pipeline_env(tmp_path, raw_source=built.raw_dir)
-    shutil.copytree(built.settings.warehouse_dir, env.settings.warehouse_dir)
-    shutil.copytree(built.settings.build_dir, env.settings.build_dir)
+def test_a_changed_fact_changes_its_chart_after_a_build(sample_copy):
+    env = sample_copy
     svg = env.settings.atlas_dir / "charts" / "memberships.svg"
     before = svg.read_text()
     memberships = env.raw_dir / "curated" / "memberships" / "memberships.csv"
@@ -215,7 +211,7 @@ def page_requests(netlog: Path) -> list[str]:
 def open_page(chromium: str, tmp_path: Path, page: Path) -> tuple[str, list[str], list[str]]:
     """The DOM after loading `page` from file://, console messages and network requests."""
     netlog = tmp_path / f"{page.stem}-net.json"
-    result = _browse(
+    result = browse(
         chromium, tmp_path / "profile", page.as_uri(), "--enable-logging=stderr",
         f"--log-net-log={netlog}", "--dump-dom",
     )  # fmt: skip
@@ -226,7 +222,7 @@ def open_page(chromium: str, tmp_path: Path, page: Path) -> tuple[str, list[str]
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    return _chromium()
+    return chromium_path()
 
 
 @pytest.mark.slow
@@ -274,12 +270,12 @@ def test_every_chart_renders_at_its_size_and_is_saved_as_a_screenshot(built, chr
     for chart in manifest(atlas)["charts"]:
         png = tmp_path / f"{chart['name']}.png"
         size = f"--window-size={chart['width']},{chart['height']}"
-        shot = _browse(
+        shot = browse(
             chromium, tmp_path / "profile", (atlas / "charts" / f"{chart['name']}.svg").as_uri(),
             size, "--hide-scrollbars", f"--screenshot={png}",
         )  # fmt: skip
         assert png.exists(), shot.stderr[-2000:]
-        assert _png_size(png) == (chart["width"], chart["height"]), chart["name"]
+        assert png_size(png) == (chart["width"], chart["height"]), chart["name"]
         # a blank page of that size compresses to a few hundred bytes
         assert png.stat().st_size > 3_000, f"{chart['name']} rendered blank"
         shutil.copy(png, SCREENSHOTS / png.name)

@@ -1,5 +1,6 @@
-"""`coop` as people use and script it: real builds in temporary folders, the CLI run as a
-process with its output piped (not a terminal), as in a script or CI."""
+"""`coop` as people use and script it: on the sample built once per session (a private copy
+for every test that builds), the CLI run as a process with its output piped (not a terminal),
+as in a script or CI."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ import duckdb
 import pytest
 
 from orchestration.settings import PROJECT_ROOT
-from tests.conftest import make_pipeline_env, saved_env
 
 COOP = str(Path(sys.executable).with_name("coop"))
 ANSI = re.compile(r"\x1b\[")
@@ -51,13 +51,10 @@ def published_query(env, sql: str) -> list[tuple]:
         con.close()
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    with saved_env():
-        env = make_pipeline_env(tmp_path_factory.mktemp("cli"))
-        result = coop("build")
-        assert result.returncode == 0, result.stdout + result.stderr
-        yield env
+@pytest.fixture
+def env(sample_env):
+    """The published sample, read only (queries)."""
+    return sample_env
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -296,7 +293,8 @@ def test_rejects_of_an_unknown_file_is_one_line_saying_so(env):
 # --- builds: quarantine, failures, a deleted build file, retraction ---------------------------
 
 
-def test_quarantined_rows_are_reported_by_build_status_and_rejects(env):
+def test_quarantined_rows_are_reported_by_build_status_and_rejects(sample_copy):
+    env = sample_copy
     memberships = env.raw_dir / "curated" / "memberships" / "memberships.csv"
     lines = memberships.read_text().splitlines(keepends=True)
     bad = lines[4].split(",")
@@ -324,10 +322,10 @@ def test_quarantined_rows_are_reported_by_build_status_and_rejects(env):
     assert listed[0]["line_text"] == lines[4].rstrip("\n")
     only = coop("rejects", "--file", "raw/curated/partners/partners.csv", "--format", "csv")
     assert list(csv.reader(io.StringIO(only.stdout)))[1:] == []
-    memberships.write_text("".join(lines[:4] + lines[5:]))  # leave the sample clean again
 
 
-def test_a_failed_build_explains_itself_in_one_line_per_problem(env):
+def test_a_failed_build_explains_itself_in_one_line_per_problem(sample_copy):
+    env = sample_copy
     partners = env.raw_dir / "curated" / "partners" / "partners.csv"
     original = partners.read_text()
     lines = original.splitlines(keepends=True)
@@ -350,22 +348,23 @@ def test_a_failed_build_explains_itself_in_one_line_per_problem(env):
     assert re.match(r"run [0-9a-f-]{36} failed; full log: .*last_build\.log$", run_line)
     assert Path(run_line.split("full log: ")[1]).read_text()  # the full log is there
     assert published_query(env, "select max(published_at) from _meta.publication") == before
-    partners.write_text(original)
 
 
-def test_a_deleted_build_file_is_noticed_and_rebuilt_whole(env):
+def test_a_deleted_build_file_is_noticed_and_rebuilt_whole(sample_copy):
+    env = sample_copy
+
     def checks(output: str) -> str:
         return re.search(r"checks: \d+ passed, \d+ failed", output)[0]
 
-    settled = coop("build", "--force")  # publishes, whatever the tests before left
-    assert settled.returncode == 0, settled.stdout + settled.stderr
+    built = env.summary  # the run that published the copied sample
+    settled = f"checks: {len(built.checks_passed)} passed, {len(built.checks_failed)} failed"
     no_change = coop("build")
     assert "nothing landed or changed" in no_change.stdout
     # status reports the checks of the run that built the published version, not those of
     # the no-change run after it (which only confirmed the files)
     published_line = coop("status").stdout.splitlines()[0]
     assert published_line.startswith("published ")
-    assert checks(published_line) == checks(settled.stdout) != checks(no_change.stdout)
+    assert checks(published_line) == settled != checks(no_change.stdout)
 
     env.settings.build_db.unlink()
     result = coop("build")
@@ -375,7 +374,8 @@ def test_a_deleted_build_file_is_noticed_and_rebuilt_whole(env):
     assert published_query(env, "select count(*) from marts.fct_event")[0][0] > 0
 
 
-def test_a_retracted_file_leaves_the_marts_and_stays_out_until_it_changes(env):
+def test_a_retracted_file_leaves_the_marts_and_stays_out_until_it_changes(sample_copy):
+    env = sample_copy
     events = env.raw_dir / "curated" / "events"
     template = json.loads((events / "events_2025_2026.ndjson").read_text().splitlines()[0])
     bad = events / "events_bad_batch.ndjson"
@@ -404,10 +404,10 @@ def test_a_retracted_file_leaves_the_marts_and_stays_out_until_it_changes(env):
     bad.write_text(json.dumps({**template, "event_id": "evt-retract-me", "note": "fixed"}) + "\n")
     assert coop("build").returncode == 0
     assert published_query(env, count) == [(1,)]
-    bad.unlink()
 
 
-def test_a_file_refused_whole_is_one_line_naming_it(env):
+def test_a_file_refused_whole_is_one_line_naming_it(sample_copy):
+    env = sample_copy
     events = env.raw_dir / "curated" / "events" / "events_png.ndjson"
     events.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     result = coop("build")
@@ -415,5 +415,5 @@ def test_a_file_refused_whole_is_one_line_naming_it(env):
     assert_plain(result)
     named = [e for e in result.stderr.splitlines() if e.startswith(f"curated/events/{events.name}")]
     assert len(named) == 1 and "PNG" in named[0], result.stderr
-    events.unlink()
+    events.unlink()  # removed, the next build loads the rest and publishes
     assert coop("build").returncode == 0

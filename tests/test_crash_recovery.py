@@ -15,7 +15,6 @@ import duckdb
 import pytest
 
 from orchestration.settings import PROJECT_ROOT
-from tests.conftest import make_pipeline_env, saved_env
 
 RUN = (
     "import sys; from orchestration.runner.runs import run_main_job; "
@@ -108,14 +107,21 @@ def marts_rows(path: Path) -> int:
         con.close()
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    with saved_env():
-        env = make_pipeline_env(tmp_path_factory.mktemp("crash"))
-        baseline = start_run()
-        _, errors = baseline.communicate(timeout=900)
-        assert baseline.returncode == 0, errors
-        yield env
+def land_a_change(env) -> None:
+    """A change to an extract, so the next run has real work to do."""
+    events = env.raw_dir / "curated" / "events" / "events_2025_2026.ndjson"
+    events.write_text(events.read_text() + "\n")
+
+
+def kill_at(step: str, extra_delay: float = 0.0) -> str:
+    """Start a run, SIGKILL it (and dbt) once it has started `step`; the killed run's id."""
+    home = Path(os.environ["DAGSTER_HOME"])
+    earlier = set(run_ids(home))
+    process = start_run()
+    killed_run = wait_for_step(home, step, process, earlier)
+    time.sleep(extra_delay)
+    kill_group(process)
+    return killed_run
 
 
 @pytest.mark.parametrize(
@@ -126,18 +132,12 @@ def env(tmp_path_factory):
         ("warehouse__cooperation", 0.0),  # while publishing
     ],
 )
-def test_a_run_killed_at_any_stage_leaves_the_published_file_intact(env, step, extra_delay):
+def test_a_run_killed_at_any_stage_leaves_the_published_file_intact(sample_copy, step, extra_delay):
+    env = sample_copy
     published = env.settings.published_db
     before = digest(published)
-    # land a change so the killed run has real work to do
-    events = env.raw_dir / "curated" / "events" / "events_2025_2026.ndjson"
-    events.write_text(events.read_text() + "\n")
-    home = Path(os.environ["DAGSTER_HOME"])
-    earlier = set(run_ids(home))
-    process = start_run()
-    killed_run = wait_for_step(home, step, process, earlier)
-    time.sleep(extra_delay)
-    kill_group(process)
+    land_a_change(env)
+    killed_run = kill_at(step, extra_delay)
     # decided by what happened, not by when the kill landed: a kill during publishing can
     # arrive after the atomic rename, and then the file is the killed run's complete version
     if publishing_run(published) == killed_run:
@@ -151,8 +151,11 @@ def test_a_run_killed_at_any_stage_leaves_the_published_file_intact(env, step, e
     con.close()
 
 
-def test_the_next_runs_recover_even_two_at_once_and_a_reader_keeps_working(env):
+def test_the_next_runs_recover_even_two_at_once_and_a_reader_keeps_working(sample_copy):
+    env = sample_copy
     published = env.settings.published_db
+    land_a_change(env)
+    kill_at("cooperation_dbt_assets", 4.0)  # a run killed mid-build, its lock and files left
     reader = duckdb.connect(str(published), read_only=True)
     seen_before = reader.execute("select count(*) from marts.fct_event").fetchall()
     first, second = start_run(), start_run()

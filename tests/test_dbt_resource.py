@@ -13,8 +13,8 @@ from dagster_dbt import DbtCliResource
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 
 from orchestration.defs.dbt import dbt_project
-from orchestration.defs.resources import DbtCoreResource
 from orchestration.settings import dbt_executable
+from orchestration.transform.dbt_resource import DbtCoreResource
 
 
 @pytest.fixture

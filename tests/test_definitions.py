@@ -11,7 +11,7 @@ import dagster as dg
 import pytest
 
 from orchestration.landing.contracts import CONTRACTS
-from orchestration.runner.planning import PLAN_TAG, record_publication, state_file
+from orchestration.operations.planning import PLAN_TAG, record_publication, state_file
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 from tests.conftest import make_pipeline_env
 

@@ -19,18 +19,16 @@ import yaml
 
 from orchestration.runner.runs import run_main_job
 from orchestration.settings import PROJECT_ROOT
-from tests.conftest import make_pipeline_env, saved_env
 
 ANALYSES = PROJECT_ROOT / "analyses"
 MARTS_YAML = PROJECT_ROOT / "dbt_project" / "models" / "marts" / "_marts__models.yml"
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    with saved_env():
-        env = make_pipeline_env(tmp_path_factory.mktemp("e2e"))
-        summary = run_main_job()
-        yield env, summary
+@pytest.fixture
+def published(sample_env):
+    """The sample built once for the session (tests/conftest.py), the environment pointing at
+    it, and its run's summary."""
+    return sample_env, sample_env.summary
 
 
 def query(path: Path, sql: str) -> list[tuple]:
@@ -293,14 +291,8 @@ def test_q11_agreements_in_force_on_a_day_include_one_in_force_before_its_signin
     assert rows["Brazil"][2] is True  # in force from its signature: no entry-into-force date
 
 
-def test_orphan_foreign_key_blocks_publishing_and_keeps_the_published_file(
-    published, tmp_path, restore_env
-):
-    good_env, _ = published
-    env = make_pipeline_env(tmp_path, raw_source=good_env.raw_dir)
-    # start from the good run's published warehouse and build file
-    shutil.copytree(good_env.settings.warehouse_dir, env.settings.warehouse_dir)
-    shutil.copytree(good_env.settings.build_dir, env.settings.build_dir)
+def test_orphan_foreign_key_blocks_publishing_and_keeps_the_published_file(sample_copy):
+    env = sample_copy  # the good run's landing, published warehouse and build file
     before = hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest()
     atlas_before = {p: p.read_bytes() for p in env.settings.atlas_dir.rglob("*") if p.is_file()}
     assert atlas_before, "the good run published no atlas"
@@ -407,13 +399,8 @@ def marts_content(path: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-def test_an_incremental_build_gives_the_same_marts_as_a_full_refresh(
-    published, tmp_path, restore_env
-):
-    good_env, _ = published
-    env = make_pipeline_env(tmp_path, raw_source=good_env.raw_dir)
-    shutil.copytree(good_env.settings.warehouse_dir, env.settings.warehouse_dir)
-    shutil.copytree(good_env.settings.build_dir, env.settings.build_dir)
+def test_an_incremental_build_gives_the_same_marts_as_a_full_refresh(sample_copy):
+    env = sample_copy
     events_dir = env.raw_dir / "curated" / "events"
     lines = (events_dir / "events_2025_2026.ndjson").read_text().splitlines()
     # a changed increment: its last event is withdrawn, one event loses all its participants
@@ -458,8 +445,8 @@ def test_an_incremental_build_gives_the_same_marts_as_a_full_refresh(
     assert event["event_id"].removesuffix("-corrected") not in event_ids
 
 
-def test_a_run_with_nothing_landed_rebuilds_no_model_and_keeps_the_publication(published):
-    env, _ = published
+def test_a_run_with_nothing_landed_rebuilds_no_model_and_keeps_the_publication(sample_copy):
+    env = sample_copy
     before = hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest()
     summary = run_main_job()
     assert summary.success and summary.noop and not summary.published
@@ -469,10 +456,10 @@ def test_a_run_with_nothing_landed_rebuilds_no_model_and_keeps_the_publication(p
     assert hashlib.sha256(env.settings.published_db.read_bytes()).hexdigest() == before
 
 
-def test_every_materialization_carries_its_schema_and_tables_their_row_count(published):
+def test_every_materialization_carries_its_schema_and_tables_their_row_count(sample_env):
     import dagster as dg
 
-    env, _ = published
+    env = sample_env
     tables = [
         ["raw", "curated", "partners"],
         ["raw", "curated", "event_threats"],

@@ -6,7 +6,7 @@ import json
 import os
 
 from orchestration.landing.sensing import landing_zone_listing
-from orchestration.runner.planning import changed_extracts, code_digest
+from orchestration.operations.planning import changed_extracts, code_digest
 from tests.conftest import make_pipeline_env
 
 

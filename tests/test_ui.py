@@ -9,10 +9,9 @@ UI's buttons do, land a file for the sensor, run `coop build`, and open the page
 from __future__ import annotations
 
 import ipaddress
-import os
+import json
 import re
 import shutil
-import struct
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ import pytest
 from orchestration.runner.location import LOCATION_NAME
 from orchestration.runner.runs import PID_TAG
 from orchestration.settings import PROJECT_ROOT
+from tests.browser import browse, chromium_path, png_size
 from tests.uiserver import (
     DAEMON_HEALTH_QUERY,
     HOST,
@@ -31,7 +31,7 @@ from tests.uiserver import (
     REPOSITORY,
     WORKSPACE_QUERY,
     UiCommand,
-    land_sample,
+    land_file,
     start_ui,
     wait_until_ready,
 )
@@ -85,14 +85,14 @@ query AssetGraph {
 
 
 @pytest.fixture(scope="module")
-def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiCommand]:
-    root = tmp_path_factory.mktemp("ui")
-    command = start_ui(root)
+def ui(tmp_path_factory: pytest.TempPathFactory, sample_build) -> Iterator[UiCommand]:
+    """`make ui` on a copy of the sample built once per session (its run in the history)."""
+    command = start_ui(tmp_path_factory.mktemp("ui"), built=sample_build.root)
     try:
         wait_until_ready(command)
         yield command
     finally:
-        command.kill()  # a no-op when the last test stopped it cleanly
+        command.kill()
 
 
 @pytest.fixture(scope="module")
@@ -198,12 +198,9 @@ def test_make_ui_keeps_its_terminal_quiet(ui):
     """No deprecation warning at start, and a run the daemon launches logs no DEBUG line to
     the terminal (its step events are in the UI)."""
 
-    def by_the_freshness_sensor(run: dict) -> bool:
-        tags = {tag["key"]: tag["value"] for tag in run["tags"]}
-        return tags.get("dagster/sensor_name") == "extract_freshness_sensor"
-
-    # the sensor's first tick requests a run of every freshness check, never run before
-    ui.wait_for_run(by_the_freshness_sensor, "run of extract_freshness_sensor")
+    run_id = ui.launch("housekeeping")  # a short job: its steps' events would be DEBUG lines
+    run = ui.wait_for_run(lambda r: r["runId"] == run_id, f"launched run {run_id}")
+    assert run["status"] == "SUCCESS", ui.log_tail()
     log = ui.log.read_text(errors="replace")
     assert "Serving dagster-webserver" in log  # the log read is the command's own
     # what make echoes of its recipe (the warning's filter) is not the programs' output
@@ -214,18 +211,19 @@ def test_make_ui_keeps_its_terminal_quiet(ui):
 
 @pytest.mark.slow
 def test_files_landed_start_a_sensor_run_that_succeeds(ui):
-    # (the freshness sensor's first run of its checks may have started: not of this job)
-    assert not ui.runs(pipelineName=JOB), "a run of the job before any file landed"
-    land_sample(ui)
+    events = ui.raw_dir / "curated" / "events" / "events_2025_2026.ndjson"
+    first = json.loads(events.read_text().splitlines()[0])
+    landed = "curated/events/events_sensed.ndjson"
+    land_file(ui, landed, json.dumps({**first, "event_id": "evt-sensed"}) + "\n")
 
     def by_the_sensor(run: dict) -> bool:
         tags = {tag["key"]: tag["value"] for tag in run["tags"]}
-        return tags.get("dagster/sensor_name") == "landed_files_sensor"
+        return tags.get("dagster/sensor_name") == "landed_files_sensor" and landed in tags.get(
+            "coop/changed_files", ""
+        )
 
     run = ui.wait_for_run(by_the_sensor, "run of landed_files_sensor")
     assert run["status"] == "SUCCESS", ui.log_tail()
-    changed = next(t["value"] for t in run["tags"] if t["key"] == "coop/changed_files")
-    assert "curated/events/events_2025_2026.ndjson" in changed
     assert run["runId"] in {r["runId"] for r in ui.job_runs()}
 
 
@@ -259,54 +257,9 @@ def test_a_coop_build_run_is_listed_under_the_job(ui):
 # --- slow: a real browser ---------------------------------------------------------------------
 
 
-def _chromium() -> str:
-    found = shutil.which("chromium")
-    if found:
-        return found
-    if os.geteuid() != 0:
-        pytest.skip(
-            "chromium is not installed and installing it needs root: apt-get install chromium"
-        )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "chromium"]
-    result = subprocess.run(install, capture_output=True, text=True, env=env, timeout=1200)
-    if result.returncode != 0:  # stale package lists: refresh once, then try again
-        subprocess.run(["apt-get", "update"], capture_output=True, env=env, timeout=600)
-        result = subprocess.run(install, capture_output=True, text=True, env=env, timeout=1200)
-    found = shutil.which("chromium")
-    if not found:
-        pytest.skip(f"apt-get install chromium failed:\n{(result.stdout + result.stderr)[-2000:]}")
-    return found
-
-
-def _browse(chromium: str, profile: Path, url: str, *args: str) -> subprocess.CompletedProcess:
-    command = [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--virtual-time-budget=20000",
-        *args,
-        url,
-    ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=180)
-
-
 # The graph draws only the nodes inside the window: a tall one holds the whole marts group.
 WINDOW_SIZE = (1600, 2900)
 WINDOW = "--window-size={},{}".format(*WINDOW_SIZE)
-
-
-def _png_size(png: Path) -> tuple[int, int]:
-    head = png.read_bytes()[:24]
-    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{png} is not a PNG"
-    return struct.unpack(">II", head[16:24])
 
 
 def _no_dialog(dom: str) -> None:
@@ -317,19 +270,19 @@ def _no_dialog(dom: str) -> None:
 
 @pytest.mark.slow
 def test_asset_graph_renders_in_a_browser(ui, tmp_path):
-    chromium = _chromium()
+    chromium = chromium_path()
     url = f"{ui.url}/locations/{REPOSITORY}@{LOCATION_NAME}/asset-groups/marts"
 
     png = tmp_path / "ui-asset-graph.png"
-    shot = _browse(chromium, tmp_path / "profile", url, WINDOW, f"--screenshot={png}")
+    shot = browse(chromium, tmp_path / "profile", url, WINDOW, f"--screenshot={png}")
     assert png.exists(), shot.stderr[-2000:]
-    assert _png_size(png) == WINDOW_SIZE
+    assert png_size(png) == WINDOW_SIZE
     assert png.stat().st_size > 50_000, "screenshot looks blank"
     published = PROJECT_ROOT / "warehouse" / "ui-asset-graph.png"
     published.parent.mkdir(exist_ok=True)
     shutil.copy(png, published)
 
-    dom = _browse(chromium, tmp_path / "profile", url, WINDOW, "--dump-dom")
+    dom = browse(chromium, tmp_path / "profile", url, WINDOW, "--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
     _no_dialog(dom.stdout)
     for name in (*MART_TABLES, *MART_VIEWS, LOCATION_NAME):
@@ -338,16 +291,16 @@ def test_asset_graph_renders_in_a_browser(ui, tmp_path):
 
 @pytest.mark.slow
 def test_the_job_page_lists_its_runs_in_a_browser(ui, tmp_path):
-    chromium = _chromium()
+    chromium = chromium_path()
     runs = ui.job_runs()
     assert runs, "no run of the job to see"
     url = f"{ui.url}/locations/{REPOSITORY}@{LOCATION_NAME}/jobs/{JOB}/runs"
     png = tmp_path / "ui-job-runs.png"
-    shot = _browse(chromium, tmp_path / "profile", url, WINDOW, f"--screenshot={png}")
+    shot = browse(chromium, tmp_path / "profile", url, WINDOW, f"--screenshot={png}")
     assert png.exists(), shot.stderr[-2000:]
     shutil.copy(png, PROJECT_ROOT / "warehouse" / "ui-job-runs.png")
 
-    dom = _browse(chromium, tmp_path / "profile", url, WINDOW, "--dump-dom")
+    dom = browse(chromium, tmp_path / "profile", url, WINDOW, "--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
     _no_dialog(dom.stdout)
     # the Runs tab shows each run by the first 8 characters of its id
@@ -355,10 +308,15 @@ def test_the_job_page_lists_its_runs_in_a_browser(ui, tmp_path):
     assert shown, f"none of {[run['runId'][:8] for run in runs]} on the page {url}"
 
 
-# --- last: the command stops, and leaves nothing behind ---------------------------------------
+# --- the command stops, and leaves nothing behind ---------------------------------------
 
 
-def test_sigterm_stops_the_ui_command_and_every_process_it_started(ui):
-    left = ui.stop()
-    assert left == [], f"still running after SIGTERM: {left}\n{ui.log_tail()}"
-    assert ui.process.poll() is not None
+def test_sigterm_stops_the_ui_command_and_every_process_it_started(tmp_path):
+    ui = start_ui(tmp_path / "ui")  # its own: the module's UI stays up for the other tests
+    try:
+        wait_until_ready(ui)
+        left = ui.stop()
+        assert left == [], f"still running after SIGTERM: {left}\n{ui.log_tail()}"
+        assert ui.process.poll() is not None
+    finally:
+        ui.kill()

@@ -124,13 +124,13 @@ class UiCommand:
         tag = {"key": ".dagster/repository", "value": f"{REPOSITORY}@{LOCATION_NAME}"}
         return self.runs(pipelineName=JOB, tags=[tag])
 
-    def launch(self) -> str:
-        """Launch `build_warehouse` as the job page's Materialize button does."""
+    def launch(self, job: str = JOB) -> str:
+        """Launch a job (`build_warehouse`) as the job page's Materialize button does."""
         params = {
             "selector": {
                 "repositoryLocationName": LOCATION_NAME,
                 "repositoryName": REPOSITORY,
-                "pipelineName": JOB,
+                "pipelineName": job,
             },
             "mode": "default",
             "runConfigData": {},
@@ -193,19 +193,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_ui(root: Path) -> UiCommand:
-    """`make ui` on a free port, with an empty landing zone (the sensor has nothing to do
-    until a test lands files with `land_sample`)."""
-    raw = root / "raw"
-    raw.mkdir()
+def start_ui(root: Path, built: Path | None = None) -> UiCommand:
+    """`make ui` on a free port, on a copy of the environment `built` (landing zone, build,
+    publication and Dagster instance of a build), or on an empty landing zone."""
+    if built is not None:
+        shutil.copytree(built, root, symlinks=True, dirs_exist_ok=True)
+    else:
+        (root / "raw").mkdir(parents=True)
+        (root / "dagster_home").mkdir()
+        shutil.copy(PROJECT_ROOT / ".dagster_home" / "dagster.yaml", root / "dagster_home")
     home = root / "dagster_home"
-    home.mkdir()
-    shutil.copy(PROJECT_ROOT / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
     port = free_port()
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home),
-        "COOP_RAW_DIR": str(raw),
+        "COOP_RAW_DIR": str(root / "raw"),
         "COOP_WAREHOUSE_DIR": str(root / "warehouse"),
         "COOP_BUILD_DIR": str(root / "build"),
     }
@@ -223,12 +225,12 @@ def start_ui(root: Path) -> UiCommand:
     return UiCommand(process, port, root, env, log)
 
 
-def land_sample(ui: UiCommand) -> None:
-    """The sample extracts land in the empty raw/ at once: a directory renamed onto an empty
-    one, so that no sensor tick sees a half-copied landing zone."""
-    staged = ui.root / "landing"
-    shutil.copytree(PROJECT_ROOT / "raw", staged)
-    os.rename(staged, ui.raw_dir)
+def land_file(ui: UiCommand, relative: str, content: str) -> None:
+    """A file lands whole (written aside, then renamed), so no sensor tick sees half of it."""
+    target = ui.raw_dir / relative
+    staged = target.with_name(f".{target.name}.partial")
+    staged.write_text(content)
+    os.rename(staged, target)
 
 
 def wait_until_ready(ui: UiCommand) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
+from orchestration.analyst.querying import connect_published
 
 AGREEMENT_DATES = """
     select
@@ -77,7 +77,7 @@ class Coverage:
 
 def coverage(path: Path) -> Coverage:
     """Read the coverage figures from the published warehouse at ``path`` (read-only)."""
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect_published(path)
     try:
         return Coverage(
             agreement_dates=con.execute(AGREEMENT_DATES).fetchall(),

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.analyst.querying import connect_published
+
 EXAMPLES: list[tuple[str, str]] = [
     (
         "Partners by type",
@@ -98,7 +100,7 @@ def run_example(con: duckdb.DuckDBPyConnection, sql: str) -> str:
 
 
 def examples_markdown(path: Path) -> str:
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect_published(path)
     try:
         parts = []
         for number, (title, sql) in enumerate(EXAMPLES, start=1):

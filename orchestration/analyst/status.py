@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
+from orchestration.analyst.querying import connect_published
 
 
 def published_rows(path: Path) -> dict[str, int]:
@@ -12,7 +12,7 @@ def published_rows(path: Path) -> dict[str, int]:
         from orchestration.engines.spark_handoff import parquet_mart_rows
 
         return parquet_mart_rows(path)
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect_published(path)
     try:
         rows = con.execute("select mart, row_count from _meta.publication order by mart").fetchall()
     finally:
@@ -25,7 +25,7 @@ def publication(path: Path) -> tuple | None:
     nothing is published."""
     if not path.exists():
         return None
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect_published(path)
     try:
         columns = {row[0] for row in con.execute("describe _meta.publication").fetchall()}
         # a file published before newest_fact_at was recorded has none to give

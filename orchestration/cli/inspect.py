@@ -159,8 +159,7 @@ def trace(
     key: str = typer.Argument(..., help="The row's natural key, e.g. an agreement_id."),
 ) -> None:
     """Where a row came from: source document, its grade and handling code, extract file, line."""
-    import duckdb
-
+    from orchestration.analyst.querying import connect_published
     from orchestration.analyst.trace import TraceError
     from orchestration.analyst.trace import trace as trace_row
     from orchestration.settings import load_settings
@@ -168,7 +167,7 @@ def trace(
     path = load_settings().published_db
     if not path.exists():
         fail(f"nothing published at {path}: run `coop build` first")
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect_published(path)
     try:
         found = trace_row(con, table, key)
     except TraceError as error:

@@ -20,7 +20,6 @@ def parse() -> None:
 
 def report_run(summary) -> None:
     """What a run did, ending with exit status 1 when it failed or did not publish."""
-    from orchestration.analyst.status import published_rows
     from orchestration.settings import load_settings
 
     settings = load_settings()
@@ -52,11 +51,11 @@ def report_run(summary) -> None:
         )
     if summary.published:
         table = Table("mart", "rows", title=f"published {settings.publication}")
-        for mart, rows in published_rows(settings.publication).items():
+        for mart, rows in settings.engine_impl.published_rows().items():
             table.add_row(mart, str(rows))
         console.print(table)
-        if settings.engine == "duckdb":  # Spark's publication is Parquet itself
-            console.print(f"Parquet exports: {settings.parquet_dir}")
+        for label, path in settings.engine_impl.outputs().items():
+            console.print(f"{label}: {path}")
         console.print(f"Atlas: {settings.atlas_dir / 'index.html'}")
         _where_next(settings)
         if not summary.success:  # published, but a step after publishing failed (the atlas)

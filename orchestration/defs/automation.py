@@ -4,12 +4,13 @@ import json
 
 import dagster as dg
 
-from orchestration.defs.freshness import freshness_checks
+from orchestration.defs.dbt import checks_reading
+from orchestration.defs.freshness import FRESHNESS_CHECK_KEYS, freshness_checks
 from orchestration.landing.sensing import changed_files, fingerprint, landing_zone_listing
-from orchestration.runner.planning import PLAN_TAG, plan_run, save_plan
+from orchestration.operations.planning import PLAN_TAG, plan_run, save_plan
 from orchestration.settings import load_settings
 
-# The sample is small: one process avoids ~60 s of subprocess start-up per run (toolchain.md),
+# The sample is small: one process avoids a subprocess start-up per step (toolchain.md),
 # and the writer pool serialises DuckDB writers anyway.
 build_warehouse_job = dg.define_asset_job(
     name="build_warehouse",
@@ -20,6 +21,12 @@ build_warehouse_job = dg.define_asset_job(
 )
 
 
+def plan_job_run(settings, graph, **options):
+    """What the main job must rebuild (operations/planning.py), with the dbt tests that read a
+    rebuilt asset and without the freshness checks, which run on their own sensor."""
+    return plan_run(settings, graph, checks_reading, FRESHNESS_CHECK_KEYS, **options)
+
+
 def planned_request(
     context: dg.SensorEvaluationContext | dg.ScheduleEvaluationContext,
     tags: dict[str, str],
@@ -27,11 +34,11 @@ def planned_request(
     rebuild_all: bool = False,
     listing: dict[str, list[int]] | None = None,
 ) -> dg.RunRequest | dg.SkipReason:
-    """A run of what changed since the last publication (see orchestration/runner/planning.py),
-    its plan saved for the run to record when it publishes."""
+    """A run of what changed since the last publication (see plan_job_run), its
+    plan saved for the run to record when it publishes."""
     settings = load_settings()
     graph = context.repository_def.asset_graph
-    plan = plan_run(settings, graph, rebuild_all=rebuild_all, listing=listing)
+    plan = plan_job_run(settings, graph, rebuild_all=rebuild_all, listing=listing)
     if plan.noop:
         return dg.SkipReason("every landed file is as the last publication was built from")
     return dg.RunRequest(

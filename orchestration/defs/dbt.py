@@ -1,9 +1,6 @@
 """dbt models, snapshots and tests as Dagster assets and blocking asset checks."""
 
-import contextlib
-import json
 import os
-import shutil
 import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -15,19 +12,19 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
-from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
-from orchestration.defs.resources import WRITER_POOL, DbtCoreResource, WarehouseResource
-from orchestration.engines.spark_handoff import hand_off_raw_tables, require_java
-from orchestration.operations.writer import connect_build, writer_lock
+from orchestration.defs.resources import WRITER_POOL, WarehouseResource
+from orchestration.operations.writer import writer_lock
 from orchestration.problems import one_line
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 from orchestration.transform.check_descriptions import describe_test
 from orchestration.transform.dbt_failures import explain_build
+from orchestration.transform.dbt_resource import DbtCoreResource
 from orchestration.transform.relations import describe_relations
 
 # one manifest per engine (COOP_ENGINE): configs read `target.type` when dbt parses
 ENGINE_SETTINGS = load_settings()
+ENGINE = ENGINE_SETTINGS.engine_impl
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR,
     profiles_dir=DBT_PROJECT_DIR,
@@ -38,12 +35,20 @@ dbt_project = DbtProject(
 LAYERS = ("staging", "intermediate", "marts")  # the model folders, each its own group
 
 
+def handoff_key(raw: dg.AssetKey) -> dg.AssetKey:
+    """The copy of a landed table that an engine's dbt reads (Spark: Parquet)."""
+    return dg.AssetKey(["handoff", *raw.path[1:]])
+
+
 class CooperationTranslator(DagsterDbtTranslator):
-    """Groups by layer (staging, intermediate, marts, snapshots) and one owner for all."""
+    """Groups by layer (staging, intermediate, marts, snapshots) and one owner for all. On an
+    engine that reads a copy of the landing, dbt's sources are that copy's assets."""
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project):
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = self.get_resource_props(manifest, unique_id)
+        if props["resource_type"] == "source" and ENGINE.hands_off_landing:
+            return spec.replace_attributes(key=handoff_key(spec.key))
         # models/history/ is the snapshot's stand-in on Spark (Parquet has no merge)
         if props["resource_type"] == "snapshot" or props["fqn"][1:2] == ["history"]:
             group = "snapshots"
@@ -71,26 +76,6 @@ class CooperationTranslator(DagsterDbtTranslator):
 translator = CooperationTranslator(
     settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_code_references=False)
 )
-
-
-def checks_reading(assets: set[dg.AssetKey]) -> set[dg.AssetCheckKey]:
-    """The checks (dbt tests) that read any of `assets`, wherever they are attached: a
-    relationships test on an unselected mart that points to a rebuilt one must run too, as a
-    check, where Dagster would select only the checks of the rebuilt marts."""
-    manifest = json.loads(dbt_project.manifest_path.read_text())
-    found = set()
-    for unique_id, node in manifest["nodes"].items():
-        if node["resource_type"] != "test":
-            continue
-        reads = {
-            translator.get_asset_spec(manifest, parent, dbt_project).key
-            for parent in node["depends_on"]["nodes"]
-            if parent in manifest["nodes"] or parent in manifest["sources"]
-        }
-        key = get_asset_check_key_for_test(manifest, translator, unique_id, dbt_project)
-        if key is not None and reads & assets:
-            found.add(key)
-    return found
 
 
 def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) -> Iterator[Any]:
@@ -122,7 +107,7 @@ def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) ->
 
 
 def _warm_up_atlas_charts() -> None:
-    """Import Altair and vl-convert and start vl-convert's engine (~0.8 s): done beside dbt's
+    """Import Altair and vl-convert and start vl-convert's engine: done beside dbt's
     own process, on the core it leaves idle, instead of in the atlas step at the run's end."""
     try:
         from orchestration.publication.atlas.charts import warm_up
@@ -157,20 +142,13 @@ def cooperation_dbt_assets(
     threading.Thread(target=_warm_up_atlas_charts, name="atlas-warm-up").start()
     # the writer lock without a connection: dbt's own process opens the build file
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
-        if settings.engine == "spark":
-            require_java()
-            with contextlib.closing(connect_build(settings)) as con:
-                handed = hand_off_raw_tables(con, settings.handoff_dir)
-            context.log.info(f"raw tables handed off to Spark as Parquet: {handed}")
-            # only this run's export may be published: a killed run's half export goes
-            shutil.rmtree(settings.spark_export_dir, ignore_errors=True)
         args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         events = list(invocation.stream())
         dbt.keep_partial_parse(invocation.target_path)
-    if settings.engine == "duckdb":
+    if settings.engine_impl.marts_in_build_file:
         yield from _with_table_metadata(iter(events), warehouse)
-    else:  # the marts are Spark's tables: the build file holds only the landing
+    else:
         yield from events
     if not invocation.is_successful():
         raise dg.Failure(description=_failure_description(invocation, warehouse))
@@ -189,3 +167,15 @@ def _failure_description(invocation, warehouse: WarehouseResource) -> str:
     if not problems:
         return f"dbt build failed: {one_line(str(invocation.get_error()))}"
     return "\n".join(str(problem) for problem in problems)
+
+
+def checks_reading(assets: set[dg.AssetKey]) -> set[dg.AssetCheckKey]:
+    """The checks (dbt tests) that read any of `assets`, wherever they are attached: a
+    relationships test on an unselected mart that points to a rebuilt one must run too, as a
+    check, where Dagster would select only the checks of the rebuilt marts. Each check spec of
+    the dbt assets names the test's other parents as its additional dependencies."""
+    return {
+        spec.key
+        for spec in cooperation_dbt_assets.check_specs
+        if {spec.asset_key, *(dep.asset_key for dep in spec.additional_deps)} & assets
+    }

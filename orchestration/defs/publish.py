@@ -5,11 +5,9 @@ from dagster_dbt import get_asset_key_for_model
 
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
 from orchestration.defs.resources import WRITER_POOL, WarehouseResource
-from orchestration.engines.spark_handoff import publish_spark_marts
 from orchestration.landing.digests import dbt_project_digest
+from orchestration.operations.planning import PLAN_TAG, record_publication
 from orchestration.operations.writer import writer_lock
-from orchestration.publication.publish import publish
-from orchestration.runner.planning import PLAN_TAG, record_publication
 from orchestration.transform.dbt_docs import docs_are_current, generate_docs
 from orchestration.transform.dbt_manifest import mart_model_names, mart_models
 
@@ -33,41 +31,18 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     only when every blocking check upstream passed; the file is then replaced atomically
     (write-audit-publish), and Parquet files of unchanged batches are hard-linked, not rewritten."""
     settings = warehouse.settings
-    if settings.engine == "spark":
-        return _publish_spark(context, warehouse)
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
-        publication = publish(settings, MART_NAMES, context.run.run_id)
+        publication = settings.engine_impl.publish(MART_NAMES, context.run.run_id)
         # what this run was planned from is now published: the next run compares with it
         record_publication(settings, context.run.tags.get(PLAN_TAG))
     context.log.info(f"published {publication.path}")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(publication.path)),
-            "parquet": dg.MetadataValue.path(str(settings.parquet_dir)),
+            "engine": settings.engine,
             "published_at": publication.published_at.isoformat(),
             "mart_rows": dg.MetadataValue.json(publication.mart_rows),
-            "parquet_files_written": publication.parquet_written,
-            "parquet_files_linked": publication.parquet_linked,
-        }
-    )
-
-
-def _publish_spark(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """On Spark: the marts dbt-spark exported in this run replace
-    `warehouse/engines/spark/marts/`, whole."""
-    settings = warehouse.settings
-    with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
-        publication = publish_spark_marts(
-            settings.spark_export_dir, settings.spark_marts_dir, MART_NAMES, context.run.run_id
-        )
-        record_publication(settings, context.run.tags.get(PLAN_TAG))
-    context.log.info(f"published {publication.path}")
-    return dg.MaterializeResult(
-        metadata={
-            "path": dg.MetadataValue.path(str(publication.path)),
-            "engine": "spark",
-            "published_at": publication.published_at.isoformat(),
-            "mart_rows": dg.MetadataValue.json(publication.mart_rows),
+            **publication.metadata,
         }
     )
 
@@ -86,13 +61,13 @@ def dbt_docs_site(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     One self-contained page: open it in a browser from disk. Regenerated after a publish when
     the dbt project changed; otherwise the site already describes the published warehouse."""
     settings = warehouse.settings
-    if settings.engine != "duckdb":
+    if not settings.engine_impl.builds_docs_site:
         context.log.info("dbt docs are generated from the DuckDB build only")
         return dg.MaterializeResult(metadata={"regenerated": False})
     digest = dbt_project_digest()
     index = dg.MetadataValue.path(str(settings.docs_dir / "index.html"))
     if docs_are_current(settings, digest):
-        # ~20 s of `dbt docs generate` saved: models, columns and descriptions are unchanged
+        # a whole `dbt docs generate` saved: models, columns and descriptions are unchanged
         context.log.info("dbt project unchanged since the site was generated: kept as it is")
         return dg.MaterializeResult(metadata={"index": index, "regenerated": False})
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
@@ -115,7 +90,7 @@ def cooperation_atlas(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     handling code). Static pages with SVG charts that open from disk. Generated from the
     published warehouse after every blocking check passed, written aside and swapped in whole;
     regenerated only when the published marts (or the atlas's queries and code) changed."""
-    # imported here: Altair and vl-convert add ~0.5 s to every process loading the definitions
+    # imported here: Altair and vl-convert would slow every process loading the definitions
     from orchestration.publication.atlas import refresh_atlas
 
     settings = warehouse.settings

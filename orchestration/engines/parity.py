@@ -13,6 +13,9 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.analyst.querying import connect_published
+from orchestration.landing.loading.sql import sql_literal
+
 LOAD_TIME = "_loaded_at"
 
 # the same value, typed differently by each engine's writer
@@ -55,7 +58,7 @@ def fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> MartFingerprin
 
 
 def duckdb_marts(published_db: Path, marts: list[str]) -> dict[str, MartFingerprint]:
-    con = duckdb.connect(str(published_db), read_only=True)
+    con = connect_published(published_db)
     try:
         return {mart: fingerprint(con, f"marts.{mart}") for mart in marts}
     finally:
@@ -66,7 +69,9 @@ def parquet_marts(marts_dir: Path, marts: list[str]) -> dict[str, MartFingerprin
     con = duckdb.connect()
     try:
         return {
-            mart: fingerprint(con, f"read_parquet('{marts_dir / mart / '*.parquet'}')")
+            mart: fingerprint(
+                con, f"read_parquet({sql_literal(str(marts_dir / mart / '*.parquet'))})"
+            )
             for mart in marts
         }
     finally:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.landing.loading.sql import quote_ident
+from orchestration.landing.loading.sql import quote_ident, sql_literal
 from orchestration.publication.publish import fsync, swap_folder
 
 FINGERPRINT = ".fingerprint.json"  # rows and newest load of the table the file was written from
@@ -82,8 +82,10 @@ def hand_off_raw_tables(con: duckdb.DuckDBPyConnection, handoff_dir: Path) -> di
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         relation = f"{quote_ident(schema)}.{quote_ident(table)}"
-        target = str(staging / "data.parquet").replace("'", "''")
-        con.execute(f"copy (select * from {relation}) to '{target}' (format parquet)")
+        target = staging / "data.parquet"
+        con.execute(
+            f"copy (select * from {relation}) to {sql_literal(str(target))} (format parquet)"
+        )
         (staging / FINGERPRINT).write_text(json.dumps(fingerprint))
         swap_folder(staging, folder)
         done[f"{schema}.{table}"] = "written"

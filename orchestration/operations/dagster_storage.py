@@ -2,8 +2,8 @@
 
 Dagster's own SQLite event log opens a new engine and connection for every event it stores and
 closes it after (closing the last connection of a WAL database checkpoints it to disk). A build
-stores ~600 events (a planned and an evaluated event per dbt test, which are asset checks), so
-that alone cost ~10 s of a 45 s sample build here. This storage keeps one engine per database
+stores hundreds of events (a planned and an evaluated event per dbt test, which are asset
+checks), so that alone was a fifth of a sample build. This storage keeps one engine per database
 file (the cross-run index and the latest runs') and lets SQLite sync at checkpoints rather than
 at every commit (``synchronous=NORMAL``, safe in WAL mode: a power cut may lose the last events,
 never corrupt the file). Files, tables and layout are Dagster's own: the UI, the daemon and a

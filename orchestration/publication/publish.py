@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.landing.loading.ledger import LEDGER_TABLE
-from orchestration.landing.loading.sql import quote_ident
+from orchestration.landing.loading.sql import quote_ident, sql_literal
 from orchestration.operations.writer import duckdb_config
 from orchestration.settings import DATABASE_FILE_NAME, Settings
 
@@ -271,7 +271,7 @@ def _export_parquet(
                     continue
                 con.execute(
                     f"copy (select * from marts.{quote_ident(name)} where {batch.predicate}) "
-                    f"to '{out}' (format parquet)"
+                    f"to {sql_literal(str(out))} (format parquet)"
                 ).fetchall()
                 os.chmod(out, PUBLISHED_MODE)
                 written += 1

@@ -10,9 +10,9 @@ import subprocess
 from dataclasses import dataclass, field
 
 from orchestration.landing.digests import dbt_project_digest
+from orchestration.operations.planning import PLAN_TAG, save_plan
 from orchestration.problems import problem_lines
 from orchestration.runner.location import runs_in_location
-from orchestration.runner.planning import PLAN_TAG, plan_run, save_plan
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     dbt_executable,
@@ -137,12 +137,13 @@ def run_main_job(
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.defs.automation import plan_job_run
 
     published_asset = dg.AssetKey(PUBLISHED_ASSET_PATH)
     job = defs.resolve_job_def(JOB_NAME)
     settings = load_settings()
     # planned before the run: a file landing during the run is seen by the next one
-    plan = plan_run(
+    plan = plan_job_run(
         settings,
         defs.resolve_asset_graph(),
         rebuild_all=force or full_refresh,

@@ -28,7 +28,7 @@ def generate_docs(settings: Settings, project_digest: str) -> Path:
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.build_dir) as target:
         if DBT_PARSE_STATE.exists():
-            # dbt then parses only what changed (about 4 s saved); a state made for another
+            # dbt then parses only what changed; a state made for another
             # project or profile is detected by dbt and ignored
             shutil.copyfile(DBT_PARSE_STATE, Path(target) / DBT_PARSE_STATE.name)
         subprocess.run(

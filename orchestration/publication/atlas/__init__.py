@@ -18,7 +18,6 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.engines.spark_handoff import spark_publication_time
 from orchestration.landing.digests import sources_digest
 from orchestration.publication.atlas.charts import Row
 from orchestration.publication.atlas.pages import MANIFEST, Context, write_manifest, write_site
@@ -33,19 +32,8 @@ class AtlasError(Exception):
 
 
 def marts_fingerprint(settings: Settings) -> str:
-    """The published marts' fingerprint. On DuckDB the publish step names every Parquet batch
-    after a hash of its rows, so the sorted names change exactly when a mart's content changes;
-    Spark names its files at random, so there it is their content."""
-    if settings.engine == "duckdb":
-        root = settings.parquet_dir
-        names = sorted(path.relative_to(root).as_posix() for path in root.rglob("*"))
-        return hashlib.sha256("\n".join(names).encode()).hexdigest()
-    digests = []
-    for path in settings.spark_marts_dir.glob("*/*.parquet"):
-        with path.open("rb") as handle:
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
-        digests.append(f"{path.parent.name}:{digest}")
-    return hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()
+    """The published marts' fingerprint: it changes exactly when a mart's content changes."""
+    return settings.engine_impl.marts_fingerprint()
 
 
 def atlas_key(settings: Settings) -> str:
@@ -90,35 +78,13 @@ def run_queries(
     return results
 
 
-def publication_time(con: duckdb.DuckDBPyConnection) -> dt.datetime:
-    row = con.execute("select max(published_at) from _meta.publication").fetchone()
-    if row is None or row[0] is None:
-        raise AtlasError("the published warehouse has no _meta.publication record")
-    return row[0]
-
-
 def open_publication(settings: Settings) -> tuple[duckdb.DuckDBPyConnection, dt.datetime]:
     """A read-only view of this engine's published marts, as `marts.<mart>`, and when they were
-    published: the DuckDB file itself, or on Spark views over its Parquet publication."""
-    if settings.engine == "duckdb":
-        # DuckDB's own memory limit (80 % of the machine), not the pipeline's 2.5 GB: at 10M
-        # events the documents query's join and distinct over 20M pairs need more, and fail
-        # under the cap instead of spilling; measured peak 7.5 GiB for the whole 10M build
-        con = duckdb.connect(str(settings.published_db), read_only=True)
-        try:
-            return con, publication_time(con)
-        except BaseException:
-            con.close()
-            raise
-    published_at = spark_publication_time(settings.spark_marts_dir)
-    if published_at is None:
-        raise AtlasError(f"no Spark publication at {settings.spark_marts_dir}")
-    con = duckdb.connect()
-    con.execute("create schema marts")
-    for folder in sorted(p for p in settings.spark_marts_dir.iterdir() if p.is_dir()):
-        parts = str(folder / "*.parquet").replace("'", "''")
-        con.execute(f"create view marts.{folder.name} as select * from read_parquet('{parts}')")
-    return con, published_at
+    published, under the pipeline's memory cap."""
+    try:
+        return settings.engine_impl.open_marts()
+    except FileNotFoundError as error:
+        raise AtlasError(str(error)) from error
 
 
 def generate_atlas(

@@ -15,6 +15,7 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,6 +91,8 @@ def changed_extracts(
 def plan_run(
     settings: Settings,
     graph,
+    checks_reading: Callable[[set[dg.AssetKey]], set[dg.AssetCheckKey]],
+    skipped_checks: set[dg.AssetCheckKey],
     rebuild_all: bool = False,
     listing: dict[str, list[int]] | None = None,
     also_changed: frozenset[str] = frozenset(),
@@ -99,11 +102,10 @@ def plan_run(
     unchanged). Some extracts changed: their ingest assets and everything downstream, with every
     dbt test that reads one of those (a relationships test of an unchanged mart pointing to a
     rebuilt one included). Otherwise, or `rebuild_all`: everything. `also_changed` names
-    extracts whose rows changed in the build file while no file changed (a retraction)."""
+    extracts whose rows changed in the build file while no file changed (a retraction).
+    `checks_reading` gives the checks that read any of a set of assets wherever they are
+    attached; `skipped_checks` are never run by the job (the freshness checks)."""
     import dagster as dg
-
-    from orchestration.defs.dbt import checks_reading
-    from orchestration.defs.freshness import FRESHNESS_CHECK_KEYS
 
     listing = landing_zone_listing(settings.raw_dir) if listing is None else listing
     code = code_digest()
@@ -115,7 +117,7 @@ def plan_run(
     if not changed:
         raw = {key for key in graph.get_all_asset_keys() if key.path[0] == "raw"}
         checks = dg.AssetSelection.assets(*raw).resolve_checks(graph)
-        return RunPlan(listing, code, changed, raw, set(checks) - FRESHNESS_CHECK_KEYS)
+        return RunPlan(listing, code, changed, raw, set(checks) - skipped_checks)
     landed = [
         dg.AssetKey(["raw", c.system, table])
         for c in CONTRACTS
@@ -124,7 +126,7 @@ def plan_run(
     ]
     assets = dg.AssetSelection.assets(*landed).downstream().resolve(graph)
     checks = dg.AssetSelection.assets(*assets).resolve_checks(graph) | checks_reading(assets)
-    return RunPlan(listing, code, changed, set(assets), set(checks) - FRESHNESS_CHECK_KEYS)
+    return RunPlan(listing, code, changed, set(assets), set(checks) - skipped_checks)
 
 
 def save_plan(settings: Settings, plan: RunPlan) -> str:
