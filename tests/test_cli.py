@@ -372,6 +372,14 @@ def test_a_deleted_build_file_is_noticed_and_rebuilt_whole(sample_copy):
     assert "nothing landed or changed" not in result.stdout
     assert "published" in result.stdout
     assert published_query(env, "select count(*) from marts.fct_event")[0][0] > 0
+    # the summary says where to read what was built
+    after = result.stdout.split("\nnext:\n")[1]
+    assert '.venv/bin/coop query "select * from dim_partner"' in after
+    assert str(env.settings.docs_dir / "index.html") in after and "make ui" in after
+    # dbt logs in the build folder, with its usage statistics off
+    dbt_log = (env.settings.build_dir / "logs" / "dbt" / "dbt.log").read_text()
+    assert "'send_anonymous_usage_stats': 'False'" in dbt_log
+    assert f"'log_path': '{env.settings.build_dir / 'logs' / 'dbt'}'" in dbt_log
 
 
 def test_a_retracted_file_leaves_the_marts_and_stays_out_until_it_changes(sample_copy):
