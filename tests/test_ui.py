@@ -77,7 +77,7 @@ query AssetGraph {
     dependedByKeys { path }
     assetChecksOrError {
       __typename
-      ... on AssetChecks { checks { name blocking } }
+      ... on AssetChecks { checks { name blocking description } }
     }
   }
 }
@@ -153,7 +153,12 @@ def test_dbt_tests_show_as_asset_checks(asset_nodes):
     names = {check["name"] for check in checks["checks"]}
     relationships = {name for name in names if name.startswith("relationships_")}
     assert relationships, sorted(names)
-    assert any("dim_partner" in name for name in relationships), sorted(relationships)
+    # a short name, and a sentence saying what it checks
+    described = {check["name"]: check["description"] for check in checks["checks"]}
+    assert described["relationships_fct_membership_member_partner_key"] == (
+        "Every member_partner_key of fct_membership is a partner_key of dim_partner."
+    )
+    assert all(described[name] and len(name) <= 90 for name in names), described
 
 
 def test_the_location_is_cooperation(ui):
