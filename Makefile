@@ -45,7 +45,9 @@ manifest: $(VENV)/.synced $(SHAPES)
 	$(BIN)/coop parse
 
 ## build: set up, then load raw/, build and test the marts, publish warehouse/cooperation.duckdb
+# build COOP_FETCH=1: poll the newsrooms first (needs the network; a failing source does not stop the build)
 build: $(SPARK_DEPS) manifest  # Spark first: parsing for its target needs dbt-spark
+	@if [ "$(COOP_FETCH)" = "1" ]; then $(BIN)/coop fetch || echo "coop fetch: a source failed (above); building with what landed"; fi
 	$(BIN)/coop build
 
 ## test: set up, then lint and run the whole test suite

@@ -23,7 +23,7 @@ final as (
     select
         partners.partner_name as country,
         agreements.status,
-        agreements.negotiations_opened_on as recommended_on,
+        agreements.recommended_on,
         agreements.signed_on,
         agreements.concluded_on,
         agreements.in_force_on
@@ -35,6 +35,16 @@ final as (
         on parties.partner_key = partners.partner_key
     where agreements.agreement_type = 'eu_international_agreement'
         and partners.is_latin_america_caribbean
+        -- on Europol cooperation: Europol implements it (Eurojust's are another question)
+        and exists (
+            select 1
+            from parties as agency
+            inner join partners as europol
+                on agency.partner_key = europol.partner_key
+            where agency.agreement_key = agreements.agreement_key
+                and agency.party_role = 'implementing_agency'
+                and europol.partner_id = 'europol'
+        )
 
 )
 

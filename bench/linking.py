@@ -8,7 +8,12 @@ text, ambiguity rules, dates) against one compiled `re` alternation of the same 
 names (no folding, no rules, no dates); and incremental linking in DuckDB: one new document
 against a changed gazetteer relinking all.
 
-    .venv/bin/python -m bench.linking [--docs 2000]
+    .venv/bin/python -m bench.linking [--docs 2000] [--world] [--baseline /tmp/main]
+
+`--world` adds every ISO 3166 country the partner extract lacks (bench/real_texts.py), so the
+speed is that of the whole vocabulary; `--baseline DIR` times another checkout's linker (e.g.
+`main`, exported with `git archive main | tar -x -C DIR`) on the same release-like documents,
+alternating runs with this one, and prints the ratio.
 """
 
 from __future__ import annotations
@@ -211,11 +216,32 @@ def incremental(docs, count: int = 500) -> dict[str, float]:
     return times
 
 
+def side_by_side(linker: Linker, baseline: Path, world: bool, corpus, rounds: int = 3) -> None:
+    """Documents per second of this linker and of another checkout's, best of alternate runs
+    (the other checkout's modules are loaded last: nothing of this one is imported after)."""
+    from bench.real_texts import load_linker
+
+    old = load_linker(baseline, world)[0]
+    old.link(*corpus[0])
+    best = {"this checkout": 0.0, f"{baseline}": 0.0}
+    for _ in range(rounds):
+        for name, function in (("this checkout", linker.link), (f"{baseline}", old.link)):
+            best[name] = max(best[name], docs_per_second(function, corpus))
+    print(f"\nside by side, release-like documents, best of {rounds} alternate runs:")
+    for name, rate in best.items():
+        print(f"  {name:<46} {rate:8.0f} documents/s  "
+              f"({rate / best[f'{baseline}']:.2f}x the baseline)")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=2000, help="5 KB documents to time")
+    parser.add_argument("--world", action="store_true", help="add the missing ISO countries")
+    parser.add_argument("--baseline", type=Path, help="another checkout to time side by side")
     args = parser.parse_args()
-    linker = Linker(gazetteer_from_files(PROJECT_ROOT / "raw"))
+    from bench.real_texts import load_linker
+
+    linker = load_linker(None, args.world)[0]
     documents = load_documents()
     results = evaluate(linker, documents)
     print(f"labelled documents: {len(documents)}; gazetteer: {len(linker.gazetteer.entries)} names")
@@ -245,6 +271,9 @@ def main() -> None:
     print("\nincremental linking in DuckDB:")
     for name, seconds in incremental(docs).items():
         print(f"  {name:<46} {seconds:8.3f} s")
+    release = release_like_documents(documents, args.docs)
+    if args.baseline and release:
+        side_by_side(linker, args.baseline, args.world, release)
 
 
 if __name__ == "__main__":

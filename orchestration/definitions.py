@@ -9,6 +9,7 @@ from orchestration.defs.automation import (
     landed_files_sensor,
 )
 from orchestration.defs.dbt import cooperation_dbt_assets, dbt_project
+from orchestration.defs.fetching import fetch_documents, fetch_documents_hourly, fetch_documents_job
 from orchestration.defs.freshness import extract_freshness_sensor, freshness_checks
 from orchestration.defs.handoff import handoff_assets
 from orchestration.defs.housekeeping import housekeeping, housekeeping_schedule
@@ -16,6 +17,7 @@ from orchestration.defs.ingest import ingest_assets, reference_countries
 from orchestration.defs.linking import document_mentions
 from orchestration.defs.publish import cooperation_atlas, dbt_docs_site, published_warehouse
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.volume import mart_volume_checks
 from orchestration.settings import dbt_executable
 from orchestration.transform.dbt_resource import DbtCoreResource
 
@@ -29,10 +31,11 @@ defs = dg.Definitions(
         published_warehouse,
         dbt_docs_site,
         cooperation_atlas,
+        fetch_documents,
     ],
-    asset_checks=freshness_checks,
-    jobs=[build_warehouse_job, housekeeping],
-    schedules=[daily_build, housekeeping_schedule],
+    asset_checks=[*freshness_checks, *mart_volume_checks],
+    jobs=[build_warehouse_job, housekeeping, fetch_documents_job],
+    schedules=[daily_build, housekeeping_schedule, fetch_documents_hourly],
     sensors=[landed_files_sensor, failed_run_alert, extract_freshness_sensor],
     resources={
         "warehouse": WarehouseResource(),

@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.landing.contract_schema import IDENTIFIER_MAX_LENGTH, IDENTIFIER_TEXT
 from orchestration.landing.contracts import Contract, contract_for
 from orchestration.landing.loading import (
     ExtractResult,
@@ -37,7 +38,7 @@ from orchestration.landing.loading import (
     reconcile_ledger,
 )
 from orchestration.landing.loading import load as file_loading
-from orchestration.landing.loading.reading import BAD_QUOTE, NOT_UTF8
+from orchestration.landing.loading.reading import BAD_QUOTE, CR_ONLY, NOT_UTF8
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 GOOD_ROWS = {
@@ -53,7 +54,11 @@ ALLOWED_PARTNER_TYPES = (
 )
 MALFORMED_JSON = "not a valid JSON object: truncated or malformed line"
 IN_FORCE_EARLY = "in_force_on is before signed_on without an in_force_basis that allows it"
+NOT_AN_IDENTIFIER = f"not an identifier: {IDENTIFIER_TEXT}"
+TWICE = "field named twice in one JSON object: which value is meant cannot be told"
 INFERRED_ACCURACY = "an inferred event needs its own information_accuracy of 3 or 4"
+PRECISION_NO_DATE = "date_precision is not unknown but the record has no date"
+IN_FORCE_PRECISION_NO_DATE = "in_force_precision without an in_force_on"
 
 Check = Callable[[duckdb.DuckDBPyConnection, str], None]
 
@@ -169,6 +174,11 @@ def check_crlf(con: duckdb.DuckDBPyConnection, source_file: str) -> None:
     assert got == [("malta", "Valletta", None, 2), ("peru", "Lima", None, 3)]
 
 
+def check_mixed_line_ends(con: duckdb.DuckDBPyConnection, source_file: str) -> None:
+    got = partner_rows(con, source_file, "partner_id, note, _source_line")
+    assert got == [("malta", "first", 2), ("peru", "second", 3), ("brazil", "fourth", 5)]
+
+
 def check_quoted(con: duckdb.DuckDBPyConnection, source_file: str) -> None:
     got = partner_rows(con, source_file, "partner_id, partner_name, note, _source_line")
     assert got == [
@@ -209,14 +219,14 @@ def check_sql_csv(con: duckdb.DuckDBPyConnection, source_file: str) -> None:
 def check_sql_json(con: duckdb.DuckDBPyConnection, source_file: str) -> None:
     got = rows(
         con,
-        "select event_id, event_name from raw_curated.events where _source_file = ?",
+        "select raw_value, event_name_loaded from (select raw_value, (select count(*) from "
+        "raw_curated.events where event_name like '%delete from%') as event_name_loaded "
+        "from raw_curated.events__rejects where _source_file = ? and column_name = 'event_id')",
         [source_file],
     )
-    assert got == [
-        ("ev-sql-'); drop table raw_curated.events; --", '"; delete from _meta.load_ledger; --')
-    ]
+    assert got == [("ev-sql-'); drop table raw_curated.events; --", 0)]
     assert rows(con, "select count(*) from _meta.load_ledger")[0][0] == 2  # both files recorded
-    assert rows(con, "select count(*) from raw_curated.events")[0][0] == GOOD_ROWS["events"] + 1
+    assert rows(con, "select count(*) from raw_curated.events")[0][0] == GOOD_ROWS["events"]
 
 
 def check_children_of_loaded_rows(con: duckdb.DuckDBPyConnection, source_file: str) -> None:
@@ -297,6 +307,12 @@ CASES = [
          corpus("events/json_array_pretty.ndjson"),
          Fails("line 1: the file is one JSON array (it starts with '['): expected "
                "newline-delimited JSON, one object per line")),
+    Case("cr_only_line_ends", "partners", "cr_only.csv", corpus("partners/cr_only.csv"),
+         Fails(f"line 1: {CR_ONLY}"),
+         "issue 29: it raised an unhandled _csv.Error naming no file, and wrote no ledger row"),
+    Case("cr_only_line_ends_ndjson", "events", "cr_only.ndjson",
+         (event("ev-x-1") + event("ev-x-2")).replace(b"\n", b"\r"), Fails(f"line 1: {CR_ONLY}"),
+         "read as one line, it loaded two records the line count did not match"),
     Case("ndjson_empty", "events", "empty.ndjson", b"",
          Fails("the file is empty; expected one JSON object per line")),
     Case("ndjson_of_csv_text", "events", "csv_text.ndjson", PARTNERS_HEADER,
@@ -383,6 +399,14 @@ CASES = [
          Quarantines(((2, "in_force_basis", IN_FORCE_EARLY), (3, "in_force_basis", IN_FORCE_EARLY)),
                      loaded=1),
          "an entry into force before a ceremonial signing is a fact: kept when the basis says so"),
+    Case("precision_needs_a_date", "agreements", "precision_without_a_date.ndjson",
+         corpus("agreements/precision_without_a_date.ndjson"),
+         Quarantines(((2, "date_precision", PRECISION_NO_DATE),
+                      (3, "date_precision", PRECISION_NO_DATE),
+                      (3, "in_force_precision", IN_FORCE_PRECISION_NO_DATE),
+                      (4, "in_force_precision", IN_FORCE_PRECISION_NO_DATE)), loaded=2),
+         "a precision states how exact a date is: without one it claims what no source gave; "
+         "a Commission recommendation's date is a date like any other"),
     Case("inferred_event_needs_its_own_accuracy", "events", "inferred_without_own_accuracy.ndjson",
          corpus("events/inferred_without_own_accuracy.ndjson"),
          Quarantines(((2, "information_accuracy", INFERRED_ACCURACY),
@@ -422,8 +446,29 @@ CASES = [
          corpus("events/unknown_field.ndjson"),
          Quarantines(((1, "colour", "unknown field: not in the contract"),), loaded=1),
          "in NDJSON the fields are per record, so an unknown one rejects that record only"),
+    Case("identifier_of_a_million_characters", "partners", "long_identifier.csv",
+         PARTNERS_HEADER + b"malta,Malta,country,,,,Valletta,doc-1,\n"
+         + b"m" * 1_000_000 + b",Long,country,,,,,doc-1,\n"
+         + b"peru,Peru,country,,Malta Rep.,,Lima,doc-1,\n",
+         Quarantines(((3, "partner_id", f"longer than {IDENTIFIER_MAX_LENGTH} characters"),
+                      (4, "parent_partner_id", NOT_AN_IDENTIFIER)), loaded=1),
+         "issue 29: a key of a million characters loaded, then broke the atlas after "
+         "publication (a file name too long)"),
+    Case("json_identifier_in_an_array", "events", "identifier_in_array.ndjson",
+         event("ev-x-1", **{'["cybercrime"]': b'["Cyber crime"]'}) + event("ev-x-2"),
+         Quarantines(((1, "threat_ids[0].threat_id", NOT_AN_IDENTIFIER),), loaded=1)),
+    Case("json_field_named_twice", "events", "field_named_twice.ndjson",
+         corpus("events/field_named_twice.ndjson"),
+         Quarantines(((2, "event_id", TWICE),), loaded=2),
+         "issue 29: {\"event_id\": \"a\", …, \"event_id\": \"b\"} loaded as a, silently"),
     Case("crlf_with_bad_row", "partners", "crlf.csv", corpus("partners/crlf.csv"),
          Quarantines(((4, "partner_type", ALLOWED_PARTNER_TYPES),), loaded=2, check=check_crlf)),
+    Case("mixed_line_ends", "partners", "mixed_line_ends.csv",
+         corpus("partners/mixed_line_ends.csv"),
+         Quarantines(((4, "partner_type", ALLOWED_PARTNER_TYPES),), loaded=3,
+                     check=check_mixed_line_ends),
+         "issue 29: one CRLF line in an LF file refused the whole file with DuckDB's 19-line "
+         "message and no line number; the contract allows both line ends, mixed too"),
     Case("quoted_delimiters_and_newlines", "partners", "quoted_delimiters_newlines.csv",
          corpus("partners/quoted_delimiters_newlines.csv"),
          Quarantines(((6, "partner_type", ALLOWED_PARTNER_TYPES),), loaded=2,
@@ -435,9 +480,11 @@ CASES = [
          Quarantines(((5, "partner_type", ALLOWED_PARTNER_TYPES),), loaded=1)),
     Case("sql_looking_json_key", "events", "sql_looking_values.ndjson",
          corpus("events/sql_looking_values.ndjson"),
-         Quarantines(((2, 'x"); drop table raw_curated.events; --',
-                       "unknown field: not in the contract"),), loaded=1, check=check_sql_json),
-         "an unknown field name is data too: it is reported verbatim, never spliced into SQL"),
+         Quarantines(((1, "event_id", NOT_AN_IDENTIFIER),
+                      (2, 'x"); drop table raw_curated.events; --',
+                       "unknown field: not in the contract")), loaded=0, check=check_sql_json),
+         "an unknown field name is data too: it is reported verbatim, never spliced into SQL; "
+         "an id holding SQL is no identifier, and is kept byte for byte in the quarantine"),
     # loads correctly
     Case("header_only", "partners", "header_only.csv", corpus("partners/header_only.csv"),
          Loads(0)),
@@ -449,6 +496,8 @@ CASES = [
     Case("utf8_bom_ndjson", "events", "bom.ndjson", b"\xef\xbb\xbf" + event("ev-x-1"), Loads(1)),
     Case("crlf_ndjson", "events", "crlf.ndjson",
          (event("ev-x-1") + event("ev-x-2")).replace(b"\n", b"\r\n"), Loads(2)),
+    Case("mixed_line_ends_ndjson", "events", "mixed_line_ends.ndjson",
+         event("ev-x-1").replace(b"\n", b"\r\n") + event("ev-x-2"), Loads(2)),
     Case("one_mb_field_csv", "partners", "one_mb_field.csv", one_mb_csv_field(),
          Loads(2, check_one_mb)),
     Case("one_mb_field_ndjson", "events", "one_mb_field.ndjson",
@@ -785,17 +834,19 @@ def test_a_symlinked_directory_leading_outside_is_refused(tmp_path: Path) -> Non
 NDJSON_CASES = [c for c in CASES if extension(c.entity) == ".ndjson"]
 # every line a JSON object of contract fields only: the fast path takes these, bad types and all
 FAST_PATH_CASES = {
-    "event_ends_before_it_starts", "in_force_before_signed_needs_a_basis",
+    "event_ends_before_it_starts", "in_force_before_signed_needs_a_basis", "precision_needs_a_date",
     "inferred_event_needs_its_own_accuracy", "json_parties_as_string",
     "json_participant_not_object",
     "json_participant_null",
     "json_threat_id_number", "json_scalar_wrong_type", "json_boolean_as_string",
     "nul_escape_ndjson", "utf8_bom_ndjson", "crlf_ndjson", "one_mb_field_ndjson",
+    "json_identifier_in_an_array",
 }  # fmt: skip
 # a few odd lines (malformed, not objects, unknown fields): those alone go line by line
 SPLIT_CASES = {
     "nul_bytes_ndjson", "ndjson_truncated_last_line", "ndjson_invalid_json_in_middle",
     "ndjson_line_not_an_object", "json_unknown_field", "sql_looking_json_key",
+    "json_field_named_twice",
 }  # fmt: skip
 
 

@@ -341,6 +341,7 @@ def test_a_failed_build_explains_itself_in_one_line_per_problem(sample_copy):
     # the failing test, with the extract rows behind the offending keys ...
     failing = [e for e in errors if e.startswith("dbt test relationships_fct_membership_member")]
     assert len(failing) == 1 and "curated/memberships/memberships.csv line" in failing[0], errors
+    assert "(member_partner_id chile)" in failing[0], failing  # the missing value, named
     # ... and the quarantined row that explains the missing key, named once
     cause = [e for e in errors if e.startswith(f"curated/partners/partners.csv: line {number},")]
     assert len(cause) == 1 and "partner_type" in cause[0] and "chile" in cause[0], errors
@@ -425,3 +426,49 @@ def test_a_file_refused_whole_is_one_line_naming_it(sample_copy):
     assert len(named) == 1 and "PNG" in named[0], result.stderr
     events.unlink()  # removed, the next build loads the rest and publishes
     assert coop("build").returncode == 0
+
+
+def test_a_step_failing_after_publication_is_named_and_its_output_not_printed(capsys):
+    """Issue 29: the atlas failed after the warehouse was published, and the summary still
+    printed "Atlas: …". Only what the run made is pointed to; the rest is named as stale."""
+    from orchestration.cli.pipeline import _after_publication
+    from orchestration.runner.runs import RunSummary
+    from orchestration.settings import load_settings
+
+    settings = load_settings()
+    failed = RunSummary("r", False, materialized=["warehouse/cooperation", "warehouse/docs"])
+    stale = _after_publication(failed, settings)
+    assert "Atlas:" not in capsys.readouterr().out
+    assert stale == [f"the atlas ({settings.atlas_dir / 'index.html'})"]
+    done = RunSummary("r", True, materialized=[*failed.materialized, "warehouse/atlas"])
+    assert _after_publication(done, settings) == []
+    assert f"Atlas: {settings.atlas_dir / 'index.html'}" in capsys.readouterr().out
+
+
+def test_a_snapshot_falling_to_nothing_waits_for_a_persons_yes(sample_copy):
+    """Issue 29: a header-only memberships.csv published 0 memberships with exit 0."""
+    env = sample_copy
+    memberships = env.raw_dir / "curated" / "memberships" / "memberships.csv"
+    original = memberships.read_text()
+    count = "select count(*) from marts.fct_membership"
+    before = published_query(env, count)[0][0]
+    memberships.write_text(original.splitlines(keepends=True)[0])  # the header alone
+    try:
+        blocked = coop("build")
+        assert blocked.returncode == 1
+        assert_plain(blocked)
+        named = [e for e in blocked.stderr.splitlines() if e.startswith("raw_curated.memberships")]
+        assert len(named) == 1, blocked.stderr
+        assert f"rows fell from {before} (published) to 0, -100%" in named[0]
+        assert "coop build --accept-drop curated/memberships" in named[0]
+        assert published_query(env, count) == [(before,)]  # the published file is unchanged
+
+        accepted = coop("build", "--accept-drop", "curated/memberships")
+        assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+        assert published_query(env, count) == [(0,)]
+        decisions = published_query(env, "select name, rows_now from _meta.accepted_drops")
+        assert ("curated/memberships", 0) in decisions and ("fct_membership", 0) in decisions
+    finally:
+        memberships.write_text(original)
+    assert coop("build").returncode == 0  # fixed: a rise needs no yes
+    assert published_query(env, count) == [(before,)]

@@ -286,9 +286,10 @@ def test_q11_agreements_in_force_on_a_day_include_one_in_force_before_its_signin
         )
     }
     assert set(rows) == {"Brazil", "Colombia", "Mexico"}
-    _name, since, inferred, basis = rows["Mexico"]
-    assert (str(since), inferred, basis) == ("2020-07-01", False, "before_formal_signing")
-    assert rows["Brazil"][2] is True  # in force from its signature: no entry-into-force date
+    _name, since, known, basis = rows["Mexico"]
+    assert (str(since), known, basis) == ("2020-07-01", True, "before_formal_signing")
+    # in force now, signed in 2017, entry into force undated: listed without a start
+    assert rows["Brazil"][1:3] == (None, False)
 
 
 def test_orphan_foreign_key_blocks_publishing_and_keeps_the_published_file(sample_copy):

@@ -214,24 +214,14 @@ def test_the_listing_shows_sentence_document_roles_and_every_matching_id(raw, mo
 
 
 def test_a_candidate_carries_how_the_sentence_names_each_partner():
-    from typing import NamedTuple
+    from orchestration.documents.linking.linker import Mention
 
-    class RoledMention(NamedTuple):  # a mention as the linker gives it once it says roles
-        kind: str
-        id: str
-        surface: str
-        start: int
-        end: int
-        confidence: float
-        method: str
-        precision: str | None = None
-        role: str | None = None
-
-    text = "Peru and Europol met in The Hague on 1 October 2025."
+    text = "Peru and Europol met in The Hague on 1 October 2025, on cocaine from Colombia."
     mentions = [
-        RoledMention("partner", "peru", "Peru", 0, 4, 1, "name", role="actor"),
-        RoledMention("partner", "netherlands", "The Hague", 24, 33, 1, "place", role="place"),
-        RoledMention("date", "2025-10-01", "1 October 2025", 37, 51, 1, "date", "day"),
+        Mention("partner", "peru", "Peru", 0, 4, 1, "name", role="actor"),
+        Mention("partner", "netherlands", "The Hague", 24, 33, 1, "place", role="place"),
+        Mention("date", "2025-10-01", "1 October 2025", 37, 51, 1, "date", "day"),
+        Mention("partner", "colombia", "Colombia", 70, 78, 1, "name", role="other"),
     ]
     (candidate,) = find_candidates("d", text, mentions)
     assert dict(zip(candidate.partner_ids, candidate.partner_roles, strict=True)) == {

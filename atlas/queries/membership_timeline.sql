@@ -50,6 +50,7 @@ final as (
     inner join partners as member
         on memberships.member_partner_key = member.partner_key
     where organisations.organisation_rank <= 8
+        and memberships.membership_role <> 'observer'
         and memberships.valid_from <= getvariable('as_of')
 
 )

@@ -10,7 +10,8 @@
 
 {% macro duckdb__create_analyst_macros() %}
     {%- if not execute -%}{{ return('select 1') }}{%- endif -%}
--- members_on(organisation_id, day): who belonged to an organisation or programme that day
+-- members_on(organisation_id, day): who belonged to an organisation or programme that day (an
+-- observer, such as Europol at AMERIPOL, does not belong to it and is left out)
 create or replace macro marts.members_on(organisation_id, day) as table
     select
         member.partner_id as member_id,
@@ -25,12 +26,15 @@ create or replace macro marts.members_on(organisation_id, day) as table
     inner join marts.dim_partner as member
         on memberships.member_partner_key = member.partner_key
     where organisation.partner_id = organisation_id
+        and memberships.membership_role <> 'observer'
         and memberships.valid_from <= day
         and (memberships.valid_to is null or day < memberships.valid_to);
 
 -- partner_cooperation_status(day): per partner, the strongest instrument in force that day
 -- (EU international agreement > operational > strategic > working arrangement > liaison
--- officer agreement or MoU) and since when, with the other parties to it
+-- officer agreement or MoU) and since when, with the other parties to it. An agreement in
+-- force now whose entry into force no source dates counts when it was signed by the day, with
+-- an empty in_force_since: in force now, on the day probably but not known.
 create or replace macro marts.partner_cooperation_status(day) as table
     with in_force as (
         select
@@ -40,6 +44,12 @@ create or replace macro marts.partner_cooperation_status(day) as table
         where history.status = 'in_force'
             and history.valid_from <= day
             and (history.valid_to is null or day < history.valid_to)
+        union all
+        select agreements.agreement_key, null
+        from marts.fct_agreement as agreements
+        where agreements.status = 'in_force'
+            and agreements.in_force_on is null
+            and agreements.signed_on <= day
     ),
     ranked as (
         select
@@ -61,7 +71,7 @@ create or replace macro marts.partner_cooperation_status(day) as table
                         when 'working_arrangement' then 4
                         else 5
                     end,
-                    in_force.in_force_since
+                    in_force.in_force_since nulls last
             ) as strength_rank
         from in_force
         inner join marts.fct_agreement as agreements

@@ -41,17 +41,20 @@ EXAMPLES: list[tuple[str, str]] = [
     ),
     (
         "What was in force on 1 January 2020 with Latin American partners, and since when",
-        "select a.agreement_name, h.valid_from as in_force_since, h.is_valid_from_inferred\n"
-        "from marts.fct_agreement_status_history as h\n"
-        "join marts.fct_agreement as a using (agreement_key)\n"
-        "where h.status = 'in_force'\n"
-        "  and h.valid_from <= date '2020-01-01'\n"
-        "  and (h.valid_to is null or date '2020-01-01' < h.valid_to)\n"
+        "select a.agreement_name, h.valid_from as in_force_since,\n"
+        "       h.valid_from is not null as is_entry_into_force_known\n"
+        "from marts.fct_agreement as a\n"
+        "left join marts.fct_agreement_status_history as h\n"
+        "  on h.agreement_key = a.agreement_key and h.status = 'in_force'\n"
+        "where ((h.valid_from <= date '2020-01-01'\n"
+        "        and (h.valid_to is null or date '2020-01-01' < h.valid_to))\n"
+        "    or (a.status = 'in_force' and a.in_force_on is null\n"
+        "        and a.signed_on <= date '2020-01-01'))\n"
         "  and exists (\n"
         "    select 1 from marts.bridge_agreement_party as b\n"
         "    join marts.dim_partner as p using (partner_key)\n"
         "    where b.agreement_key = a.agreement_key and p.is_latin_america_caribbean)\n"
-        "order by in_force_since",
+        "order by in_force_since nulls last, a.agreement_name",
     ),
     (
         "A threat's timeline: drug trafficking",
@@ -80,6 +83,15 @@ EXAMPLES: list[tuple[str, str]] = [
         "How well graded are the sources? Documents per 4x4 evaluation",
         "select evaluation_code, verification_status, count(*) as documents\n"
         "from marts.dim_source_document\ngroup by all\norder by evaluation_code, documents desc",
+    ),
+    (
+        "National agencies rolled up to their country",
+        "select c.partner_name as country, count(*) as agencies,\n"
+        "    string_agg(a.partner_name, '; ' order by a.partner_name) as agency_names\n"
+        "from marts.dim_partner as a\n"
+        "join marts.dim_partner as c on a.parent_partner_key = c.partner_key\n"
+        "where a.partner_type = 'agency'\n"
+        "group by c.partner_name\norder by agencies desc, country",
     ),
 ]
 

@@ -6,7 +6,7 @@ from __future__ import annotations  # noqa: I001 (command groups imported in hel
 
 import sys
 
-from orchestration.cli import pipeline, inspect, query, documents  # noqa: F401
+from orchestration.cli import pipeline, inspect, query, documents, fetching  # noqa: F401
 from orchestration.cli.app import app
 from orchestration.cli.output import errors
 

@@ -1,4 +1,5 @@
-"""Documents: linking one document, and the review queue of candidate facts."""
+"""Documents: linking documents (many files and folders in one process), and the review queue
+of candidate facts."""
 
 from __future__ import annotations
 
@@ -8,33 +9,57 @@ import typer
 from rich.table import Table
 
 from orchestration.cli.app import Typer, app
-from orchestration.cli.output import console, fail
+from orchestration.cli.output import console, errors, fail
+
+LINK_PATHS = typer.Argument(
+    ..., help="Documents (.txt, .md, .html; front matter optional) or folders of them."
+)
 
 
 @app.command()
 def link(
-    file: str = typer.Argument(..., help="A document: .txt, .md or .html, front matter optional."),
+    paths: list[str] = LINK_PATHS,
     output: str = typer.Option("table", "--format", help="table, or json: one object per line."),
 ) -> None:
-    """The partners, threats and dates one document mentions, without building anything."""
+    """The partners (each with its role: actor, place or other), threats and dates documents
+    mention, without building anything. Many files and folders link in one process."""
     from pathlib import Path
 
-    from orchestration.documents.linking.files import UnlinkableDocument, link_file
+    from orchestration.documents.linking.files import (
+        UnlinkableDocument,
+        document_files,
+        link_file,
+        linker_for,
+    )
     from orchestration.settings import load_settings
 
+    settings = load_settings()
     try:
-        mentions = link_file(Path(file), load_settings().raw_dir)
-    except (UnlinkableDocument, OSError) as error:
+        files = document_files([Path(p) for p in paths])
+    except UnlinkableDocument as error:
         fail(str(error))
-    fields = ("kind", "id", "surface", "start", "end", "confidence", "method", "precision")
-    if output == "json":
+    linker = linker_for(settings.raw_dir, settings.build_dir / "linking")
+    fields = ("kind", "id", "role", "surface", "start", "end", "confidence", "method", "precision")
+    table = Table(*(("file",) if len(files) > 1 else ()), *fields)
+    failed = False
+    for path in files:
+        try:
+            mentions = link_file(path, settings.raw_dir, linker)
+        except (UnlinkableDocument, OSError) as error:
+            errors.print(f"error: {error}", style="bold red")
+            failed = True  # the other files are still linked
+            continue
         for mention in mentions:
-            print(json.dumps(mention.as_dict(), ensure_ascii=False))
-        return
-    table = Table(*fields)
-    for mention in mentions:
-        table.add_row(*(str(getattr(mention, f) or "") for f in fields))
-    console.print(table)
+            if output == "json":
+                print(json.dumps({"file": str(path), **mention.as_dict()}, ensure_ascii=False))
+            else:
+                cells = [str(getattr(mention, f) if getattr(mention, f) is not None else "")
+                         for f in fields]  # fmt: skip
+                table.add_row(*([str(path)] if len(files) > 1 else []), *cells)
+    if output != "json":
+        console.print(table)
+    if failed:
+        raise typer.Exit(1)
 
 
 review_app = Typer(no_args_is_help=False, help="Candidate facts from the landed documents.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.table import Table
 
@@ -56,9 +58,14 @@ def report_run(summary) -> None:
         console.print(table)
         for label, path in settings.engine_impl.outputs().items():
             console.print(f"{label}: {path}")
-        console.print(f"Atlas: {settings.atlas_dir / 'index.html'}")
+        stale = _after_publication(summary, settings)
         _where_next(settings)
         if not summary.success:  # published, but a step after publishing failed (the atlas)
+            errors.print(
+                f"published: the warehouse {settings.publication}"
+                + (f"; NOT brought up to date: {', '.join(stale)} (its step failed above; "
+                   "the previous version, if any, is left as it was)" if stale else "")
+            )  # fmt: skip
             raise typer.Exit(1)
     else:
         console.print(
@@ -66,6 +73,24 @@ def report_run(summary) -> None:
             f"{settings.publication}"
         )
         raise typer.Exit(1)
+
+
+# what a run makes from the published warehouse after publishing it: (asset, name, where)
+AFTER_PUBLICATION = (
+    ("warehouse/atlas", "the atlas", lambda settings: settings.atlas_dir / "index.html"),
+    ("warehouse/docs", "the dbt docs site", lambda settings: settings.docs_dir / "index.html"),
+)
+
+
+def _after_publication(summary, settings) -> list[str]:
+    """Print where the atlas is when this run made it; return what it failed to make."""
+    stale = []
+    for asset, name, where in AFTER_PUBLICATION:
+        if asset not in summary.materialized:
+            stale.append(f"{name} ({where(settings)})")
+        elif asset == "warehouse/atlas":
+            console.print(f"Atlas: {where(settings)}")
+    return stale
 
 
 def _where_next(settings) -> None:
@@ -86,6 +111,14 @@ def build(
     engine: str = typer.Option(
         None, help="duckdb or spark: where dbt builds the marts (default: COOP_ENGINE, duckdb)."
     ),
+    accept_drop: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="An extract (curated/memberships) or mart (fct_membership) whose fall in rows "
+            "past its threshold is meant: publish anyway (recorded in _meta.accepted_drops). "
+            "Repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Materialize every asset through Dagster (load, dbt build and tests, publish).
 
@@ -101,7 +134,12 @@ def build(
     with console.status("parsing the dbt project"):
         prepare_dbt_manifest()
     with console.status("running job build_warehouse (load → dbt build → checks → publish)"):
-        summary = run_main_job(verbose=verbose, full_refresh=full_refresh, force=force)
+        summary = run_main_job(
+            verbose=verbose,
+            full_refresh=full_refresh,
+            force=force,
+            accept_drop=tuple(accept_drop or ()),
+        )
     report_run(summary)
 
 
@@ -136,5 +174,6 @@ def retract(
     )
     prepare_dbt_manifest()
     with console.status("running job build_warehouse (rebuild and republish)"):
-        summary = run_main_job(also_changed=frozenset({done.extract}))
+        # the rows taken back are a drop a person asked for
+        summary = run_main_job(also_changed=frozenset({done.extract}), accept_drop=(done.extract,))
     report_run(summary)

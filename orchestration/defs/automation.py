@@ -5,6 +5,7 @@ import json
 import dagster as dg
 
 from orchestration.defs.dbt import checks_reading
+from orchestration.defs.fetching import FETCH_KEY
 from orchestration.defs.freshness import FRESHNESS_CHECK_KEYS, freshness_checks
 from orchestration.landing.sensing import changed_files, fingerprint, landing_zone_listing
 from orchestration.operations.planning import PLAN_TAG, plan_run, save_plan
@@ -15,7 +16,10 @@ from orchestration.settings import load_settings
 build_warehouse_job = dg.define_asset_job(
     name="build_warehouse",
     # the freshness checks run on their own sensor: a build is never held by a stale extract
-    selection=dg.AssetSelection.all() - dg.AssetSelection.checks(*freshness_checks),
+    # fetching needs the network and runs on its own job (defs/fetching.py)
+    selection=dg.AssetSelection.all()
+    - dg.AssetSelection.checks(*freshness_checks)
+    - dg.AssetSelection.assets(FETCH_KEY),
     executor_def=dg.in_process_executor,
     description="Load every landed extract, build and test the dbt models, publish the warehouse.",
 )

@@ -16,6 +16,13 @@ from orchestration.landing.loading import (
 )
 from orchestration.landing.reference import load_country_reference, package_versions
 from orchestration.operations.freshness import last_changed
+from orchestration.operations.volume import (
+    Volume,
+    accepted_names,
+    is_accepted,
+    published_count,
+    record_acceptance,
+)
 
 FILES_TABLE_HEADER = (
     "| file | outcome | SHA-256 | read | loaded | rejected |\n|---|---|---|---|---|---|\n"
@@ -51,6 +58,22 @@ def _data_version(result: ExtractResult) -> dg.DataVersion:
     return dg.DataVersion(hashlib.sha256(repr(files).encode()).hexdigest()[:16])
 
 
+def _volume(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, contract: Contract,
+    result: ExtractResult, con,
+) -> tuple[Volume, bool]:  # fmt: skip
+    """The extract's rows against the published warehouse's, and whether a drop past its
+    contract's threshold was accepted for this run (the decision recorded with the rows)."""
+    table = f"raw_{contract.system}.{contract.entity}"
+    name = f"{contract.system}/{contract.entity}"
+    before = published_count(warehouse.settings.published_db, table)
+    volume = Volume(name, table, before, result.table_rows[contract.entity], contract.max_drop)
+    accepted = volume.too_steep and is_accepted(name, accepted_names(context.run.tags))
+    if accepted:
+        record_acceptance(con, volume, context.run.run_id)
+    return volume, accepted
+
+
 def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
     specs = [
         dg.AssetSpec(
@@ -81,10 +104,19 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
         blocking=True,
     )
 
+    volume_check = dg.AssetCheckSpec(
+        name="row_volume",
+        asset=raw_key(contract.system, contract.entity),
+        description=f"The extract's rows fell by at most {contract.max_drop:.0%} (its "
+        "contract's max_drop) from the published warehouse, or a person accepted the drop "
+        "(`coop build --accept-drop`, recorded in _meta.accepted_drops).",
+        blocking=True,
+    )
+
     @dg.multi_asset(
         name=f"ingest_{contract.system}_{contract.entity}",
         specs=specs,
-        check_specs=[check],
+        check_specs=[check, volume_check],
         pool=WRITER_POOL,
         can_subset=False,
     )
@@ -92,6 +124,7 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
         with warehouse.writer() as con:
             result = load_extract(con, warehouse.settings.raw_dir, contract, context.run.run_id)
             mismatches = reconcile_ledger(con, contract)
+            volume, accepted = _volume(context, warehouse, contract, result, con)
         for item in result.files:
             log = context.log.error if item.outcome == "failed" else context.log.info
             log(
@@ -134,6 +167,14 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
             passed=not mismatches,
             metadata={"mismatched_files": [row[0] for row in mismatches]},
         )
+        yield dg.AssetCheckResult(
+            asset_key=raw_key(contract.system, contract.entity),
+            check_name=volume_check.name,
+            passed=not volume.too_steep or accepted,
+            description=volume.line() + (" (accepted)" if accepted else ""),
+            metadata={"rows_published": volume.before, "rows_now": volume.after,
+                      "max_drop": contract.max_drop, "accepted": accepted},
+        )  # fmt: skip
         if result.failed:
             raise dg.Failure(
                 description="\n".join(f.message for f in result.failed),  # a line per file

@@ -31,12 +31,21 @@ FRONT_MATTER_FIELDS = (
     "source_reliability",
     "information_accuracy",
     "handling_code",
+    # what the grading policy (raw/README.md) needs to check the grade, as in source_documents
+    "verification_status",
+    "publisher_kind",
+    "original_publisher",
+    "original_url",
 )
 HTML_SUFFIXES = (".html", ".htm")
 # Elements that never hold a release's main text.
 HTML_BOILERPLATE = ["script", "style", "noscript", "template", "nav", "header", "footer",
                     "aside", "form", "iframe", "svg", "button"]  # fmt: skip
 HTML_BLOCKS = "p, h1, h2, h3, h4, h5, h6, li, blockquote, pre, td, th, dd, dt, figcaption"
+UNCLOSED_FRONT_MATTER = (
+    "front matter: line 1: opened by --- and never closed: end the key: value lines with a "
+    "--- line (or remove the opening one)"
+)
 DEFAULT_GRADE = {"source_reliability": "X", "information_accuracy": "4", "handling_code": "H0"}
 
 
@@ -157,7 +166,10 @@ def read_document(path: Path, relative: str) -> Document:
         document.problems.append(("text", None, refusal))
         values.update(DEFAULT_GRADE, title=PurePosixPath(relative).name)
         return document
-    front, body, _ = split_front_matter(text.replace("\r\n", "\n"))
+    text = text.replace("\r\n", "\n")
+    front, body, _ = split_front_matter(text)
+    if front is None and text.startswith("---\n"):
+        document.problems.append((None, "---", UNCLOSED_FRONT_MATTER))
     given = parse_front_matter(front, document) if front is not None else {}
     title = None
     if values["content_format"] == "html":

@@ -10,13 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from orchestration.landing.contract_schema import ChildTable, Column, Contract, RowCheck
+from orchestration.landing.contract_schema import (
+    DOCUMENT_ID,
+    GRADE_COLUMNS,
+    NOTE,
+    ChildTable,
+    Column,
+    Contract,
+    RowCheck,
+    document_identifier,
+    identifier,
+)
+from orchestration.landing.text_contracts import ALIASES, DOCUMENTS
 from orchestration.landing.vocabularies import (
+    AGREEMENT_DATES,
     AGREEMENT_STATUSES,
     AGREEMENT_TYPES,
     DATE_PRECISIONS,
     EVENT_TYPES,
-    HANDLING_CODES,
     IN_FORCE_BASES,
     IN_FORCE_EARLY_BASES,
     INFORMATION_ACCURACY,
@@ -25,7 +36,6 @@ from orchestration.landing.vocabularies import (
     PARTNER_TYPES,
     PARTY_ROLES,
     PUBLISHER_KINDS,
-    SOURCE_RELIABILITY,
     VALID_FROM_PRECISIONS,
     VERIFICATION_STATUSES,
 )
@@ -39,14 +49,6 @@ def _ends_after_starts(start: str, end: str) -> RowCheck:
     )
 
 
-DOCUMENT_ID = Column("document_id", required=True, description="the source document stating it")
-NOTE = Column("note", description="free-text caveats: conflicts, precision, inferences")
-GRADE_COLUMNS = (  # the 4x4 evaluation and handling code of a document
-    Column("source_reliability", required=True, values=SOURCE_RELIABILITY),
-    Column("information_accuracy", "integer", required=True, values=INFORMATION_ACCURACY),
-    Column("handling_code", required=True, values=HANDLING_CODES),
-)
-
 SOURCE_DOCUMENTS = Contract(
     system="curated",
     entity="source_documents",
@@ -56,7 +58,7 @@ SOURCE_DOCUMENTS = Contract(
     key=("document_id",),
     description="One row per cited public document, with its 4x4 grade and handling code.",
     columns=(
-        Column("document_id", required=True),
+        document_identifier("document_id", required=True),
         Column("title", required=True),
         Column("publisher", required=True),
         Column("published_on", "date"),
@@ -81,11 +83,11 @@ PARTNERS = Contract(
     description="One row per partner: country, international organisation, EU body, agency, "
     "programme. Countries carry their English short name; ISO codes come from a package.",
     columns=(
-        Column("partner_id", required=True),
+        identifier("partner_id", required=True),
         Column("partner_name", required=True),
         Column("partner_type", required=True, values=PARTNER_TYPES),
         Column("acronym"),
-        Column("parent_partner_id"),
+        identifier("parent_partner_id"),
         Column("founded_on", "date"),
         Column("headquarters_city"),
         DOCUMENT_ID,
@@ -102,8 +104,8 @@ MEMBERSHIPS = Contract(
     key=("organisation_partner_id", "member_partner_id", "valid_from"),
     description="One row per membership spell of a partner in an organisation or programme.",
     columns=(
-        Column("organisation_partner_id", required=True),
-        Column("member_partner_id", required=True),
+        identifier("organisation_partner_id", required=True),
+        identifier("member_partner_id", required=True),
         Column("membership_role", required=True, values=MEMBERSHIP_ROLES),
         Column("valid_from", "date", required=True),
         Column("valid_from_precision", required=True, values=VALID_FROM_PRECISIONS),
@@ -123,9 +125,9 @@ THREATS = Contract(
     key=("threat_id",),
     description="One row per crime area, with the EU's EMPACT priority flags per cycle.",
     columns=(
-        Column("threat_id", required=True),
+        identifier("threat_id", required=True),
         Column("threat_name", required=True),
-        Column("parent_threat_id"),
+        identifier("parent_threat_id"),
         Column("is_europol_crime_area", "boolean", required=True),
         Column("is_empact_2018_2021", "boolean", required=True),
         Column("is_empact_2022_2025", "boolean", required=True),
@@ -133,8 +135,8 @@ THREATS = Contract(
         Column("empact_2022_2025_priority"),
         Column("empact_2026_2029_priority"),
         DOCUMENT_ID,
-        Column("empact_2022_2025_document_id"),
-        Column("empact_2026_2029_document_id"),
+        document_identifier("empact_2022_2025_document_id"),
+        document_identifier("empact_2026_2029_document_id"),
         NOTE,
     ),
 )
@@ -148,20 +150,16 @@ AGREEMENTS = Contract(
     key=("agreement_id",),
     description="One record per agreement or arrangement in its current state, with its parties.",
     columns=(
-        Column("agreement_id", required=True),
+        identifier("agreement_id", required=True),
         Column("agreement_name", required=True),
         Column("agreement_type", required=True, values=AGREEMENT_TYPES),
         Column("status", required=True, values=AGREEMENT_STATUSES),
-        Column("negotiations_opened_on", "date"),
-        Column("signed_on", "date"),
-        Column("concluded_on", "date"),
-        Column("in_force_on", "date"),
-        Column("ended_on", "date"),
+        *(Column(name, "date") for name in AGREEMENT_DATES),
         Column("date_precision", required=True, values=DATE_PRECISIONS),
         Column("in_force_precision", values=DATE_PRECISIONS[:3]),
         Column("in_force_basis", values=IN_FORCE_BASES),
         Column("allows_personal_data", "boolean", required=True),
-        Column("superseded_by_agreement_id"),
+        identifier("superseded_by_agreement_id"),
         DOCUMENT_ID,
         NOTE,
     ),
@@ -176,13 +174,24 @@ AGREEMENTS = Contract(
         ),
         _ends_after_starts("signed_on", "ended_on"),
         _ends_after_starts("in_force_on", "ended_on"),
+        # a precision is the precision of a date: without one it claims what no source gave
+        RowCheck(  # the last column is the one reported
+            sql=f"date_precision = 'unknown' or coalesce({', '.join(AGREEMENT_DATES)}) is not null",
+            columns=(*AGREEMENT_DATES, "date_precision"),
+            reason="date_precision is not unknown but the record has no date",
+        ),
+        RowCheck(
+            '"in_force_precision" is null or "in_force_on" is not null',
+            ("in_force_on", "in_force_precision"),
+            "in_force_precision without an in_force_on",
+        ),
     ),
     children=(
         ChildTable(
             entity="agreement_parties",
             field="parties",
             columns=(
-                Column("partner_id", required=True),
+                identifier("partner_id", required=True),
                 Column("party_role", required=True, values=PARTY_ROLES),
             ),
             description="One row per agreement and party, unfolded from `parties`.",
@@ -199,15 +208,15 @@ EVENTS = Contract(
     key=("event_id",),
     description="One record per dated event, with participants and the threats it concerned.",
     columns=(
-        Column("event_id", required=True),
+        identifier("event_id", required=True),
         Column("event_name", required=True),
         Column("event_type", required=True, values=EVENT_TYPES),
         Column("started_on", "date", required=True),
         Column("ended_on", "date"),
         Column("date_precision", required=True, values=DATE_PRECISIONS),
         Column("location_name"),
-        Column("location_partner_id"),
-        Column("agreement_id"),
+        identifier("location_partner_id"),
+        identifier("agreement_id"),
         Column("is_inferred", "boolean"),
         Column("information_accuracy", "integer", values=INFORMATION_ACCURACY),
         DOCUMENT_ID,
@@ -226,7 +235,7 @@ EVENTS = Contract(
             entity="event_participants",
             field="participants",
             columns=(
-                Column("partner_id", required=True),
+                identifier("partner_id", required=True),
                 Column("participant_role", required=True, values=PARTICIPANT_ROLES),
             ),
             description="One row per event and participant, unfolded from `participants`.",
@@ -234,57 +243,9 @@ EVENTS = Contract(
         ChildTable(
             entity="event_threats",
             field="threat_ids",
-            value_column=Column("threat_id", required=True),
+            value_column=identifier("threat_id", required=True),
             description="One row per event and threat, unfolded from `threat_ids`.",
         ),
-    ),
-)
-
-DOCUMENT_LANGUAGES = ("en", "es", "pt")
-CONTENT_FORMATS = ("txt", "md", "html")
-ALIAS_KINDS = ("partner", "threat")
-ALIAS_TYPES = ("name", "acronym", "demonym", "institution", "term", "place")
-
-DOCUMENTS = Contract(
-    system="documents",
-    entity="documents",
-    folder="documents",
-    format="document",
-    mode="increment",
-    key=("document_id",),
-    description="One record per landed document (press release, report): its front matter "
-    "and its text, HTML reduced to its main text.",
-    columns=(
-        Column("document_id", required=True),
-        Column("publisher", required=True),
-        Column("title", required=True),
-        Column("url", "url"),
-        Column("published_on", "date"),
-        Column("language", values=DOCUMENT_LANGUAGES),
-        *GRADE_COLUMNS,
-        Column("content_format", required=True, values=CONTENT_FORMATS),
-        Column("text", required=True),
-        NOTE,
-    ),
-)
-
-ALIASES = Contract(
-    system="curated",
-    entity="aliases",
-    format="csv",
-    mode="snapshot",
-    key=("kind", "target_id", "alias", "language"),
-    description="Other names of partners and threats for linking documents: names in other "
-    "languages, institutions standing for a country, demonyms, crime terms; places that "
-    "must not be read as a partner.",
-    columns=(
-        Column("kind", required=True, values=ALIAS_KINDS),
-        Column("target_id", required=True),
-        Column("alias", required=True),
-        Column("language", required=True, values=(*DOCUMENT_LANGUAGES, "any")),
-        Column("alias_type", required=True, values=ALIAS_TYPES),
-        Column("veto_context"),
-        NOTE,
     ),
 )
 

@@ -49,7 +49,36 @@ OFFICIAL_PUBLISHERS = {
     "Swiss Federal Department of Foreign Affairs": ("eda.admin.ch",),
     "Permanent Mission of Russia to the EU": ("russiaeu.ru",),
     "Government of Moldova (legal database)": ("lex.justice.md",),
+    # publishers of the fetcher's sources (orchestration/documents/fetching/sources.yaml)
+    "Council of the EU": ("consilium.europa.eu",),
+    "AMERIPOL": ("ameripol.org",),
+    "Polícia Federal (Brazil)": ("gov.br",),
+    "Policía Nacional de Colombia": ("policia.gov.co",),
+    "Government of Liechtenstein (legal gazette)": ("gesetze.li",),
+    "Government of Monaco": ("gouv.mc",),
+    "Government of Montenegro": ("gov.me",),
+    "Government of Chile (Ministry of Public Security)": ("minsegpublica.cl",),
+    "Government of Iceland (Ministry of Justice)": ("government.is",),
+    "Government of Moldova (Ministry of Foreign Affairs)": ("mfa.gov.md",),
+    "Luhansk Regional State Administration (Ukraine)": ("i-lug.gov.ua",),
+    "United Nations Information Service Vienna": ("unvienna.org",),
+    "World Customs Organization": ("wcoomd.org",),
+    # publishers of the reference data's organisations and agencies
+    "European Commission (DG HOME)": ("ec.europa.eu",),
+    "EPPO": ("eppo.europa.eu",),
+    "MAOC-N": ("maoc.eu",),
+    "AIAMP": ("aiamp.info",),
+    "CARICOM IMPACS": ("caricomimpacs.org",),
+    "OAS": ("oas.org",),
+    "U.S. Immigration and Customs Enforcement": ("ice.gov",),
+    "EUDA": ("euda.europa.eu",),
+    "Italian Ministry of the Interior (DCSA)": ("antidroga.interno.gov.it",),
+    "Senafront (Panama)": ("senafront.gob.pa",),
 }
+
+# Words by which a title or note says the document reproduces another's text: it is then a
+# repost, graded as one (never accuracy 1) and naming its original.
+REPOST_MARKERS = ("repost", "reproduc", "republish", "copy of", "source:")
 
 # Accuracy each verification status allows (single_source 2 only for a faithful repost)
 ACCURACY_BY_STATUS = {
@@ -103,6 +132,9 @@ def document_problems(doc: Mapping[str, str | None]) -> list[str]:
         problems.append("a single source is accuracy 2 only as a faithful repost of a first hand")
     if kind == "copy_site" and not original:
         problems.append("a repost records the publisher of its original")
+    said = f"{doc.get('title') or ''} {doc.get('note') or ''}".lower()
+    if any(marker in said for marker in REPOST_MARKERS) and not original:
+        problems.append("its title or note calls it a repost but it names no original_publisher")
     if doc.get("original_url") and not original:
         problems.append("an original_url needs its original_publisher")
     if doc.get("original_url") and doc.get("original_url") == doc.get("url"):
@@ -119,3 +151,21 @@ def grading_problems(docs: Iterable[Mapping[str, str | None]]) -> list[str]:
     return [
         f"{doc.get('document_id')}: {problem}" for doc in docs for problem in document_problems(doc)
     ]
+
+
+def fetched_grade(
+    publisher: str, kind: str, url: str, original_accuracy: str | None
+) -> dict[str, str]:
+    """The grade of a fetched document under this policy: reliability by its publisher's kind
+    (A only at an official publisher's own address, else the document is graded as from a
+    site of unknown standing), accuracy 1 for an official publisher's own text, 2 for a
+    repost of such a text (``original_accuracy`` "1"), 3 otherwise."""
+    reliability = RELIABILITY_BY_KIND[kind]
+    if reliability == "A" and not is_official_url(publisher, url):
+        reliability = RELIABILITY_BY_KIND["low_quality_site"]
+    if original_accuracy is None:
+        accuracy, status = ("1", "verified") if reliability == "A" else ("3", "single_source")
+    else:
+        accuracy, status = ("2" if original_accuracy == "1" else "3"), "single_source"
+    return {"source_reliability": reliability, "information_accuracy": accuracy,
+            "verification_status": status, "handling_code": "H0"}  # fmt: skip

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.landing.contracts import CONTRACTS, Contract
+from orchestration.landing.loading.reading import MAX_LINE_BYTES
 from orchestration.problems import Problem
 
 SHOWN_PER_FILE = 3  # reasons shown per file in summaries; `coop rejects` lists them all
@@ -106,16 +107,25 @@ def line_texts(raw_dir: Path, file: str, lines: set[int]) -> dict[int, str]:
     return found
 
 
+def csv_fields(text: str) -> list[str]:
+    """The fields of one CSV record; a field may be as long as the loader takes one (the csv
+    module stops at 131,072 characters unless told otherwise)."""
+    csv.field_size_limit(MAX_LINE_BYTES)
+    return next(csv.reader(io.StringIO(text)), [])
+
+
 def record_key(contract: Contract, text: str, header: list[str] | None) -> str | None:
     """The natural key of a rejected record, read from its raw text (None when the text cannot
     be parsed any more: the reason it was rejected may be exactly that)."""
     try:
         if contract.format == "csv":
-            values = next(csv.reader(io.StringIO(text)))
+            values = csv_fields(text)
+            if not values:
+                return None
             record = dict(zip(header or [], values, strict=False))
         else:
             record = json.loads(text)
-    except (ValueError, StopIteration, csv.Error):
+    except (ValueError, csv.Error):
         return None
     if not isinstance(record, dict):
         return None
@@ -125,4 +135,4 @@ def record_key(contract: Contract, text: str, header: list[str] | None) -> str |
 
 def csv_header(raw_dir: Path, file: str) -> list[str] | None:
     texts = line_texts(raw_dir, file, {1})
-    return next(csv.reader([texts[1].lstrip("\ufeff")])) if 1 in texts else None
+    return csv_fields(texts[1].lstrip("\ufeff")) if 1 in texts else None

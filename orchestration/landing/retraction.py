@@ -1,7 +1,8 @@
 """Taking a bad load back: a file's rows leave the build, and the ledger says so.
 
-Event files are increments (a removed file keeps its rows), so deleting a bad events file does
-not undo its load. A retraction removes the rows of that file's current load from its raw,
+Event files and documents are increments (a removed file keeps its rows), so deleting a bad
+events file or document does not undo its load: retracting it does, whether the file is still
+there or already gone. A retraction removes the rows of that file's current load from its raw,
 child and rejects tables in one transaction and appends a `retracted` ledger row with the
 file's SHA-256: while the file is unchanged, the loader leaves it out; a corrected version
 (another SHA-256) loads as new. The run that follows rebuilds what depends on the extract and
@@ -18,7 +19,13 @@ from pathlib import Path
 import duckdb
 
 from orchestration.landing.contracts import CONTRACTS, Contract
-from orchestration.landing.loading.ledger import FileResult, latest_ledger_row, record_ledger
+from orchestration.landing.loading.ledger import (
+    LEDGER_TABLE,
+    FileResult,
+    LedgerRow,
+    latest_ledger_row,
+    record_ledger,
+)
 from orchestration.landing.loading.sql import transaction
 from orchestration.landing.loading.tables import delete_file_rows, table_name
 
@@ -48,23 +55,42 @@ def relative_to_landing(path: str, raw_dir: Path) -> str:
 
 
 def contract_of(relative: str) -> Contract:
-    parts = relative.split("/")
+    """The extract a landed file belongs to, by its landing folder (documents lie under
+    `documents/<publisher>/`, the others under `<system>/<entity>/`)."""
     for contract in CONTRACTS:
-        if parts[:2] == [contract.system, contract.entity]:
+        if relative.startswith(contract.landing_folder + "/"):
             return contract
-    raise RetractionError(f"{relative} belongs to no extract (raw/<system>/<entity>/<file>)")
+    folders = ", ".join(sorted(f"raw/{c.landing_folder}/" for c in CONTRACTS))
+    raise RetractionError(f"{relative} belongs to no extract (the extracts' folders: {folders})")
+
+
+def _load_to_retract(con: duckdb.DuckDBPyConnection, relative: str) -> LedgerRow:
+    """The load whose rows are still in the build: the latest ledger row when it is a load,
+    or the load before a `retained` row (an increment file removed from the folder keeps its
+    rows until it is retracted)."""
+    latest = latest_ledger_row(con, relative)
+    if latest is None:
+        raise RetractionError(f"{relative}: the ledger has no load of this file")
+    if latest.outcome == "retained":
+        rows = con.execute(
+            f"select file_sha256, outcome, message, file_size_bytes, file_mtime_ns, load_id, "
+            f"rows_read from {LEDGER_TABLE} where source_file = ? and outcome = 'loaded' "
+            "order by loaded_at desc limit 1",
+            [relative],
+        ).fetchall()
+        if rows:
+            return LedgerRow(*rows[0])
+    if latest.outcome != "loaded":
+        raise RetractionError(
+            f"{relative}: its latest ledger entry is '{latest.outcome}', not a load"
+        )
+    return latest
 
 
 def retract(con: duckdb.DuckDBPyConnection, relative: str, reason: str) -> Retraction:
     """Remove the rows of `relative`'s current load and record the retraction in the ledger."""
     contract = contract_of(relative)
-    latest = latest_ledger_row(con, relative)
-    if latest is None:
-        raise RetractionError(f"{relative}: the ledger has no load of this file")
-    if latest.outcome != "loaded":
-        raise RetractionError(
-            f"{relative}: its latest ledger entry is '{latest.outcome}', not a load"
-        )
+    latest = _load_to_retract(con, relative)
     rejects = table_name(contract, f"{contract.entity}__rejects")
     with transaction(con):
         quarantined = con.execute(

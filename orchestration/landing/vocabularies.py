@@ -13,6 +13,7 @@ MEMBERSHIP_ROLES = (
     "treaty_signatory",
     "beneficiary",
     "consortium_member",
+    "observer",
 )
 VALID_FROM_PRECISIONS = ("exact", "on_or_before")
 # "unknown": the source names the instrument or event but not the year (no date is stored)
@@ -44,7 +45,28 @@ AGREEMENT_TYPES = (
     "memorandum_of_understanding",
     "other_instrument",
 )
-AGREEMENT_STATUSES = ("negotiating", "signed", "concluded", "in_force", "superseded")
+# In the order an agreement goes through them. An EU agreement (Art. 218 TFEU) is first
+# recommended by the Commission, then the Council adopts a negotiating mandate; neither means
+# that negotiations are under way, so each is a status of its own.
+AGREEMENT_STATUSES = (
+    "recommended",
+    "mandate_adopted",
+    "negotiating",
+    "signed",
+    "concluded",
+    "in_force",
+    "superseded",
+)
+# The dates an agreement's record can carry; date_precision says how exact they are
+AGREEMENT_DATES = (
+    "recommended_on",
+    "mandate_adopted_on",
+    "negotiations_opened_on",
+    "signed_on",
+    "concluded_on",
+    "in_force_on",
+    "ended_on",
+)
 PARTY_ROLES = ("party", "implementing_agency")
 EVENT_TYPES = (
     "founding",
@@ -70,3 +92,9 @@ PARTICIPANT_ROLES = (
     "facilitator",
     "chair",
 )
+
+# documents and the names the linker reads
+DOCUMENT_LANGUAGES = ("en", "es", "pt")
+CONTENT_FORMATS = ("txt", "md", "html")
+ALIAS_KINDS = ("partner", "threat")
+ALIAS_TYPES = ("name", "acronym", "demonym", "institution", "term", "place")

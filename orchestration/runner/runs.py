@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from orchestration.landing.digests import dbt_project_digest
 from orchestration.operations.planning import PLAN_TAG, save_plan
+from orchestration.operations.volume import ACCEPT_TAG
 from orchestration.problems import problem_lines
 from orchestration.runner.location import runs_in_location
 from orchestration.settings import (
@@ -25,6 +26,7 @@ PID_TAG = "coop/pid"
 HOST_TAG = "coop/host"
 DBT_OP = "cooperation_dbt_assets"
 PUBLISHED_ASSET_PATH = ["warehouse", "cooperation"]
+VOLUME_CHECK = "row_volume"
 # without --verbose, Dagster's log goes whole to the run's log file, not to the terminal
 FILE_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 # with --verbose, every step event too (the instance's default is INFO: .dagster_home/dagster.yaml)
@@ -122,6 +124,7 @@ def run_main_job(
     full_refresh: bool = False,
     force: bool = False,
     also_changed: frozenset[str] = frozenset(),
+    accept_drop: tuple[str, ...] = (),
 ) -> RunSummary:
     """Materialize the assets of the `build_warehouse` job on the project's instance.
 
@@ -153,6 +156,8 @@ def run_main_job(
     if plan.assets is not None:
         job = job.get_subset(asset_selection=plan.assets, asset_check_selection=plan.checks)
     tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+    if accept_drop:  # read by the volume checks (orchestration/operations/volume.py)
+        tags[ACCEPT_TAG] = ",".join(accept_drop)
     if not noop:  # recorded as the last publication when the run publishes
         tags[PLAN_TAG] = save_plan(settings, plan)
     log_path = settings.build_dir / "logs" / "last_build.log"
@@ -187,6 +192,8 @@ def run_main_job(
         for evaluation in result.get_asset_check_evaluations():
             name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
             (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
+            if not evaluation.passed and evaluation.check_name == VOLUME_CHECK:
+                summary.problems.append(evaluation.description)  # the table and its drop
         for event in result.all_events:
             if event.is_step_failure:
                 lines = step_error_lines(event.step_failure_data.error)

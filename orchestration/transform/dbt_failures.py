@@ -10,6 +10,7 @@ broken relationship is a parent row refused for a bad value.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,14 @@ from pathlib import Path
 import duckdb
 
 from orchestration.landing.contracts import CONTRACTS
-from orchestration.landing.rejects import Reject, csv_header, line_texts, quarantined, record_key
+from orchestration.landing.rejects import (
+    Reject,
+    csv_fields,
+    csv_header,
+    line_texts,
+    quarantined,
+    record_key,
+)
 from orchestration.problems import Problem, one_line
 
 SHOWN_VALUES = 5  # offending values named per failing test
@@ -49,14 +57,29 @@ def _strings(record: object) -> Iterator[str]:
 
 
 def _values_of(text: str, file: str) -> set[str]:
-    if file.endswith(".csv"):
-        import csv
-
-        return {field.strip() for row in csv.reader([text]) for field in row}
     try:
+        if file.endswith(".csv"):
+            return {field.strip() for field in csv_fields(text)}
         return set(_strings(json.loads(text)))
-    except ValueError:
+    except (ValueError, csv.Error):
         return set()
+
+
+def _missing_value(raw_dir: Path, file: str, text: str, column: str) -> tuple[str, str] | None:
+    """The id a person wrote where a mart holds its surrogate key (`member_partner_key` is a
+    hash of the `member_partner_id` on the extract's line), read from that line."""
+    if not column.endswith("_key"):
+        return None
+    name = column.removesuffix("_key") + "_id"
+    try:
+        if file.endswith(".csv"):
+            record = dict(zip(csv_header(raw_dir, file) or [], csv_fields(text), strict=False))
+        else:
+            record = json.loads(text)
+    except (ValueError, csv.Error):
+        return None
+    value = record.get(name) if isinstance(record, dict) else None
+    return (name, value) if isinstance(value, str) and value else None
 
 
 def quarantined_keys(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str, Reject]:
@@ -79,12 +102,13 @@ def quarantined_keys(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str,
 
 def _source_rows(
     con: duckdb.DuckDBPyConnection, relation: str, column: str, values: list
-) -> list[tuple[str, int]]:
+) -> list[tuple[str, int, object]]:
+    """(file, line, value) of the rows holding the missing values."""
     if not values or not {"_source_file", "_source_line"} <= _columns(con, relation):
         return []
     marks = ", ".join("?" for _ in values)
     return con.execute(
-        f"select distinct _source_file, _source_line from {relation} "
+        f"select distinct _source_file, _source_line, {column} from {relation} "
         f"where {column} in ({marks}) order by 1, 2 limit {SHOWN_VALUES}",
         values,
     ).fetchall()
@@ -129,11 +153,14 @@ def explain_failing_test(
         return Problem(None, f"dbt test {name} failed: {failures} row(s): {values}")
     parent = metadata.get("kwargs", {}).get("to", "its parent")
     sources = _source_rows(con, model["relation_name"], column, [row[0] for row in rows])
-    for file, line in sources:
+    places = []
+    for file, line, value in sources:
         text = line_texts(raw_dir, file, {line}).get(line, "")
-        for value in _values_of(text, file) & keys.keys():
-            causes.setdefault(keys[value], set()).add(value)
-    where = ", ".join(f"{file} line {line}" for file, line in sources) or values
+        for held in _values_of(text, file) & keys.keys():
+            causes.setdefault(keys[held], set()).add(held)
+        name_shown, shown = _missing_value(raw_dir, file, text, column) or (column, value)
+        places.append(f"{file} line {line} ({name_shown} {_short(shown)})")
+    where = ", ".join(places) or values
     return Problem(
         None,
         f"dbt test {name} failed: {failures} row(s) of {model['name']}.{column} have no match "

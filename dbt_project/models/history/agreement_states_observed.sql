@@ -12,7 +12,8 @@
         schema='snapshots',
     )
 }}
-{%- set checked = ['status', 'negotiations_opened_on', 'signed_on', 'concluded_on', 'in_force_on',
+{%- set checked = ['status', 'recommended_on', 'mandate_adopted_on', 'negotiations_opened_on',
+                   'signed_on', 'concluded_on', 'in_force_on',
                    'ended_on', 'allows_personal_data'] %}
 
 with agreements as (

@@ -1,8 +1,10 @@
 -- Status history of each agreement, derived from the dates its record carries: one spell per
 -- status with a known start date, ending where the next one starts (valid_to is exclusive).
--- An agreement whose sources say "in force" without an entry-into-force date is taken to be
--- in force from its signature, and one superseded without an end date to end when its
--- successor took effect (entry into force, else signature); both starts are flagged inferred.
+-- A date no source gives is never made up: an agreement in force whose entry into force is
+-- undated has no in_force spell (its record's status says it is in force now; since when is
+-- unknown), and a Commission recommendation or a Council mandate is its own status, not the
+-- opening of negotiations. One start alone is inferred, and flagged: an agreement superseded
+-- without an end date ends when its successor entered into force, when that date is known.
 with agreements as (
 
     select * from {{ ref('stg_curated__agreements') }}
@@ -19,34 +21,36 @@ status_starts as (
 
     select
         agreement_id,
-        'negotiating' as status,
+        'recommended' as status,
         1 as status_order,
-        negotiations_opened_on as valid_from,
+        recommended_on as valid_from,
         false as is_valid_from_inferred
+    from agreements where recommended_on is not null
+    union all
+    select agreement_id, 'mandate_adopted', 2, mandate_adopted_on, false
+    from agreements where mandate_adopted_on is not null
+    union all
+    select agreement_id, 'negotiating', 3, negotiations_opened_on, false
     from agreements where negotiations_opened_on is not null
     union all
-    select agreement_id, 'signed', 2, signed_on, false
+    select agreement_id, 'signed', 4, signed_on, false
     from agreements where signed_on is not null
     union all
-    select agreement_id, 'concluded', 3, concluded_on, false
+    select agreement_id, 'concluded', 5, concluded_on, false
     from agreements where concluded_on is not null
     union all
-    select agreement_id, 'in_force', 4, in_force_on, false
+    select agreement_id, 'in_force', 6, in_force_on, false
     from agreements where in_force_on is not null
     union all
-    select agreement_id, 'superseded', 5, ended_on, false
+    select agreement_id, 'superseded', 7, ended_on, false
     from agreements where ended_on is not null
     union all
-    select agreement_id, 'in_force', 4, signed_on, true
-    from agreements where status = 'in_force' and in_force_on is null and signed_on is not null
-    union all
-    select agreements.agreement_id, 'superseded', 5,
-        coalesce(successors.in_force_on, successors.signed_on), true
+    select agreements.agreement_id, 'superseded', 7, successors.in_force_on, true
     from agreements
     inner join successors
         on agreements.superseded_by_agreement_id = successors.agreement_id
     where agreements.status = 'superseded' and agreements.ended_on is null
-        and coalesce(successors.in_force_on, successors.signed_on) is not null
+        and successors.in_force_on is not null
 
 ),
 

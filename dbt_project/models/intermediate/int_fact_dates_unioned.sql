@@ -32,7 +32,9 @@ partners as (
 
 all_dates as (
 
-    select negotiations_opened_on as fact_date from agreements
+    select recommended_on as fact_date from agreements
+    union all select mandate_adopted_on from agreements
+    union all select negotiations_opened_on from agreements
     union all select signed_on from agreements
     union all select concluded_on from agreements
     union all select in_force_on from agreements

@@ -21,6 +21,8 @@ final as (
         cast(status as {{ dbt.type_string() }}) as status,
         -- dates: date_precision says how exact they are, in_force_precision overrides it for
         -- in_force_on, in_force_basis says why in_force_on is dated as it is
+        cast(recommended_on as date) as recommended_on,
+        cast(mandate_adopted_on as date) as mandate_adopted_on,
         cast(negotiations_opened_on as date) as negotiations_opened_on,
         cast(signed_on as date) as signed_on,
         cast(concluded_on as date) as concluded_on,

@@ -26,6 +26,8 @@ final as (
         cast(mention_id as {{ dbt.type_string() }}) as mention_id,
         cast(case when mention_kind = 'date' then mention_id end as date) as mentioned_on,
         cast(date_precision as {{ dbt.type_string() }}) as date_precision,
+        -- who does what (partners only): actor, place of the cooperation, or other
+        cast(role as {{ dbt.type_string() }}) as role,
         -- where: character offsets in the document's text (end exclusive)
         cast(mention_ordinal as {{ dbt.type_int() }}) as mention_ordinal,
         cast(start_offset as {{ dbt.type_int() }}) as start_offset,

@@ -3,10 +3,13 @@
 Running dateparser's search over a whole 5 KB text costs ~25 ms (40 documents/s); one parse of
 a short span ~1.7 ms. So a regular expression over month names (English, Spanish, Portuguese),
 numeric forms and relative words finds the few candidate spans first. A span whose day, month
-name and year the expression already read is resolved from the month table (the fast path); a
-relative or numeric span is handed to dateparser with the document's language and its date
-as RELATIVE_BASE (results cached per span, language and base). `tests/test_linking_dates.py`
-checks that both paths give the same date for every span of the evaluation set.
+name and year the expression already read is resolved from the month table (the fast path), as
+are numeric dates (day first: "10.07.2024", "22/06/2021", "11/11/22"), weekdays after a cue
+("el jueves", "nesta sexta-feira", "on Monday": the latest such day up to the document's date)
+and the other end of a day range ("12-13 October", "18 y 21 de junio"); relative words are
+handed to dateparser with the document's language and its date as RELATIVE_BASE (results cached
+per span, language and base). `tests/test_linking.py` checks that the month table and dateparser
+give the same date for every absolute span of the evaluation set.
 """
 
 from __future__ import annotations
@@ -46,13 +49,35 @@ RELATIVE = {
     "na proxima semana": "week", "na semana passada": "week", "no proximo mes": "month",
     "no mes passado": "month", "no ano passado": "year", "no proximo ano": "year",
 }  # fmt: skip
+# weekdays: resolved to the latest such day on or before the document's date ("el jueves",
+# "nesta sexta-feira", "on Monday"), or the next after it when the cue says so
+WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6, "lunes": 0, "martes": 1, "miercoles": 2, "jueves": 3, "viernes": 4,
+    "sabado": 5, "domingo": 6, "segunda-feira": 0, "terca-feira": 1, "quarta-feira": 2,
+    "quinta-feira": 3, "sexta-feira": 4,
+}  # fmt: skip
+_WEEKDAY = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+# the word before a Spanish or Portuguese weekday that makes it a date ("Santo Domingo" is not)
+WEEKDAY_CUES = frozenset(("este", "esta", "el", "pasado", "proximo", "proxima", "nesta", "neste",
+                          "no", "na", "ultimo", "ultima", "passado", "passada", "this", "on",
+                          "last", "next", "desde", "hasta", "until", "since", "ate"))  # fmt: skip
+NEXT_CUES = frozenset(("proximo", "proxima", "next"))
+ENGLISH_WEEKDAYS = frozenset(list(WEEKDAYS)[:7])  # "the agency said Monday"
+# "12-13 October", "18 y 21 de junio", "17 e 20 de junho": the first day of a range
+RANGE_START = re.compile(r"(?<![\d.,/])([0-3]?\d)(?:st|nd|rd|th|o)?\s*(?:-|y|e|and|to|al|a|&)\s*$")
+# "November 8-19": the last day of a range
+RANGE_END = re.compile(r"\s*(?:-|to|and|y|e|al|a)\s*([0-3]?\d)\b(?![.,/]\d)")
 _RELATIVE = "|".join(re.escape(k) for k in sorted(RELATIVE, key=len, reverse=True))
 CANDIDATES = re.compile(
     rf"\b(?:{_DAY}{_OF}\s+(?P<month>{_MONTH})\.?(?:,?{_OF}\s+{_YEAR})?"
     rf"|(?P<month2>{_MONTH})\.?\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?:,\s*(?P<year2>(?:19|20)\d{{2}}))?"
     rf"|(?P<month3>{_MONTH}){_OF}\s+(?P<year3>(?:19|20)\d{{2}})"
     r"|(?P<iso>(?:19|20)\d{2}-[01]\d-[0-3]\d)"
-    r"|(?P<numeric>[0-3]?\d/[01]?\d/(?:19|20)\d{2})"
+    # 07.03.2025, 07/03/2025, 7-3-2025, 11/11/22 (day first; a two-digit year only with "/")
+    r"|(?P<numeric>(?P<nday>[0-3]?\d)(?P<sep>[./-])(?P<nmonth>[01]?\d)(?P=sep)"
+    r"(?P<nyear>(?:19|20)\d{2}(?!\.?\d)|(?<=/)\d{2}(?![/\d])(?!\.\d)))"
+    rf"|(?P<weekday>{_WEEKDAY})"
     r"|(?:in|since|from|until|en|desde|hasta|em|ate|durante|during)\s+(?P<year4>(?:19|20)\d{2})(?![-/]\d)"
     rf"|(?P<relative>{_RELATIVE}))\b"
 )
@@ -68,13 +93,13 @@ NOT_WORD = re.compile(r"[^\w ]")
 def anchor_automaton() -> ahocorasick.Automaton:
     """Month names and relative words, as whole words (a space on each side)."""
     automaton = ahocorasick.Automaton()
-    for word in (*MONTHS, *RELATIVE):
+    for word in (*MONTHS, *RELATIVE, *(w.replace("-", " ") for w in WEEKDAYS)):
         automaton.add_word(f" {word} ", len(word) + 2)
     automaton.make_automaton()
     return automaton
 
 
-def candidate_starts(folded: str) -> list[int]:
+def candidate_starts(folded: str, words: str | None = None) -> list[int]:
     """Where a date expression may start: a number (or the year cue before a year: "since
     2022"), a month name, a relative word. The full expression is tried only there (`match`,
     one attempt each); searching the whole text with it cost ~3 ms per 5 KB."""
@@ -85,7 +110,8 @@ def candidate_starts(folded: str) -> list[int]:
             before = folded[max(0, number.start() - 9) : number.start()].split()
             if before and before[-1] in YEAR_CUES:
                 starts.add(number.start() - 1 - len(before[-1]))
-    words = " " + NOT_WORD.sub(" ", folded) + " "
+    if words is None:  # the folded text, punctuation as spaces, padded with a space each side
+        words = " " + NOT_WORD.sub(" ", folded) + " "
     for end, length in anchor_automaton().iter(words):
         starts.add(end - length + 1)  # the padding's leading space is the word's start - 1 + 1
     return sorted(starts)
@@ -137,14 +163,88 @@ def _from_table(groups: dict, base: dt.date | None) -> tuple[dt.date, str] | Non
     return resolved, "day" if day else "month"
 
 
+def _numeric(groups: dict) -> dt.date | None:
+    year = int(groups["nyear"])
+    year += 2000 if year < 100 else 0
+    try:
+        return dt.date(year, int(groups["nmonth"]), int(groups["nday"]))
+    except ValueError:
+        return None
+
+
+def _weekday(folded: str, match: re.Match, text: str, base: dt.date | None) -> dt.date | None:
+    """The weekday's date: the latest such day on or before `base` ("el jueves", "on Monday"),
+    or the next after it ("el próximo lunes"); only after a cue word, or capitalised in English."""
+    if base is None:
+        return None
+    before = folded[max(0, match.start() - 12) : match.start()].split()
+    cue = before[-1] if before else ""
+    english = match.group() in ENGLISH_WEEKDAYS and text[match.start()].isupper()
+    if cue not in WEEKDAY_CUES and not english:
+        return None
+    weekday = WEEKDAYS[match.group().replace(" ", "-")]
+    if cue in NEXT_CUES:
+        return base + dt.timedelta(days=(weekday - base.weekday() - 1) % 7 + 1)
+    return base - dt.timedelta(days=(base.weekday() - weekday) % 7)
+
+
+def _range_days(folded: str, start: int, end: int, day: dt.date) -> list[tuple[int, int, dt.date]]:
+    """The other day of a range around a day-precise date ("12-13 October", "November 8-19")."""
+    found = []
+    before = RANGE_START.search(folded, max(0, start - 12), start)
+    after = RANGE_END.match(folded, end)
+    for m, first in ((before, True), (after, False)):
+        if m is None:
+            continue
+        other = int(m.group(1))
+        if (first and 1 <= other < day.day) or (not first and day.day < other <= 31):
+            try:
+                found.append((m.start(1), m.end(1), day.replace(day=other)))
+            except ValueError:
+                continue
+    return found
+
+
+def _resolve(groups: dict, match: re.Match, folded: str, text: str, language: str | None,
+             base: dt.date | None) -> tuple[dt.date, str, str, float] | None:  # fmt: skip
+    """(date, precision, method, confidence) of one matched expression, or None."""
+    if groups["year4"]:
+        return dt.date(int(groups["year4"]), 1, 1), "year", "year_cue", 0.7
+    if groups["month"] or groups["month2"] or groups["month3"]:
+        resolved = _from_table(groups, base)
+        return (*resolved, "month_table", 0.95) if resolved else None
+    if groups["numeric"]:
+        day = _numeric(groups)
+        return (day, "day", "numeric", 0.9) if day else None
+    if groups["weekday"]:
+        day = _weekday(folded, match, text, base)
+        return (day, "day", "weekday", 0.8) if day else None
+    relative = groups["relative"]
+    if relative and base is None:
+        return None  # "next week" of an undated document is no date
+    if relative in ("today", "hoy", "hoje") and folded[: match.start()].split()[-1:] in (
+            ["until"], ["hasta"], ["ate"]):  # fmt: skip
+        return None  # "hasta hoy": until now, no day
+    start, end = match.span()
+    parsed = parse_span(folded[start:end] if relative else text[start:end], language,
+                        base if relative else None)  # fmt: skip
+    if parsed is None:
+        return None
+    return parsed, RELATIVE[relative] if relative else "day", "dateparser", 0.8 if relative else 0.9
+
+
 def find_dates(
-    text: str, language: str | None, base: dt.date | None, folded: str | None = None
+    text: str,
+    language: str | None,
+    base: dt.date | None,
+    folded: str | None = None,
+    words: str | None = None,
 ) -> list[DateMention]:
     """Every date expression in `text`, resolved; `folded` is fold(text) when already made."""
     folded = fold(text) if folded is None else folded
     found = []
     matches, covered = [], -1
-    for position in candidate_starts(folded):
+    for position in candidate_starts(folded, words):
         if position < covered:
             continue  # inside the previous expression ("7 March 2025": 2025 is no new date)
         match = CANDIDATES.match(folded, position)
@@ -153,27 +253,16 @@ def find_dates(
             covered = match.end()
     for match in matches:
         groups = match.groupdict()
+        resolved = _resolve(groups, match, folded, text, language, base)
+        if resolved is None:
+            continue
+        day, precision, method, confidence = resolved
         start, end = match.span()
         if groups["year4"]:
             start = match.start("year4")
-            found.append(DateMention(start, end, text[start:end],
-                                     dt.date(int(groups["year4"]), 1, 1), "year",
-                                     "year_cue", 0.7))  # fmt: skip
-            continue
-        if groups["month"] or groups["month2"] or groups["month3"]:
-            resolved = _from_table(groups, base)
-            if resolved:
-                found.append(DateMention(start, end, text[start:end], resolved[0], resolved[1],
-                                         "month_table", 0.95))  # fmt: skip
-            continue
-        relative = groups["relative"]
-        if relative and base is None:
-            continue  # "next week" of an undated document is no date
-        parsed = parse_span(folded[start:end] if relative else text[start:end], language,
-                            base if relative else None)  # fmt: skip
-        if parsed is not None:
-            precision = RELATIVE[relative] if relative else "day"
-            confidence = 0.8 if relative else 0.9
-            found.append(DateMention(start, end, text[start:end], parsed, precision,
-                                     "dateparser", confidence))  # fmt: skip
-    return found
+        found.append(DateMention(start, end, text[start:end], day, precision, method,
+                                 confidence))  # fmt: skip
+        if method == "month_table" and precision == "day":
+            found += [DateMention(s, e, text[s:e], other, "day", "day_range", 0.85)
+                      for s, e, other in _range_days(folded, start, end, day)]  # fmt: skip
+    return sorted(found, key=lambda d: d.start)

@@ -1,4 +1,4 @@
-"""Linking one file as it is, without building anything (`coop link FILE`)."""
+"""Linking document files as they are, without building anything (`coop link FILE...`)."""
 
 from __future__ import annotations
 
@@ -29,3 +29,24 @@ def link_file(path: Path, raw_dir: Path, linker: Linker | None = None) -> list[M
         raise UnlinkableDocument(f"{path}: published_on {published!r} is not a date") from error
     linker = linker or Linker(gazetteer_from_files(raw_dir))
     return linker.link(values["text"], values.get("language"), base)
+
+
+SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+
+def document_files(paths: list[Path]) -> list[Path]:
+    """The files named, and the document files under each folder named (sorted)."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise UnlinkableDocument(f"{path}: no such file or folder")
+    return found
+
+
+def linker_for(raw_dir: Path, cache_dir: Path | None = None) -> Linker:
+    """One linker for many files: the names are read (or taken from the cache) once."""
+    return Linker(gazetteer_from_files(raw_dir, cache_dir))

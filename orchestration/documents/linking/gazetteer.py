@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
 from orchestration.documents.linking.folding import fold
 
 LANGUAGES = ("en", "es", "pt")
-LINKER_VERSION = "1"  # bump when a rule changes what is linked: every document is relinked
+LINKER_VERSION = "2"  # bump when a rule changes what is linked: every document is relinked
 
 # method -> (confidence, case rule). "capitalised": a proper noun, its first letter written
 # upper case ("Chile", not the chile pepper); "upper": an acronym written as given or in
@@ -98,37 +101,66 @@ class Gazetteer:
         return digest.hexdigest()[:16]
 
 
+# Spanish and Portuguese endings other than -o, -e, -a: ending -> feminine and plural endings
+# ("francés" -> francesa, franceses, francesas; "alemão" -> alemã, alemães; "español")
+ENDINGS = {
+    "es": {"és": ("esa", "eses", "esas"), "án": ("ana", "anes", "anas"), "í": ("íes", "ís"),
+           "ol": ("ola", "oles", "olas"), "ín": ("ina", "ines", "inas")},
+    "pt": {"ês": ("esa", "eses", "esas"), "ão": ("ã", "ães", "ãos", "ãs"),
+           "ol": ("ola", "óis", "olas")},
+}  # fmt: skip
+
+
 def demonym_forms(demonym: str, language: str) -> list[str]:
     """A demonym's inflections: Spanish and Portuguese gender and number, English plural."""
+    for ending, others in ENDINGS.get(language, {}).items():
+        if demonym.endswith(ending):
+            stem = demonym[: -len(ending)]
+            return [demonym] + [stem + other for other in others]
     if language in ("es", "pt") and demonym.endswith("o"):
         stem = demonym[:-1]
         return [demonym, stem + "a", stem + "os", stem + "as"]
     if language in ("es", "pt") and demonym.endswith(("e", "a")):
         return [demonym, demonym + "s"]
-    if language == "en" and demonym.endswith("an"):
+    if language == "en" and demonym.endswith(("an", "i")):
         return [demonym, demonym + "s"]
     return [demonym]
+
+
+@cache
+def _territory_names() -> dict[str, dict[str, str]]:
+    """CLDR's country names per language, by ISO alpha-2 (read once per process)."""
+    from babel import Locale
+
+    return {language: dict(Locale.parse(language).territories) for language in LANGUAGES}
+
+
+def _country(partner_name: str):
+    """The pycountry record of a country partner's name (one of pycountry's names, or a name
+    its fuzzy search resolves), or None."""
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(partner_name)
+    except LookupError:
+        pass
+    try:
+        return pycountry.countries.search_fuzzy(partner_name)[0] if partner_name else None
+    except LookupError:
+        return None
 
 
 def country_names(partner_name: str) -> list[tuple[str, str]]:
     """(name, language) of a country in CLDR (en, es, pt) and pycountry, from its English
     short name; nothing when no package knows the name."""
-    import pycountry
-    from babel import Locale
-
-    try:
-        country = pycountry.countries.lookup(partner_name)
-    except LookupError:
-        found = pycountry.countries.search_fuzzy(partner_name) if partner_name else []
-        if not found:
-            return []
-        country = found[0]
+    country = _country(partner_name)
+    if country is None:
+        return []
     names = [(getattr(country, attr), "en") for attr in ("name", "common_name", "official_name")
              if getattr(country, attr, None)]  # fmt: skip
-    for language in LANGUAGES:
-        territory = Locale.parse(language).territories.get(country.alpha_2)
-        if territory:
-            names.append((territory, language))
+    for language, territories in _territory_names().items():
+        if territories.get(country.alpha_2):
+            names.append((territories[country.alpha_2], language))
     return names
 
 
@@ -166,11 +198,46 @@ def read_csv_rows(folder: Path) -> list[dict]:
     return rows
 
 
-def gazetteer_from_files(raw_dir: Path) -> Gazetteer:
-    """The gazetteer straight from the landed CSV files, for `coop link` (no build needed)."""
+def gazetteer_from_files(raw_dir: Path, cache_dir: Path | None = None) -> Gazetteer:
+    """The gazetteer straight from the landed CSV files, for `coop link` (no build needed).
+
+    With `cache_dir`, the names built last time are reused while the CSV files, the rules'
+    version and the name packages are the same: building them reads pycountry's and CLDR's
+    data for every country, most of a `coop link` call's start-up."""
     curated = raw_dir / "curated"
-    return build_gazetteer(
-        read_csv_rows(curated / "partners"),
-        read_csv_rows(curated / "threats"),
-        read_csv_rows(curated / "aliases"),
-    )
+    folders = (curated / "partners", curated / "threats", curated / "aliases")
+    path = cache_dir / f"gazetteer-{_files_key(folders)}.json" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            return Gazetteer(
+                [Entry(*row[:5], tuple(row[5])) for row in json.loads(path.read_text())]
+            )
+        except (ValueError, TypeError, IndexError):
+            pass  # an unreadable cache is built again
+    gazetteer = build_gazetteer(*(read_csv_rows(folder) for folder in folders))
+    if path is not None:
+        _write_cache(path, gazetteer)
+    return gazetteer
+
+
+def _files_key(folders: Iterable[Path]) -> str:
+    digest = hashlib.sha256(LINKER_VERSION.encode())
+    for package in ("babel", "pycountry"):
+        digest.update(f"{package}=={version(package)}".encode())
+    for folder in folders:
+        for csv_path in sorted(folder.glob("*.csv")):
+            digest.update(csv_path.name.encode() + b"\0" + csv_path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _write_cache(path: Path, gazetteer: Gazetteer) -> None:
+    """Written aside and renamed (a reader never sees half a file); older caches removed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [[e.kind, e.target_id, e.surface, e.method, e.language, list(e.veto)]
+            for e in gazetteer.entries]  # fmt: skip
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(rows, ensure_ascii=False))
+    os.replace(temporary, path)
+    for old in path.parent.glob("gazetteer-*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)

@@ -8,6 +8,8 @@ Ambiguity rules, each visible in a mention's method:
 - an alias with veto words drops out when one is in its sentence ("Georgia" next to "Atlanta");
 - word boundaries and case rules live in the matcher ("EU" in "EUR", "chile" the pepper,
   "Niger" in "Nigeria", the Portuguese pronoun "Eu").
+Then each partner mention gets its role (roles.py: actor, place or other), the threat rules
+add what the name lists cannot hold (threats.py), and the dates are found (dates.py).
 """
 
 from __future__ import annotations
@@ -20,9 +22,18 @@ from typing import NamedTuple
 from orchestration.documents.linking.dates import find_dates
 from orchestration.documents.linking.folding import fold
 from orchestration.documents.linking.gazetteer import LANGUAGE_BOUND, Entry, Gazetteer
-from orchestration.documents.linking.matcher import Match, build_automaton, find_matches
+from orchestration.documents.linking.matcher import Match, as_words, build_automaton, find_matches
+from orchestration.documents.linking.roles import assign_roles
+from orchestration.documents.linking.threats import (
+    GENERIC,
+    find_threats,
+    in_a_name,
+    is_the_subject,
+)
 
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n|\n(?=[A-Z#*-])")
+# the punctuation is matched (not looked behind for): the engine then jumps from one [.!?\n]
+# to the next instead of trying every position
+SENTENCE_END = re.compile(r"([.!?])[\"')\]]*\s+|\n\s*\n|\n(?=[A-Z#*-])")
 STATE_WORDS = ("government", "gobierno", "governo", "authorities", "autoridades", "ministry",
                "ministerio", "minister", "ministro", "ministra", "state", "estado")  # fmt: skip
 
@@ -36,6 +47,7 @@ class Mention(NamedTuple):
     confidence: float
     method: str
     precision: str | None = None  # dates only: day | week | month | year
+    role: str | None = None  # partners only: actor | place | other (roles.py)
 
     def as_dict(self) -> dict:
         return self._asdict()
@@ -44,7 +56,7 @@ class Mention(NamedTuple):
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for boundary in SENTENCE_END.finditer(text):
-        spans.append((start, boundary.start()))
+        spans.append((start, boundary.start() + (1 if boundary.group(1) else 0)))
         start = boundary.end()
     spans.append((start, len(text)))
     return spans
@@ -57,11 +69,15 @@ class Linker:
         self.gazetteer = gazetteer
         self.fingerprint = gazetteer.fingerprint
         self.automaton = build_automaton(gazetteer)
+        # partners known as states (a country name from CLDR, a demonym): places and origins
+        self.states = frozenset(e.target_id for e in gazetteer.entries if e.kind == "partner"
+                                and e.method in ("cldr_name", "demonym"))  # fmt: skip
 
     def link(
         self, text: str, language: str | None = None, published_on: dt.date | None = None
     ) -> list[Mention]:
         folded = fold(text)
+        words = " " + as_words(folded) + " "  # one copy for names, threats and dates
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
 
@@ -70,7 +86,7 @@ class Linker:
             return folded[start:end]
 
         mentions = []
-        for match in find_matches(self.automaton, text, folded):
+        for match in find_matches(self.automaton, text, folded, words):
             # only places and vetoed names read their sentence (most matches need none)
             entries = match.entries
             if len(entries) == 1 and not entries[0].veto and entries[0].kind != "place" and (
@@ -82,12 +98,45 @@ class Linker:
             contextual = any(e.veto or e.kind == "place" for e in entries)
             sentence = sentence_of(match.start) if contextual else ""
             mentions += self._judge(match, text, sentence, language)
+        mentions = self._with_roles(text, folded, sentences, mentions, language)
+        mentions = self._with_threat_rules(text, folded, words, sentences, mentions)
         mentions += [
             Mention("date", d.date.isoformat(), d.surface, d.start, d.end, d.confidence,
                     d.method, d.precision)
-            for d in find_dates(text, language, published_on, folded)
+            for d in find_dates(text, language, published_on, folded, words)
         ]  # fmt: skip
         return sorted(mentions, key=lambda m: (m.start, m.kind, m.id))
+
+    @staticmethod
+    def _with_threat_rules(text, folded, words, sentences, mentions) -> list[Mention]:
+        """Threats the rules find where no name from the lists already says them; organised
+        crime only where it is the subject."""
+        starts = [s for s, _ in sentences]
+        kept = []
+        for m in mentions:
+            if m.kind == "threat" and in_a_name(text, m.start, m.end):
+                continue  # "European Cybercrime Centre" names a body, not its subject
+            if m.kind == "threat" and m.id == GENERIC:
+                n = bisect.bisect_right(starts, m.start) - 1
+                if not is_the_subject(folded, m.start, m.end, sentences[n], n == 0):
+                    continue
+            kept.append(m)
+        named = [(m.id, m.start, m.end) for m in kept if m.kind == "threat"]
+        for hit in find_threats(text, folded, words):
+            if any(i == hit.threat_id and s < hit.end and hit.start < e for i, s, e in named):
+                continue  # the list's name already covers it
+            named.append((hit.threat_id, hit.start, hit.end))
+            kept.append(Mention("threat", hit.threat_id, text[hit.start : hit.end], hit.start,
+                                hit.end, 0.8, "threat_rule"))  # fmt: skip
+        return kept
+
+    def _with_roles(self, text, folded, sentences, mentions, language) -> list[Mention]:
+        """Partner mentions with their role (actor, place, other); the rest as they are."""
+        partners = sorted((m for m in mentions if m.kind == "partner"), key=lambda m: m.start)
+        spans = [(m.start, m.end, m.id, m.method) for m in partners]
+        roles = assign_roles(text, folded, sentences, spans, language, self.states)
+        return [m for m in mentions if m.kind != "partner"] + [
+            Mention(*m[:8], role) for m, role in zip(partners, roles, strict=True)]  # fmt: skip
 
     @staticmethod
     def _judge(match: Match, text: str, sentence: str, language: str | None) -> list[Mention]:

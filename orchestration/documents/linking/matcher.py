@@ -29,7 +29,13 @@ class Match(NamedTuple):
 NOT_WORD = re.compile(r"[^\w ]")
 
 
+# the same for ASCII text, byte for byte: bytes.translate is ~50x faster than the pattern
+ASCII_SPACES = bytes(c if chr(c).isalnum() or c in (32, 95) else 32 for c in range(256))
+
+
 def as_words(folded: str) -> str:
+    if folded.isascii():
+        return folded.encode().translate(ASCII_SPACES).decode()
     return NOT_WORD.sub(" ", folded)
 
 
@@ -53,19 +59,29 @@ def written_as_required(entry: Entry, span: str) -> bool:
     if rule == "capitalised":
         return span[:1].isupper() or span[:1].isdigit()
     if rule == "upper":
-        return span == entry.surface or span.isupper()
+        # as written, in capitals, or an established acronym of five letters or more written
+        # as a name ("Ameripol", "Celac"); never the Portuguese "Eu"
+        return (
+            span == entry.surface
+            or span.isupper()
+            or (len(entry.surface) >= 5 and span == entry.surface.capitalize())
+        )
     return True
 
 
 def find_matches(
-    automaton: ahocorasick.Automaton, text: str, folded: str | None = None
+    automaton: ahocorasick.Automaton,
+    text: str,
+    folded: str | None = None,
+    words: str | None = None,
 ) -> list[Match]:
     """Non-overlapping matches, longest first where they overlap, in text order; `folded` is
     fold(text) when the caller has it already."""
     folded = fold(text) if folded is None else folded
     found: list[Match] = []
     # padded with a space at each end: index i in the padded text is i - 1 in the original
-    for last, (length, entries, cased) in automaton.iter(" " + as_words(folded) + " "):
+    words = " " + as_words(folded) + " " if words is None else words
+    for last, (length, entries, cased) in automaton.iter(words):
         start, end = last - length + 1, last - 1
         if cased:
             span = text[start:end]

@@ -31,6 +31,7 @@ MENTION_COLUMNS = (
     ("method", "VARCHAR NOT NULL"),
     ("confidence", "DOUBLE NOT NULL"),
     ("date_precision", "VARCHAR"),
+    ("role", "VARCHAR"),
     ("gazetteer_version", "VARCHAR NOT NULL"),
     ("_file_sha256", "VARCHAR NOT NULL"),
     ("_loaded_at", "TIMESTAMP NOT NULL"),
@@ -55,6 +56,8 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {SCHEMA}")
     columns = ", ".join(f"{name} {kind}" for name, kind in MENTION_COLUMNS)
     con.execute(f"create table if not exists {MENTIONS} ({columns})")
+    # a table from before roles: the column is added, and the new linker version relinks all
+    con.execute(f"alter table {MENTIONS} add column if not exists role VARCHAR")
     con.execute(
         f"create table if not exists {LINKED} (document_id VARCHAR PRIMARY KEY, "
         "_file_sha256 VARCHAR NOT NULL, gazetteer_version VARCHAR NOT NULL, "
@@ -103,7 +106,7 @@ def link_documents(con: duckdb.DuckDBPyConnection, linker: Linker | None = None)
         mentions = linker.link(text, language, published_on)
         rows += [
             (document_id, n, m.kind, m.id, m.surface, m.start, m.end, m.method, m.confidence,
-             m.precision, version, sha256, loaded_at)
+             m.precision, m.role, version, sha256, loaded_at)
             for n, m in enumerate(mentions, start=1)
         ]  # fmt: skip
         state.append((document_id, sha256, version, len(mentions), loaded_at))
@@ -127,7 +130,7 @@ def link_documents(con: duckdb.DuckDBPyConnection, linker: Linker | None = None)
                 arrow = pa.table(dict(zip(names, map(list, zip(*batch, strict=True)),
                                           strict=True)))  # fmt: skip
                 con.register("_batch", arrow)
-                con.execute(f"insert into {table} select * from _batch")
+                con.execute(f"insert into {table} by name select * from _batch")
                 con.unregister("_batch")
         con.execute("commit")
     except BaseException:

@@ -3,6 +3,7 @@ contract the staged rows break, one reason per value, in temp table ``_problems`
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import duckdb
@@ -41,8 +42,8 @@ def reset_spans(con: duckdb.DuckDBPyConnection) -> None:
 
 def audit_staged(
     con: duckdb.DuckDBPyConnection, contract: Contract, target: str, relative: str,
-    early_problems: list[tuple],
-) -> tuple[int, int]:  # fmt: skip
+    early_problems: list[tuple], pending: Collection[str] = (),
+) -> Counts:  # fmt: skip
     """Fill ``_problems`` (_source_line, column_name, raw_value, reason); count records and
     lines (a record's lines: one, or as many as ``_spans`` gives it)."""
     con.execute(
@@ -56,7 +57,7 @@ def audit_staged(
     # an integer, and saying it is also not one of 1-4 only adds noise)
     candidates = " union all ".join(
         f"select {order} as _rule, * from ({query})"
-        for order, query in enumerate(contract_problem_queries(contract, target, relative))
+        for order, query in enumerate(contract_problem_queries(contract, target, relative, pending))
     )
     con.execute(
         "insert into _problems select _source_line, column_name, raw_value, reason from ("

@@ -4,6 +4,7 @@ with the physical line where it starts, into temp table ``_staged``."""
 from __future__ import annotations
 
 import csv
+import re
 import tempfile
 from pathlib import Path
 
@@ -17,16 +18,19 @@ from orchestration.landing.loading.reading import (
     REJECT_TABLES,
     STORE_REJECTS,
     UnreadableFile,
+    first_line_of,
     line_map,
     refuse_binary,
+    refuse_cr_only,
     structural_problems,
     take_structural_rejects,
 )
 from orchestration.landing.loading.sql import drop_temp, quote_ident, scalar
-from orchestration.landing.zone import LineCensus
+from orchestration.landing.zone import LineCensus, whole_line_blocks
 
 # a bad quote may cost a read of the whole file; past this many, the file is refused whole
 MAX_BAD_QUOTES = 20
+LONE_LF = re.compile(rb"(?<!\r)\n")
 
 
 def read_csv_header(path: Path, relative: str) -> list[str]:
@@ -37,6 +41,7 @@ def read_csv_header(path: Path, relative: str) -> list[str]:
         raise UnreadableFile(relative, "the file is empty; expected a header row")
     if b"\x00" in probe.split(b"\n", 1)[0]:
         raise UnreadableFile(relative, "holds NUL bytes: binary data, not CSV text", line=1)
+    refuse_cr_only(probe, relative)
     first_line = probe.split(b"\n", 1)[0].rstrip(b"\r")
     try:
         text = first_line.decode("utf-8-sig")
@@ -44,7 +49,10 @@ def read_csv_header(path: Path, relative: str) -> list[str]:
         raise UnreadableFile(
             relative, "the header is not UTF-8 text", line=1, column=f"byte {error.start + 1}"
         ) from error
-    return [name.strip() for name in next(csv.reader([text]))]
+    try:
+        return [name.strip() for name in next(csv.reader([text]))]
+    except csv.Error as error:
+        raise UnreadableFile(relative, f"the header cannot be read as CSV: {error}", 1) from error
 
 
 def check_header(header: list[str], contract: Contract, relative: str) -> None:
@@ -101,7 +109,27 @@ def _read_records(con: duckdb.DuckDBPyConnection, path: Path, relative: str, wid
         )
     except duckdb.Error as error:
         drop_temp(con, *REJECT_TABLES)
-        raise UnreadableFile(relative, f"cannot be read as CSV: {error}") from error
+        raise UnreadableFile(relative, f"cannot be read as CSV: {first_line_of(error)}") from error
+
+
+def mixed_line_ends(path: Path) -> bool:
+    """Whether some lines end in CRLF and others in LF alone (an LF file edited on Windows):
+    DuckDB's reader takes one style per file."""
+    crlf = lf = False
+    for block in whole_line_blocks(path):
+        crlf = crlf or b"\r\n" in block
+        lf = lf or LONE_LF.search(block) is not None
+        if crlf and lf:
+            return True
+    return False
+
+
+def lf_copy(path: Path, copy: Path) -> Path:
+    """`path` with every CRLF written as LF: each line keeps its number."""
+    with copy.open("wb") as target:
+        for block in whole_line_blocks(path):
+            target.write(block.replace(b"\r\n", b"\n"))
+    return copy
 
 
 def _swallowing_lines(rejects: list[tuple]) -> dict[int, tuple]:
@@ -140,7 +168,14 @@ def _read_resynchronised(
     out."""
     source, emptied, taken_out = path, set(), []
     while True:
-        _read_records(con, source, relative, width)
+        try:
+            _read_records(con, source, relative, width)
+        except UnreadableFile:
+            if source is not path or not mixed_line_ends(path):
+                raise
+            # the contract allows both line ends, mixed too: read an LF copy instead
+            path = source = lf_copy(path, folder / "lf.csv")
+            continue
         rejects = take_structural_rejects(con, source)
         swallowing = _swallowing_lines(rejects)
         if not swallowing:

@@ -3,6 +3,8 @@ loaded from another file of the same extract."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from orchestration.landing.loading.sql import quote_ident, sql_literal
 
 
@@ -14,11 +16,14 @@ def key_text(key: tuple[str, ...], alias: str = "") -> str:
 
 
 def duplicate_key_queries(
-    key: tuple[str, ...], typed: str, target: str, source_file: str
-) -> list[str]:
+    key: tuple[str, ...], typed: str, target: str, source_file: str,
+    pending: Collection[str] = (),
+) -> list[str]:  # fmt: skip
     """Two queries of (line, column label, key values, reason) over `typed` (a SELECT of the
     staged rows with typed key columns): keys repeated in the file, after their first line;
-    keys already in `target` from another file."""
+    keys already in `target` from another file. The rows of `pending` files (changed files
+    this run loads later) do not count: their old version is on its way out, so a file split
+    in two, or rows moved from one file to another, load as before."""
     keys = ", ".join(quote_ident(k) for k in key)
     label = sql_literal(", ".join(key))
     # the window runs only over rows whose key is repeated (NULL keys group together, as they
@@ -36,6 +41,6 @@ def duplicate_key_queries(
         f"select distinct t._source_line, {label}, {key_text(key, 't.')}, "
         "'duplicate key: already loaded from ' || r._source_file "
         f"from ({typed}) t join {target} r on {join} "
-        f"where r._source_file <> {sql_literal(source_file)}"
+        f"where r._source_file not in ({', '.join(map(sql_literal, [source_file, *pending]))})"
     )
     return [in_file, across_files]

@@ -86,11 +86,13 @@ class LedgerRow:
     size_bytes: int | None
     mtime_ns: int | None
     load_id: str
+    rows_read: int = 0
 
 
 def latest_ledger_row(con: duckdb.DuckDBPyConnection, relative: str) -> LedgerRow | None:
     rows = con.execute(
-        f"select file_sha256, outcome, message, file_size_bytes, file_mtime_ns, load_id "
+        f"select file_sha256, outcome, message, file_size_bytes, file_mtime_ns, load_id, "
+        "rows_read "
         f"from {LEDGER_TABLE} where source_file = ? "
         "order by loaded_at desc, rows_read desc limit 1",
         [relative],

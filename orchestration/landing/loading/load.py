@@ -6,6 +6,7 @@ failed and the other files of the extract still load."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +26,10 @@ from orchestration.landing.loading.ledger import (
 )
 from orchestration.landing.loading.manifests import (
     Manifest,
-    check_manifest,
     check_manifest_rows,
+    manifest_disagrees,
     manifest_named,
+    manifest_verdict,
     unterminated_last_line,
 )
 from orchestration.landing.loading.ndjson_staging import stage_ndjson
@@ -79,18 +81,6 @@ def _look(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> Seen:
     return Seen(latest, scan.sha256, scan.size, info.st_mtime_ns, census=scan.census)
 
 
-def _manifest_verdict(
-    landed: LandedFile, contract: Contract, seen: Seen
-) -> Manifest | UnreadableFile | None:
-    """The file's manifest, None without one, or why the file is refused by it."""
-    if landed.refused_reason or seen.sha256 is None or seen.size is None:
-        return None
-    try:
-        return check_manifest(landed.path, landed.relative_path, contract, seen.sha256, seen.size)
-    except UnreadableFile as error:
-        return error
-
-
 def _already_done(
     landed: LandedFile, seen: Seen, verdict: Manifest | UnreadableFile | None
 ) -> FileResult | None:
@@ -103,6 +93,8 @@ def _already_done(
     if refused_by_manifest and str(verdict) != latest.message:
         return None
     relative = landed.relative_path
+    if latest.outcome == "loaded" and manifest_disagrees(verdict, latest):
+        return None  # a manifest landed or changed beside a loaded file: it is checked now
     if latest.outcome == "loaded":
         return FileResult(relative, "unchanged", seen.sha256, seen.size, seen.mtime_ns,
                           message=seen.same_as)  # fmt: skip
@@ -185,7 +177,7 @@ def _publish_file(
 
 def _write_and_audit(
     con: duckdb.DuckDBPyConnection, landed: LandedFile, contract: Contract, result: FileResult,
-    manifest: Manifest | None, census: LineCensus | None,
+    manifest: Manifest | None, census: LineCensus | None, pending: Collection[str] = (),
 ) -> Counts:  # fmt: skip
     """Stage the file's records as text (write) and check them against the contract (audit);
     the result gets its line census and any warning. Raises :class:`UnreadableFile`."""
@@ -198,7 +190,7 @@ def _write_and_audit(
         stage = stage_csv if contract.format == "csv" else stage_ndjson
     early_problems = stage(con, landed.path, relative, contract, census)
     target = table_name(contract, contract.entity)
-    counts = audit_staged(con, contract, target, relative, early_problems)
+    counts = audit_staged(con, contract, target, relative, early_problems, pending)
     check_manifest_rows(manifest, landed.path, relative, counts.rows_read)
     header, blanks = (
         (1, census.empty) if contract.format == "csv" else (0, census.empty + census.spaces)
@@ -221,11 +213,25 @@ def load_file(
     loaded_at: dt.datetime,
 ) -> FileResult:
     """Load one landed file, unless the ledger shows its content already loaded or failed."""
+    seen, verdict, done = _examine(con, landed, contract)
+    return done or _load_examined(con, landed, contract, seen, verdict, run_id, loaded_at)
+
+
+def _examine(
+    con: duckdb.DuckDBPyConnection, landed: LandedFile, contract: Contract
+) -> tuple[Seen, Manifest | UnreadableFile | None, FileResult | None]:
+    """What is known of a file before reading it; the third is its result when it needs no
+    load."""
     seen = _look(con, landed)
-    verdict = _manifest_verdict(landed, contract, seen)
-    done = _already_done(landed, seen, verdict)
-    if done:
-        return done
+    verdict = manifest_verdict(landed, contract, seen.sha256, seen.size)
+    return seen, verdict, _already_done(landed, seen, verdict)
+
+
+def _load_examined(
+    con: duckdb.DuckDBPyConnection, landed: LandedFile, contract: Contract, seen: Seen,
+    verdict: Manifest | UnreadableFile | None, run_id: str | None, loaded_at: dt.datetime,
+    pending: Collection[str] = (),
+) -> FileResult:  # fmt: skip
     result = FileResult(landed.relative_path, "failed", seen.sha256, seen.size, seen.mtime_ns)
     if landed.refused_reason:
         result.message = landed.refused_reason
@@ -235,7 +241,7 @@ def load_file(
         result.message, result.error = str(verdict), verdict.problem
         return record_failure(con, contract, result, run_id, loaded_at)
     try:
-        counts = _write_and_audit(con, landed, contract, result, verdict, seen.census)
+        counts = _write_and_audit(con, landed, contract, result, verdict, seen.census, pending)
     except UnreadableFile as error:
         result.message, result.error = str(error), error.problem
         return record_failure(con, contract, result, run_id, loaded_at)
@@ -278,14 +284,25 @@ def load_extract(
     run_id: str | None = None,
     loaded_at: dt.datetime | None = None,
 ) -> ExtractResult:
-    """Load every new or changed file of one extract; return what happened to each file."""
+    """Load every new or changed file of one extract; return what happened to each file.
+
+    Files gone from the folder go first, so a snapshot file renamed or split in two frees its
+    keys for the files it became; a changed file's old rows do not count as duplicates for the
+    files loaded before it in the same run (the same rows, moved between files, load as
+    before)."""
     loaded_at = loaded_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     prepare_tables(con, contract)
     result = ExtractResult(contract)
     landed = find_landed_files(raw_dir, contract)
-    for item in landed:
-        result.files.append(load_file(con, item, contract, run_id, loaded_at))
     present = {item.relative_path for item in landed}
-    result.files += _forget_removed_files(con, contract, present, run_id, loaded_at)
+    gone = _forget_removed_files(con, contract, present, run_id, loaded_at)
+    examined = [(item, *_examine(con, item, contract)) for item in landed]
+    pending = {item.relative_path for item, _, _, done in examined if done is None}
+    for item, seen, verdict, done in examined:
+        pending.discard(item.relative_path)
+        result.files.append(
+            done or _load_examined(con, item, contract, seen, verdict, run_id, loaded_at, pending)
+        )
+    result.files += gone
     result.table_rows = table_rows(con, contract)
     return result

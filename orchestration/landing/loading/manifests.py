@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.landing.contracts import Contract
+from orchestration.landing.loading.ledger import LedgerRow
 from orchestration.landing.loading.reading import Problem, UnreadableFile
-from orchestration.landing.zone import LineCensus
+from orchestration.landing.zone import LandedFile, LineCensus
 
 MANIFEST_SUFFIX = ".manifest.json"
 
@@ -76,6 +77,26 @@ def check_manifest(
             f"bytes, SHA-256 {sha256[:12]}… found: cut off or changed after export",
         )  # fmt: skip
     return manifest
+
+
+def manifest_verdict(
+    landed: LandedFile, contract: Contract, sha256: str | None, size: int | None
+) -> Manifest | UnreadableFile | None:
+    """The file's manifest, None without one, or why the file is refused by it."""
+    if landed.refused_reason or sha256 is None or size is None:
+        return None
+    try:
+        return check_manifest(landed.path, landed.relative_path, contract, sha256, size)
+    except UnreadableFile as error:
+        return error
+
+
+def manifest_disagrees(verdict: Manifest | UnreadableFile | None, latest: LedgerRow) -> bool:
+    """Whether the manifest beside a loaded file refuses it: by its bytes or SHA-256, or by
+    rows (compared with the rows the ledger read; the file is read again to say so)."""
+    if isinstance(verdict, UnreadableFile):
+        return True
+    return isinstance(verdict, Manifest) and verdict.rows != latest.rows_read
 
 
 def check_manifest_rows(

@@ -23,8 +23,10 @@ from orchestration.landing.loading.reading import (
     REJECT_TABLES,
     STORE_REJECTS,
     UnreadableFile,
+    first_line_of,
     line_map,
     refuse_binary,
+    refuse_cr_only,
     structural_reason,
     take_structural_rejects,
 )
@@ -50,6 +52,7 @@ def stage_ndjson(
     refuse_binary(path, relative, "NDJSON")
     with path.open("rb") as handle:
         head = handle.read(HEADER_PROBE_BYTES).removeprefix(b"\xef\xbb\xbf").lstrip()
+    refuse_cr_only(head, relative)
     if head.startswith(b"["):
         # a JSON array export: its inner lines may parse as objects, so refuse it as a whole
         raise UnreadableFile(
@@ -74,19 +77,23 @@ def stage_ndjson(
 def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, relative: str) -> list[tuple]:
     """Temp table ``_lines_src`` (_rn, line): each physical line DuckDB can read, as text; the
     lines it cannot read (bytes that are not UTF-8) come back as structural rejects."""
-    try:
-        # each physical line is one record: no quote character, NUL as the (absent) delimiter
-        con.execute(
-            "create or replace temp table _lines_src as "
-            "select row_number() over () as _rn, line from read_csv(?, "
-            "columns={'line': 'VARCHAR'}, header=false, auto_detect=false, delim='\\0', "
-            f"quote='', escape='', {STORE_REJECTS})",
-            [str(path)],
-        )
-    except duckdb.Error as error:
-        drop_temp(con, *REJECT_TABLES)
-        raise UnreadableFile(relative, f"cannot be read as NDJSON: {error}") from error
-    return take_structural_rejects(con)
+    # each physical line is one record: no quote character, NUL as the (absent) delimiter;
+    # strict mode refuses a file mixing CRLF and LF lines, which the contract allows: read
+    # again without it then
+    for strict in ("true", "false"):
+        try:
+            con.execute(
+                "create or replace temp table _lines_src as "
+                "select row_number() over () as _rn, line from read_csv(?, "
+                "columns={'line': 'VARCHAR'}, header=false, auto_detect=false, delim='\\0', "
+                f"quote='', escape='', strict_mode={strict}, {STORE_REJECTS})",
+                [str(path)],
+            )
+            return take_structural_rejects(con)
+        except duckdb.Error as error:
+            drop_temp(con, *REJECT_TABLES)
+            failure = error
+    raise UnreadableFile(relative, f"cannot be read as NDJSON: {first_line_of(failure)}")
 
 
 def _parse_lines(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], rejects: list) -> None:
@@ -150,6 +157,13 @@ def _stage_lines(
         f"select _source_line, unnest(list_filter(k, "
         f"lambda key: not list_contains({sql_list(fields)}, key))) as k from _parsed)"
     ).fetchall()
+    # a field named twice: JSON parsers differ on which value wins (DuckDB keeps the first),
+    # so the record is refused, not guessed
+    problems += con.execute(
+        "select _source_line, k, null, 'field named twice in one JSON object: which value "
+        "is meant cannot be told' from (select _source_line, unnest(k) as k from _parsed "
+        "where len(k) > len(list_distinct(k))) group by all having count(*) > 1"
+    ).fetchall()
     problems += stage_parsed(con, contract)
     con.execute("drop view _records")
     con.execute("drop table _lines")
@@ -161,16 +175,18 @@ def _lines_needing_the_slow_path(
 ) -> tuple[int, list[int]] | None:
     """One pass over the lines, no copy of them kept: how many lines the file has, and the
     lines that are not a JSON object of contract fields only (blank, malformed, not an object,
-    unknown fields), by number. None when the whole file should take the line-by-line path:
-    DuckDB cannot read some line, or too few lines are records for the fast path to pay."""
+    unknown or repeated fields), by number. None when the whole file should take the
+    line-by-line path: DuckDB cannot read some line, or too few lines are records for the fast
+    path to pay."""
     known = sql_list(fields)
     try:
         with insertion_order_kept(con):
             con.execute(
                 "create or replace temp table _line_flags as select coalesce(starts_with(line, "
-                f"'{{') and len(list_filter(try(json_keys(line)), lambda key: not list_contains("
-                f"{known}, key))) = 0, false) as is_record from read_csv(?, columns={{'line': "
-                "'VARCHAR'}, header=false, auto_detect=false, delim='\\0', quote='', escape='')",
+                f"'{{') and len(list_filter(k, lambda key: not list_contains({known}, key))) = 0 "
+                "and len(k) = len(list_distinct(k)), false) as is_record from (select line, "
+                "try(json_keys(line)) as k from read_csv(?, columns={'line': 'VARCHAR'}, "
+                "header=false, auto_detect=false, delim='\\0', quote='', escape=''))",
                 [str(path)],
             )
     except SQL_MISTAKES:

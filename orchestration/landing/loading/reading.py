@@ -23,6 +23,7 @@ STORE_REJECTS = (
     f"rejects_scan='_load_reject_scans', max_line_size={MAX_LINE_BYTES}"
 )
 NOT_UTF8 = "bytes that are not UTF-8 (Latin-1?): the extract must be UTF-8 text"
+CR_ONLY = "lines end in a carriage return alone (an old Mac export): lines must end in LF or CRLF"
 BAD_QUOTE = "unterminated or misplaced quote: a quoted value must close before the next comma"
 
 
@@ -32,6 +33,18 @@ class UnreadableFile(Exception):
     def __init__(self, file: str, reason: str, line: int | None = None, column: str | None = None):
         self.problem = Problem(file, reason, line, column)
         super().__init__(str(self.problem))
+
+
+def refuse_cr_only(probe: bytes, relative: str) -> None:
+    """A first line holding a CR not at its end: the file ends its lines in CR alone, which no
+    reader here splits (the ledger's line count would not match either)."""
+    if b"\r" in probe.split(b"\n", 1)[0].rstrip(b"\r"):
+        raise UnreadableFile(relative, CR_ONLY, line=1)
+
+
+def first_line_of(error: Exception) -> str:
+    """DuckDB's reader errors run over many lines of options: the first says what happened."""
+    return (str(error).strip().splitlines() or [""])[0]
 
 
 def refuse_binary(path: Path, relative: str, fmt: str) -> None:

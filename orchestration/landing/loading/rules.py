@@ -4,7 +4,7 @@ URL, allowed values), per row (an end before its start), and the duplicate keys 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import duckdb
 
@@ -34,6 +34,16 @@ def value_rules(columns: Iterable[Column], label_prefix: str = "") -> list[tuple
         if column.required:
             rule(f"{v} is null or {blank}", "'required value is missing'")
         rule(f"contains({v}, chr(0))", "'contains a NUL byte'")
+        if column.max_length:
+            rule(
+                f"length({v}) > {column.max_length}",
+                sql_literal(f"longer than {column.max_length} characters"),
+            )
+        if column.pattern:
+            rule(
+                f"{v} is not null and not regexp_full_match({v}, {sql_literal(column.pattern)})",
+                sql_literal(f"not an identifier: {column.pattern_text}"),
+            )
         if column.type == "date":
             rule(
                 f"{v} is not null and not regexp_full_match({v}, '{DATE_PATTERN}')",
@@ -104,9 +114,11 @@ def stage_value_suspects(con: duckdb.DuckDBPyConnection, contract: Contract) -> 
         )
 
 
-def contract_problem_queries(contract: Contract, target: str, source_file: str) -> list[str]:
+def contract_problem_queries(
+    contract: Contract, target: str, source_file: str, pending: Collection[str] = ()
+) -> list[str]:
     """Every rule of the contract as one query each; the per-value rules read the suspect
-    tables of :func:`stage_value_suspects`."""
+    tables of :func:`stage_value_suspects`; `pending` as in :func:`duplicate_key_queries`."""
     queries = value_problem_queries(contract.columns, suspect_table("_staged"))
     typed = typed_select(contract.columns, "_staged")
     for check in contract.row_checks:
@@ -116,7 +128,7 @@ def contract_problem_queries(contract: Contract, target: str, source_file: str) 
             f"{sql_literal(check.reason)} from ({typed}) "
             f"where not ({check.sql})"
         )
-    queries += duplicate_key_queries(contract.key, typed, target, source_file)
+    queries += duplicate_key_queries(contract.key, typed, target, source_file, pending)
     for child in contract.children:
         table = suspect_table("_child_" + child.entity)
         label = f"'{child.field}[' || _ordinal || ']'"

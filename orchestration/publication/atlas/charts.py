@@ -22,6 +22,8 @@ Row = dict[str, Any]
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000")
 STATUS_COLOURS = {
+    "recommended": "#F0E442",
+    "mandate_adopted": "#D55E00",
     "negotiating": "#E69F00",
     "signed": "#56B4E9",
     "concluded": "#CC79A7",

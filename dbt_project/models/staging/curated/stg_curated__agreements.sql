@@ -12,6 +12,8 @@ renamed as (
         cast(agreement_name as {{ dbt.type_string() }}) as agreement_name,
         cast(agreement_type as {{ dbt.type_string() }}) as agreement_type,
         cast(status as {{ dbt.type_string() }}) as status,
+        cast(recommended_on as date) as recommended_on,
+        cast(mandate_adopted_on as date) as mandate_adopted_on,
         cast(negotiations_opened_on as date) as negotiations_opened_on,
         cast(signed_on as date) as signed_on,
         cast(concluded_on as date) as concluded_on,

@@ -17,6 +17,7 @@ renamed as (
         cast(method as {{ dbt.type_string() }}) as method,
         cast(confidence as {{ dbt.type_float() }}) as confidence,
         cast(date_precision as {{ dbt.type_string() }}) as date_precision,
+        cast(role as {{ dbt.type_string() }}) as role,
         cast(gazetteer_version as {{ dbt.type_string() }}) as gazetteer_version,
         cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
 
