@@ -205,7 +205,8 @@ def test_the_listing_shows_sentence_document_roles_and_every_matching_id(raw, mo
     block = new_part.split(f"\n{meeting.candidate_id}  ")[1].split("\n\n")[0]
     assert "  sentence:    Peru and Europol met in The Hague on 1 October 2025" in block
     assert "  document:    europol/2025-10-02-peru: Peru and Europol meet" in block
-    assert "peru (participant)" in block and "europol (participant)" in block
+    assert "peru (participant, named as actor)" in block
+    assert "europol (participant, named as actor)" in block
     as_json = CliRunner().invoke(app, ["review", "--format", "json"])
     records = [json.loads(line) for line in as_json.output.splitlines()]
     assert {r["candidate_id"] for r in records} == {c.candidate_id for c in pending}
