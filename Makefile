@@ -70,8 +70,11 @@ UI_PORT ?= 3000
 ## launches, the schedule and the sensor (code location `cooperation` of workspace.yaml);
 ## Ctrl-C or SIGTERM stops both. `env --default-signal`: a shell script's background job starts
 ## with SIGINT ignored, and dagster dev would then ignore Ctrl-C and SIGTERM alike.
+## PYTHONWARNINGS: `dagster dev` warns at every start that `dg dev` supersedes it; dg is not
+## installed here, so that one warning is silenced, by its message (no other warning).
 ui: manifest
-	exec env --default-signal=INT,TERM $(BIN)/dagster dev -h 127.0.0.1 -p $(UI_PORT) -w workspace.yaml
+	exec env --default-signal=INT,TERM PYTHONWARNINGS='ignore:Function `dev_command` is superseded' \
+		$(BIN)/dagster dev -h 127.0.0.1 -p $(UI_PORT) -w workspace.yaml
 
 clean:
 	rm -rf $(VENV) $(TOOLS) warehouse/build warehouse/cooperation.duckdb warehouse/parquet \

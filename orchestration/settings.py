@@ -151,6 +151,10 @@ class Settings:
             "COOP_SPARK_EXPORT_DIR": str(self.spark_export_dir),
             "DBT_TARGET": self.dbt_target,
             "DBT_TARGET_PATH": self.dbt_target_path,
+            # dbt's own log beside the pipeline's (not dbt_project/logs/), and no usage
+            # statistics sent to dbt Labs
+            "DBT_LOG_PATH": str(self.build_dir / "logs" / "dbt"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             # Spark binds to loopback (a shared machine's other interfaces stay closed)
             "SPARK_LOCAL_IP": "127.0.0.1",
         }

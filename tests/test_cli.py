@@ -80,6 +80,105 @@ def test_long_values_are_never_wrapped_when_piped(env):
     assert result.stdout.count(url) == 2, result.stdout
 
 
+def in_terminal(*args: str, columns: int) -> str:
+    """`coop` on a pseudo-terminal `columns` wide, as a person runs it; what it printed."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {**os.environ, "COLUMNS": str(columns), "TERM": "xterm"}
+    process = subprocess.Popen([COOP, *args], stdout=follower, stderr=follower, env=env,
+                               stdin=subprocess.DEVNULL, cwd=PROJECT_ROOT)  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait(timeout=300) == 0, b"".join(chunks).decode()
+    os.close(leader)
+    text = b"".join(chunks).decode().replace("\r\n", "\n")
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)  # a terminal gets colours
+
+
+def test_a_result_wider_than_the_terminal_is_shown_a_record_at_a_time(env):
+    sql = "select * from dim_partner where partner_id in ('brazil', 'peru') order by partner_id"
+    con = duckdb.connect(str(env.settings.published_db), read_only=True)
+    try:
+        cursor = con.execute(sql.replace("from dim_partner", "from marts.dim_partner"))
+        columns, rows = [d[0] for d in cursor.description], cursor.fetchall()
+    finally:
+        con.close()
+    shown = in_terminal("query", sql, columns=80)
+    assert "…" not in shown
+    assert shown.count("-[ record ") == 2 and "-[ record 2 of 2 ]" in shown
+    lines = shown.splitlines()
+    for row in rows:  # every column on a line of its own, with the whole value after its name
+        for column, value in zip(columns, row, strict=True):
+            expected = "" if value is None else str(value)
+            assert any(re.fullmatch(rf"{column} +\| {re.escape(expected)} *", x) for x in lines), (
+                column, expected)  # fmt: skip
+    narrow = in_terminal("query", "select partner_id, subregion from dim_partner "
+                         "where partner_id = 'brazil'", columns=80)  # fmt: skip
+    assert "-[ record" not in narrow and "South America" in narrow  # a table, never wrapped
+
+
+def test_the_layout_is_also_chosen_by_flag(env):
+    blocks = coop("query", "select 'Peru' as partner_name, 'South America' as subregion", "-x")
+    head, *lines = blocks.stdout.splitlines()
+    assert head.startswith("-[ record 1 of 1 ]--")
+    assert lines == ["partner_name | Peru", "subregion    | South America"]
+    sql = "select * from dim_partner where partner_id = 'brazil'"
+    table = in_terminal("query", sql, "--no-expanded", columns=60)
+    assert "-[ record" not in table and "…" not in table
+    header = next(line for line in table.splitlines() if "partner_key" in line)
+    assert len(header) > 60 and "is_latin_america_caribbean" in header  # whole, past the edge
+
+
+def test_several_statements_are_each_shown_or_refused_with_a_reason(env):
+    result = coop("query", "select 'first' as a; -- a comment\nselect 'second' as b;")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "-- 1 of 2: select 'first' as a;" in out and "-- 2 of 2: select 'second' as b;" in out
+    assert out.index("first") < out.index("-- 2 of 2") < out.index("second")
+    for output in ("csv", "json"):
+        refused = coop("query", "select 1; select 2", "--format", output)
+        assert refused.returncode == 1 and refused.stdout == ""
+        assert refused.stderr.strip() == (
+            f"error: {output} holds one result and the query has 2 statements: give one, "
+            "or use --format table to see each")  # fmt: skip
+    # every statement runs before anything is printed: a failing one leaves no partial output
+    failing = coop("query", "select 'first' as a; select * from no_such_table")
+    assert failing.returncode == 1 and failing.stdout == ""
+    assert len(failing.stderr.strip().splitlines()) == 1 and "no_such_table" in failing.stderr
+
+
+def test_the_layout_fits_the_width_it_is_given():
+    from rich.console import Console
+
+    from orchestration.cli.layout import print_result, table_width
+
+    columns, rows = ["region", "note"], [("South America", "x" * 30), (None, "short")]
+    assert table_width(columns, rows) == len("South America") + 30 + 3 * 2 + 1
+    for width, blocks in (
+        (table_width(columns, rows), False),
+        (table_width(columns, rows) - 1, True),
+    ):
+        console = Console(width=width, record=True, file=io.StringIO(), markup=False)
+        print_result(console, columns, rows, None)
+        text = console.export_text()
+        assert ("-[ record 1 of 2 ]" in text) is blocks and "…" not in text
+        assert "x" * 30 in text and "South America" in text
+        assert all(len(line) <= width for line in text.splitlines()), text
+
+
 def test_an_empty_query_is_a_one_line_error(env):
     result = coop("query", "")
     assert result.returncode == 1
@@ -139,6 +238,60 @@ def test_every_argument_and_option_has_help_text():
             assert getattr(param, "help", None), f"{name} {param.name} has no help"
     shown = coop("trace", "--help").stdout
     assert "natural key" in shown
+
+
+def test_help_flows_to_the_terminals_width_and_names_no_python_types():
+    import typer.main
+
+    from orchestration.cli import app
+    from orchestration.cli.app import flow
+
+    group = typer.main.get_command(app)
+    for width in (60, 300):
+        env = {**os.environ, "COLUMNS": str(width)}
+        for args in (["--help"], *([name, "--help"] for name in group.commands)):
+            shown = subprocess.run([COOP, *args], capture_output=True, text=True, env=env,
+                                   cwd=PROJECT_ROOT, timeout=300).stdout  # fmt: skip
+            assert "<bool>" not in shown and "<str>" not in shown, args
+            assert max(len(line) for line in shown.splitlines()) <= width, args
+            if width == 300 and args != ["--help"]:
+                # each paragraph of the docstring on one line: no hand-made line break is kept
+                command = group.commands[args[0]]
+                for paragraph in flow(command.help).split("\n\n"):
+                    assert paragraph in shown, (args, paragraph)
+    wide = {**os.environ, "COLUMNS": "300"}
+    build = subprocess.run([COOP, "build", "--help"], capture_output=True, text=True, env=wide,
+                           cwd=PROJECT_ROOT).stdout  # fmt: skip
+    assert "--engine" in build and "ENGINE" in build  # an option taking a value names it
+
+
+def test_status_is_short_and_verbose_adds_the_tables(env):
+    short = coop("status")
+    assert short.returncode == 0, short.stderr
+    lines = short.stdout.splitlines()
+    published = published_query(env, "select max(published_at), any_value(run_id) "
+                                "from _meta.publication")[0]  # fmt: skip
+    assert lines[0].startswith(f"published {published[0]:%Y-%m-%d %H:%M:%S} UTC by run "
+                               f"{published[1]}; checks: ")  # fmt: skip
+    assert len(lines) <= 8, short.stdout
+    from orchestration.analyst.coverage import coverage_tables
+
+    titles = [str(table.title) for table in coverage_tables(env.settings.published_db)]
+    assert titles and not any(title in short.stdout for title in titles)
+    assert "fct_event" not in short.stdout
+    verbose = coop("status", "--verbose").stdout
+    assert verbose.splitlines()[0] == lines[0]
+    events = published_query(env, "select count(*) from marts.fct_event")[0][0]
+    assert re.search(rf"fct_event +│ {events} ", verbose), verbose
+    assert all(title in verbose for title in titles), titles
+
+
+def test_rejects_of_an_unknown_file_is_one_line_saying_so(env):
+    unknown = coop("rejects", "--file", "raw/curated/events/no_such_file.ndjson")
+    assert unknown.returncode == 1 and unknown.stdout == ""
+    assert unknown.stderr.startswith("error: no file curated/events/no_such_file.ndjson landed")
+    assert len(unknown.stderr.strip().splitlines()) == 1
+    assert_plain(unknown)
 
 
 # --- builds: quarantine, failures, a deleted build file, retraction ---------------------------
@@ -214,8 +367,9 @@ def test_a_deleted_build_file_is_noticed_and_rebuilt_whole(sample_copy):
     assert "nothing landed or changed" in no_change.stdout
     # status reports the checks of the run that built the published version, not those of
     # the no-change run after it (which only confirmed the files)
-    published_part = coop("status").stdout.split("\npublished ")[1]
-    assert checks(published_part) == settled != checks(no_change.stdout)
+    published_line = coop("status").stdout.splitlines()[0]
+    assert published_line.startswith("published ")
+    assert checks(published_line) == settled != checks(no_change.stdout)
 
     env.settings.build_db.unlink()
     result = coop("build")
@@ -223,6 +377,15 @@ def test_a_deleted_build_file_is_noticed_and_rebuilt_whole(sample_copy):
     assert "nothing landed or changed" not in result.stdout
     assert "published" in result.stdout
     assert published_query(env, "select count(*) from marts.fct_event")[0][0] > 0
+    # the summary says where to read what was built
+    after = result.stdout.split("\nnext:\n")[1]
+    assert '.venv/bin/coop query "select * from dim_partner"' in after
+    assert str(env.settings.docs_dir / "index.html") in after and "make ui" in after
+    # dbt's own log in a build folder (not dbt_project/logs/), its usage statistics off
+    dbt_log = (env.settings.build_dir / "logs" / "dbt" / "dbt.log").read_text()
+    logged_to = re.findall(r"'log_path': '([^']*)'", dbt_log)
+    assert logged_to and all(path.endswith("/build/logs/dbt") for path in logged_to)
+    assert dbt_log.count("'send_anonymous_usage_stats': 'False'") == len(logged_to)
 
 
 def test_a_retracted_file_leaves_the_marts_and_stays_out_until_it_changes(sample_copy):

@@ -143,3 +143,87 @@ def test_coop_review_lists_and_rejects(raw, monkeypatch):
     assert rejected.exit_code == 0, rejected.output
     again = CliRunner().invoke(app, ["review", "reject", candidate, "--reason", "no"])
     assert again.exit_code == 1 and "already rejected" in again.output
+
+
+def test_accept_refuses_a_candidate_already_recorded_unless_told_it_is_another_fact(
+    raw, monkeypatch
+):
+    from orchestration.cli import app
+
+    (brazil,) = by_document(pending_candidates(raw), "2025-03-05-eu-brazil-agreement")
+    with pytest.raises(ReviewError, match="already recorded as .*agreement eu-brazil-europol"):
+        accept(raw, brazil.candidate_id, Corrections(grade="B2"), "a")
+    monkeypatch.setenv("COOP_RAW_DIR", str(raw))
+    refused = CliRunner().invoke(app, ["review", "accept", brazil.candidate_id, "--reviewer", "a"])
+    assert refused.exit_code == 1 and "--even-if-recorded" in refused.output
+    assert refused.output.startswith("error: candidate ") and len(refused.output.splitlines()) == 1
+    assert not (raw / REVIEWED_EVENTS).exists()
+    # corrected to other partners, it is no longer the recorded fact
+    (peru,) = [c for c in by_document(pending_candidates(raw), "2025-10-02-peru")
+               if c.event_type == "ministerial_meeting"]  # fmt: skip
+    accept(raw, peru.candidate_id, Corrections(grade="B2"), "a")
+    (operation,) = [c for c in by_document(pending_candidates(raw), "2025-10-02-peru")
+                    if c.event_type == "operational_action"]  # fmt: skip
+    # the same partners and day as the meeting just accepted: now a recorded fact
+    twice = Corrections(partner_ids=("peru", "europol"), date="2025-10-01")
+    with pytest.raises(
+        ReviewError, match=f"already recorded as event ev-2025-10-01-reviewed-{peru.candidate_id}"
+    ):
+        accept(raw, operation.candidate_id, twice, "a")
+    event = accept(raw, operation.candidate_id, twice, "a", even_if_recorded=True)
+    assert event["started_on"] == "2025-10-01"
+
+
+def test_an_accepted_event_is_named_by_the_reviewer_or_its_sentence_never_the_title(raw):
+    pending = by_document(pending_candidates(raw), "2025-10-02-peru")
+    meeting = next(c for c in pending if c.event_type == "ministerial_meeting")
+    event = accept(raw, meeting.candidate_id, Corrections(grade="B2"), "a")
+    sentence = "Peru and Europol met in The Hague on 1 October 2025 to discuss cybercrime."
+    assert event["event_name"] == sentence != "Peru and Europol meet"  # the document's title
+    operation = next(c for c in pending if c.event_type == "operational_action")
+    named = accept(raw, operation.candidate_id,
+                   Corrections(date="2025-10-08", name="Joint operation of Peru and Colombia"),
+                   "a")  # fmt: skip
+    assert named["event_name"] == "Joint operation of Peru and Colombia"
+
+
+def test_the_listing_shows_sentence_document_roles_and_every_matching_id(raw, monkeypatch):
+    from orchestration.cli import app
+
+    monkeypatch.setenv("COOP_RAW_DIR", str(raw))
+    listed = CliRunner().invoke(app, ["review"], env={"COLUMNS": "80"})
+    assert listed.exit_code == 0, listed.output
+    new_part, recorded_part = listed.output.split("\nalready recorded: ")
+    pending = pending_candidates(raw)
+    for candidate in pending:  # new ones proposed, recorded ones shown as such
+        part = recorded_part if candidate.matches else new_part
+        assert f"\n{candidate.candidate_id}  {candidate.event_type}, " in part
+        for match in candidate.matches:  # every id whole, never cut
+            assert match.split(" ", 1)[1] in part
+    meeting = next(c for c in pending if c.document_id.endswith("2025-10-02-peru")
+                   and c.event_type == "ministerial_meeting")  # fmt: skip
+    block = new_part.split(f"\n{meeting.candidate_id}  ")[1].split("\n\n")[0]
+    assert "  sentence:    Peru and Europol met in The Hague on 1 October 2025" in block
+    assert "  document:    europol/2025-10-02-peru: Peru and Europol meet" in block
+    assert "peru (participant, named as actor)" in block
+    assert "europol (participant, named as actor)" in block
+    as_json = CliRunner().invoke(app, ["review", "--format", "json"])
+    records = [json.loads(line) for line in as_json.output.splitlines()]
+    assert {r["candidate_id"] for r in records} == {c.candidate_id for c in pending}
+    brazil = next(r for r in records if r["document_id"].endswith("eu-brazil-agreement"))
+    assert brazil["recorded_as"] and brazil["partners"][0]["participant_role"] == "signatory"
+
+
+def test_a_candidate_carries_how_the_sentence_names_each_partner():
+    from orchestration.documents.linking.linker import Mention
+
+    text = "Peru and Europol met in The Hague on 1 October 2025, on cocaine from Colombia."
+    mentions = [
+        Mention("partner", "peru", "Peru", 0, 4, 1, "name", role="actor"),
+        Mention("partner", "netherlands", "The Hague", 24, 33, 1, "place", role="place"),
+        Mention("date", "2025-10-01", "1 October 2025", 37, 51, 1, "date", "day"),
+        Mention("partner", "colombia", "Colombia", 70, 78, 1, "name", role="other"),
+    ]
+    (candidate,) = find_candidates("d", text, mentions)
+    assert dict(zip(candidate.partner_ids, candidate.partner_roles, strict=True)) == {
+        "peru": "actor", "netherlands": "place"}  # fmt: skip

@@ -124,13 +124,13 @@ class UiCommand:
         tag = {"key": ".dagster/repository", "value": f"{REPOSITORY}@{LOCATION_NAME}"}
         return self.runs(pipelineName=JOB, tags=[tag])
 
-    def launch(self) -> str:
-        """Launch `build_warehouse` as the job page's Materialize button does."""
+    def launch(self, job: str = JOB) -> str:
+        """Launch a job (`build_warehouse`) as the job page's Materialize button does."""
         params = {
             "selector": {
                 "repositoryLocationName": LOCATION_NAME,
                 "repositoryName": REPOSITORY,
-                "pipelineName": JOB,
+                "pipelineName": job,
             },
             "mode": "default",
             "runConfigData": {},

@@ -1,7 +1,9 @@
-"""The example queries of warehouse/README.md, and how their results are rendered there.
+"""The example queries of the analysts' guide, docs/analysts.md, and how their results are
+rendered there.
 
-`python -m orchestration.analyst.examples` prints the README's examples section from the published
-warehouse; tests/test_analyst_guide.py checks the README still shows what the queries return.
+`.venv/bin/python -m orchestration.analyst.examples` prints the guide's examples section from
+the published warehouse; tests/test_end_to_end.py checks the guide still shows what the queries
+return.
 """
 
 from __future__ import annotations

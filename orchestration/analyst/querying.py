@@ -13,10 +13,17 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
 ANALYST_SCHEMA = "marts"
+
+
+class Result(NamedTuple):
+    sql: str  # the statement on one line
+    columns: list[str]
+    rows: list[tuple]
 
 
 class QueryError(Exception):
@@ -39,20 +46,46 @@ def connect_published(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
-    """Columns and rows of one query. An empty query, or a statement that returns nothing,
-    is an error: the command answers questions."""
-    if not sql.strip():
-        raise QueryError("the query is empty: give SQL as an argument, with -f FILE, or on stdin")
+def one_line_sql(sql: str) -> str:
+    """A statement on one line, for a heading: whole-line `--` comments and a comment after
+    its closing `;` left out."""
+    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
+    text = " ".join(" ".join(lines).split())
+    head, semicolon, tail = text.rpartition(";")
+    return head + semicolon if semicolon and tail.strip().startswith("--") else text
+
+
+def run_queries(con: duckdb.DuckDBPyConnection, sql: str) -> list[Result]:
+    """Columns and rows of each statement, in order (`select 1; select 2` gives two results).
+    An empty query, or a statement that returns nothing, is an error: the command answers
+    questions. Every statement runs before anything is printed."""
     try:
-        cursor = con.execute(sql)
-        if cursor.description is None:
-            raise QueryError("the statement returned no result: give a query (select, show ...)")
-        columns = [d[0] for d in cursor.description]
-        return columns, cursor.fetchall()
+        statements = con.extract_statements(sql)
+        if not statements:
+            raise QueryError(
+                "the query is empty: give SQL as an argument, with -f FILE, or on stdin"
+            )
+        results = []
+        for number, statement in enumerate(statements, start=1):
+            cursor = con.execute(statement)
+            if cursor.description is None:
+                which = f"statement {number} of {len(statements)}" if len(statements) > 1 else (
+                    "the statement")  # fmt: skip
+                raise QueryError(f"{which} returned no result: give a query (select, show ...)")
+            columns = [d[0] for d in cursor.description]
+            results.append(Result(one_line_sql(statement.query), columns, cursor.fetchall()))
+        return results
     except duckdb.Error as error:
         # DuckDB's message spans lines: the error, then its hint ("Did you mean ...?")
         raise QueryError(" ".join(str(error).split())) from None
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
+    """Columns and rows of one query; several statements are refused."""
+    results = run_queries(con, sql)
+    if len(results) > 1:
+        raise QueryError(f"{len(results)} statements given where one query is expected")
+    return results[0].columns, results[0].rows
 
 
 def as_csv(columns: list[str], rows: list[tuple]) -> str:

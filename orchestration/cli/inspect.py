@@ -10,65 +10,89 @@ from orchestration.cli.output import console, fail, print_rows, report_rejects
 
 
 @app.command()
-def status() -> None:
-    """The published version (when, by which run, its checks, rows, quarantine) and the
-    last run."""
-    import datetime as dt
-
-    from orchestration.analyst.querying import connect_published
-    from orchestration.analyst.status import (
-        last_run,
-        publication,
-        published_rows,
-        run_by_id,
-        stale_extract_lines,
-    )
-    from orchestration.landing.rejects import quarantined
+def status(
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Add the rows per mart and the coverage tables."
+    ),
+) -> None:
+    """The status in a few lines: the published version (when, by which run, its checks,
+    its quarantine), stale extracts and the last run. --verbose adds the rows per mart and
+    the coverage of the published facts (documents per publisher, dates, grades)."""
+    from orchestration.analyst.status import last_run, publication, run_by_id
     from orchestration.settings import load_settings
 
-    def when(seconds: float | None) -> str:
-        if not seconds:
-            return "?"
-        return f"{dt.datetime.fromtimestamp(seconds, dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
-
     settings = load_settings()
-    stale = stale_extract_lines(settings.raw_dir)
-    console.print(f"stale extracts: {len(stale)}", highlight=False)
-    for line in stale:
-        console.print(f"  stale {line}", style="yellow")
+    published = publication(settings.published_db)
+    built = run_by_id(published[1]) if published else None
+    if published is None:
+        console.print(f"nothing published at {settings.published_db}: run `coop build`")
+    else:
+        checks = "checks: the run is not in this Dagster instance's history"
+        if built is not None:
+            passed, failed = len(built["checks_passed"]), len(built["checks_failed"])
+            checks = f"checks: {passed} passed, {failed} failed"
+        console.print(
+            f"published {published[0]:%Y-%m-%d %H:%M:%S} UTC by run {published[1]}; {checks}"
+        )
+        for name in built["checks_failed"] if built else []:
+            console.print(f"  failed check {name}", style="red")
     run = last_run()
     if run is None:
-        console.print("no run of build_warehouse yet: run `coop build`")
+        console.print("last run: none of build_warehouse yet: run `coop build`")
+    elif published is None or run["run_id"] != published[1]:
+        console.print(f"last run {run['run_id']}: {run['status']}, started {_when(run['started'])}")
     else:
-        console.print(f"last run {run['run_id']}: {run['status']}, started {when(run['started'])}")
-    published = publication(settings.published_db)
+        console.print(f"last run: the one that published ({run['status']})")
+    _stale_extracts(settings.raw_dir)
     if published is None:
-        console.print(f"nothing published at {settings.published_db}")
         return
-    console.print(f"published {settings.published_db} at {published[0]} UTC by run {published[1]}")
-    if published[2]:
-        console.print(f"newest fact loaded at {published[2]} UTC")
-    built = run_by_id(published[1])
-    if built is None:
-        console.print("  the run that built it is not in this Dagster instance's history")
-    else:
-        console.print(
-            f"  built by that run from {when(built['started'])} to {when(built['ended'])}; "
-            f"checks: {len(built['checks_passed'])} passed, {len(built['checks_failed'])} failed"
-        )
-        for name in built["checks_failed"]:
-            console.print(f"  failed check {name}", style="red")
-    table = Table("mart", "rows")
-    for mart, rows in published_rows(settings.published_db).items():
-        table.add_row(mart, str(rows))
-    console.print(table)
+    _published_details(settings, published, built, verbose)
+    if not verbose:
+        console.print("(coop status --verbose: rows per mart and the coverage of the facts)")
+
+
+def _when(seconds: float | None) -> str:
+    import datetime as dt
+
+    if not seconds:
+        return "?"
+    return f"{dt.datetime.fromtimestamp(seconds, dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _stale_extracts(raw_dir) -> None:
+    from orchestration.analyst.status import stale_extract_lines
+
+    stale = stale_extract_lines(raw_dir)
+    console.print(f"stale extracts: {len(stale) or 'none'}", highlight=False)
+    for line in stale:
+        console.print(f"  stale {line}", style="yellow")
+
+
+def _published_details(settings, published: tuple, built: dict | None, verbose: bool) -> None:
+    """The quarantine of the published version; with `verbose`, where it is, the run's
+    times, the rows per mart and the coverage tables."""
+    from orchestration.analyst.coverage import coverage_tables
+    from orchestration.analyst.querying import connect_published
+    from orchestration.analyst.status import published_rows
+    from orchestration.landing.rejects import quarantined
+
     con = connect_published(settings.published_db)
     try:
         report_rejects(quarantined(con), "quarantine of the published version")
     finally:
         con.close()
-    from orchestration.analyst.coverage import coverage_tables
-
+    if not verbose:
+        return
+    console.print(f"published file {settings.published_db}")
+    if published[2]:
+        console.print(f"newest fact loaded at {published[2]:%Y-%m-%d %H:%M:%S} UTC")
+    if built is not None:
+        console.print(f"built by run {built['run_id']} from {_when(built['started'])} "
+                      f"to {_when(built['ended'])}")  # fmt: skip
+    table = Table("mart", "rows")
+    for mart, rows in published_rows(settings.published_db).items():
+        table.add_row(mart, str(rows))
+    console.print(table)
     for coverage_table in coverage_tables(settings.published_db):
         console.print(coverage_table)
 
@@ -101,14 +125,21 @@ def rejects(
             fail(f"no build file at {settings.build_db}: run `coop build` first")
         with build_connection(settings) as con:
             found = quarantined(con, file)
+            known = file is None or found or _known_file(con, settings.raw_dir, file)
     else:
         if not settings.published_db.exists():
             fail(f"nothing published at {settings.published_db}: run `coop build` first")
         con = connect_published(settings.published_db)
         try:
             found = quarantined(con, file)
+            known = file is None or found or _known_file(con, settings.raw_dir, file)
         finally:
             con.close()
+    if not known:  # where an empty list would read as "no row quarantined"
+        fail(
+            f"no file {file.removeprefix('raw/')} landed under {settings.raw_dir} or "
+            "ever loaded: give its path under raw/, e.g. raw/curated/partners/partners.csv"
+        )
     texts = {
         name: line_texts(settings.raw_dir, name, {r.line for r in items if r.line})
         for name, items in by_file(found).items()
@@ -152,3 +183,12 @@ def trace(
         f"handling {found.handling_code}",
         highlight=False,
     )
+
+
+def _known_file(con, raw_dir, file: str) -> bool:
+    """Landed under raw/, or named in the load ledger (a file removed since it was loaded)."""
+    relative = file.removeprefix("raw/")
+    if (raw_dir / relative).is_file():
+        return True
+    ledger = "select count(*) from _meta.load_ledger where source_file = ?"
+    return con.execute(ledger, [relative]).fetchone()[0] > 0

@@ -6,8 +6,6 @@ import sys
 
 import typer
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 
 def _console(stream) -> Console:
@@ -58,18 +56,16 @@ def report_rejects(rejects: list, title: str) -> None:
         console.print(f"  {line}")
 
 
-def print_rows(columns: list[str], rows: list[tuple], output: str) -> None:
-    """Rows as CSV, JSON or a table; values are printed as data, never read as markup."""
+def print_rows(columns: list[str], rows: list[tuple], output: str,
+               expanded: bool | None = None) -> None:  # fmt: skip
+    """Rows as CSV, JSON or a table (a block per record when too wide: cli/layout.py);
+    values are printed as data, never read as markup."""
     from orchestration.analyst.querying import as_csv, as_json
+    from orchestration.cli.layout import print_result
 
     if output == "csv":
         sys.stdout.write(as_csv(columns, rows))
     elif output == "json":
         print(as_json(columns, rows))
     else:
-        table = Table()
-        for column in columns:
-            table.add_column(Text(column))
-        for row in rows:
-            table.add_row(*(Text("" if v is None else str(v)) for v in row))
-        console.print(table)
+        print_result(_console(sys.stdout), columns, rows, expanded)

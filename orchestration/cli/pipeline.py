@@ -44,6 +44,7 @@ def report_run(summary) -> None:
             "unchanged, no model rebuilt (use --force to rebuild anyway)"
         )
         console.print(f"published warehouse (current): {settings.published_db}")
+        _where_next(settings)
         return
     if summary.rebuilt_for:
         console.print(
@@ -58,6 +59,7 @@ def report_run(summary) -> None:
         for label, path in settings.engine_impl.outputs().items():
             console.print(f"{label}: {path}")
         stale = _after_publication(summary, settings)
+        _where_next(settings)
         if not summary.success:  # published, but a step after publishing failed (the atlas)
             errors.print(
                 f"published: the warehouse {settings.publication}"
@@ -89,6 +91,16 @@ def _after_publication(summary, settings) -> list[str]:
         elif asset == "warehouse/atlas":
             console.print(f"Atlas: {where(settings)}")
     return stale
+
+
+def _where_next(settings) -> None:
+    """Where to read what was built: the first thing a newcomer asks after a build."""
+    console.print("next:")
+    console.print('  query  .venv/bin/coop query "select * from dim_partner" (read-only; '
+                  "-x: a block per record)")  # fmt: skip
+    console.print(f"  docs   {settings.docs_dir / 'index.html'} (every table and column, lineage)")
+    console.print("  UI     make ui, then http://127.0.0.1:3000 (runs, assets, checks)")
+    console.print("  guides docs/analysts.md, docs/reviewers.md, docs/operators.md")
 
 
 @app.command()

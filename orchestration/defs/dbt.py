@@ -17,6 +17,7 @@ from orchestration.defs.resources import WRITER_POOL, WarehouseResource
 from orchestration.operations.writer import writer_lock
 from orchestration.problems import one_line
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
+from orchestration.transform.check_descriptions import describe_test
 from orchestration.transform.dbt_failures import explain_build
 from orchestration.transform.dbt_resource import DbtCoreResource
 from orchestration.transform.relations import describe_relations
@@ -56,6 +57,20 @@ class CooperationTranslator(DagsterDbtTranslator):
         else:
             return spec
         return spec.replace_attributes(group_name=group, owners=["team:warehouse"])
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        """dbt's check, described in a sentence (transform/check_descriptions.py)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        return dg.AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=describe_test(manifest["nodes"][unique_id], manifest),
+            additional_deps=spec.additional_deps,
+            metadata=spec.metadata,
+            blocking=spec.blocking,
+        )
 
 
 translator = CooperationTranslator(

@@ -7,7 +7,9 @@ like every events file, with the document as its source (added once to
 `raw/curated/source_documents/source_documents_reviewed.csv` with the reviewer's grade).
 Every decision, accept or reject, is appended to `review/decisions.ndjson`, so a decided
 candidate is never proposed again. A candidate that matches an event or agreement already in
-the curated extracts (same partners, a date within its precision) says so.
+the curated extracts (same partners, a date within its precision) says so, and is accepted only
+when the reviewer says it is another fact (`even_if_recorded`). An accepted event is named by
+the reviewer or by its sentence, never by the document's title.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class Corrections:
     partner_ids: tuple[str, ...] | None = None
     roles: dict[str, str] | None = None
     date: str | None = None
-    name: str | None = None
+    name: str | None = None  # default: the candidate's sentence
     grade: str | None = None  # e.g. "B2": source reliability and information accuracy
     handling_code: str | None = None
 
@@ -108,14 +110,26 @@ def all_candidates(raw_dir: Path) -> tuple[list[Candidate], dict[str, dict]]:
     return candidates, documents
 
 
-def pending_candidates(raw_dir: Path) -> list[Candidate]:
-    """Candidates not decided yet, each with the recorded facts it matches."""
+def review_queue(raw_dir: Path) -> tuple[list[Candidate], dict[str, dict]]:
+    """Candidates not decided yet, each with the recorded facts it matches, and the values
+    of their documents (title, url ...) by document_id."""
     decided = {d["candidate_id"] for d in read_ndjson(decisions_path(raw_dir))}
     events = read_folder(raw_dir / "curated" / "events")
     agreements = read_folder(raw_dir / "curated" / "agreements")
-    candidates, _ = all_candidates(raw_dir)
-    return [replace(c, matches=matching_facts(c, events, agreements))
-            for c in candidates if c.candidate_id not in decided]  # fmt: skip
+    candidates, documents = all_candidates(raw_dir)
+    pending = [replace(c, matches=matching_facts(c, events, agreements))
+               for c in candidates if c.candidate_id not in decided]  # fmt: skip
+    return pending, documents
+
+
+def pending_candidates(raw_dir: Path) -> list[Candidate]:
+    return review_queue(raw_dir)[0]
+
+
+def participant_roles(candidate: Candidate, event_type: str | None = None) -> dict[str, str]:
+    """The role each partner gets in the event if accepted as is (`--roles` changes them)."""
+    default = ROLE_OF_TYPE.get(event_type or candidate.event_type, "participant")
+    return {partner: default for partner in candidate.partner_ids}
 
 
 def _find(raw_dir: Path, candidate_id: str) -> tuple[Candidate, dict]:
@@ -178,7 +192,9 @@ def _event(candidate: Candidate, corrections: Corrections, document: dict, known
     default_role = ROLE_OF_TYPE.get(event_type, "participant")
     return {
         "event_id": f"ev-{date}-reviewed-{candidate.candidate_id}",
-        "event_name": corrections.name or document["title"],
+        # the reviewer's words or the sentence's, never the document's title (a release on a
+        # visit also tells of a meeting: its title would name the wrong event)
+        "event_name": corrections.name or " ".join(candidate.sentence.split()),
         "event_type": event_type,
         "started_on": date,
         "ended_on": None,
@@ -223,11 +239,25 @@ def _ensure_source_document(raw_dir: Path, document: dict, corrections: Correcti
                          f"landed document; graded in review by {reviewer}"])  # fmt: skip
 
 
-def accept(raw_dir: Path, candidate_id: str, corrections: Corrections, reviewer: str) -> dict:
-    """Append the candidate as an event to the reviewed extract; return the event."""
+def accept(raw_dir: Path, candidate_id: str, corrections: Corrections, reviewer: str,
+           even_if_recorded: bool = False) -> dict:  # fmt: skip
+    """Append the candidate as an event to the reviewed extract; return the event. A
+    candidate that matches a recorded event or agreement (after corrections) is refused
+    unless `even_if_recorded`: accepting it would record the fact twice."""
     candidate, document = _find(raw_dir, candidate_id)
     known = {r["partner_id"] for r in read_csv_rows(raw_dir / "curated" / "partners")}
     event = _event(candidate, corrections, document, known, reviewer)
+    recorded = matching_facts(
+        replace(candidate, partner_ids=tuple(p["partner_id"] for p in event["participants"]),
+                date=event["started_on"], date_precision="day"),
+        read_folder(raw_dir / "curated" / "events"),
+        read_folder(raw_dir / "curated" / "agreements"),
+    )  # fmt: skip
+    if recorded and not even_if_recorded:
+        raise ReviewError(
+            f"candidate {candidate_id} is already recorded as {'; '.join(recorded)}: reject it "
+            f"(coop review reject {candidate_id} --reason recorded), or accept it with "
+            "--even-if-recorded if it is another fact")  # fmt: skip
     _ensure_source_document(raw_dir, document, corrections, reviewer)
     _append(raw_dir / REVIEWED_EVENTS, event)
     _record_decision(raw_dir, candidate_id, "accepted", reviewer, event_id=event["event_id"])

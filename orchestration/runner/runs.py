@@ -29,6 +29,8 @@ PUBLISHED_ASSET_PATH = ["warehouse", "cooperation"]
 VOLUME_CHECK = "row_volume"
 # without --verbose, Dagster's log goes whole to the run's log file, not to the terminal
 FILE_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+# with --verbose, every step event too (the instance's default is INFO: .dagster_home/dagster.yaml)
+VERBOSE_LOGS = {"loggers": {"console": {"config": {"log_level": "DEBUG"}}}}
 
 
 @dataclass
@@ -175,7 +177,7 @@ def run_main_job(
             instance=instance,
             raise_on_error=False,
             run_config={
-                **({} if verbose else FILE_LOGS),
+                **(VERBOSE_LOGS if verbose else FILE_LOGS),
                 **({} if noop else {"ops": {DBT_OP: {"config": {"full_refresh": full_refresh}}}}),
             },
             tags=tags,

@@ -46,6 +46,9 @@ class Candidate:
     sentence_end: int
     sentence: str
     matches: list[str] = field(default_factory=list, compare=False)  # facts it already is
+    # per partner, in partner_ids' order: how the sentence names it (actor or place), the
+    # role of its first mention there
+    partner_roles: tuple[str, ...] = ()
 
 
 def candidate_id(document_id: str, start: int, event_type: str) -> str:
@@ -63,8 +66,11 @@ def find_candidates(document_id: str, text: str, mentions: list[Mention]) -> lis
             continue
         inside = [m for m in mentions if start <= m.start and m.end <= end]
         # only those that act or are the place: not an origin, a nationality, a comparison
-        partners = tuple(dict.fromkeys(m.id for m in inside if m.kind == "partner"
-                                       and m.role in ("actor", "place")))  # fmt: skip
+        acting = [m for m in inside if m.kind == "partner" and m.role in ("actor", "place")]
+        named_as: dict[str, str] = {}
+        for m in acting:  # the first mention of each partner says how the sentence names it
+            named_as.setdefault(m.id, m.role)
+        partners = tuple(named_as)
         dates = [m for m in inside if m.kind == "date" and m.precision in ("day", "week")]
         if not partners or not dates:
             continue
@@ -82,6 +88,7 @@ def find_candidates(document_id: str, text: str, mentions: list[Mention]) -> lis
                 start,
                 end,
                 text[start:end].strip(),
+                partner_roles=tuple(named_as[p] for p in partners),
             )  # fmt: skip
         )
     return found
