@@ -69,6 +69,7 @@ class Linker:
         self.gazetteer = gazetteer
         self.fingerprint = gazetteer.fingerprint
         self.automaton = build_automaton(gazetteer)
+        self._decided: dict[tuple, list[tuple]] = {}  # _judged: a few hundred at most
         # partners known as states (a country name from CLDR, a demonym): places and origins
         self.states = frozenset(e.target_id for e in gazetteer.entries if e.kind == "partner"
                                 and e.method in ("cldr_name", "demonym"))  # fmt: skip
@@ -95,10 +96,11 @@ class Linker:
                 mentions.append(Mention(e.kind, e.target_id, text[start:end], start, end,
                                         e.confidence, e.method))  # fmt: skip
                 continue
-            contextual = any(e.veto or e.kind == "place" for e in entries)
-            sentence = sentence_of(match.start) if contextual else ""
-            mentions += self._judge(match, text, sentence, language)
-        mentions = self._with_roles(text, folded, sentences, mentions, language)
+            if any(e.veto or e.kind == "place" for e in entries):
+                mentions += self._judge(match, text, sentence_of(match.start), language)
+            else:
+                mentions += self._judged(match, text, language)
+        mentions = self._with_roles(text, folded, words, sentences, mentions, language)
         mentions = self._with_threat_rules(text, folded, words, sentences, mentions)
         mentions += [
             Mention("date", d.date.isoformat(), d.surface, d.start, d.end, d.confidence,
@@ -130,13 +132,26 @@ class Linker:
                                 hit.end, 0.8, "threat_rule"))  # fmt: skip
         return kept
 
-    def _with_roles(self, text, folded, sentences, mentions, language) -> list[Mention]:
+    def _with_roles(self, text, folded, words, sentences, mentions, language) -> list[Mention]:
         """Partner mentions with their role (actor, place, other); the rest as they are."""
         partners = sorted((m for m in mentions if m.kind == "partner"), key=lambda m: m.start)
         spans = [(m.start, m.end, m.id, m.method) for m in partners]
-        roles = assign_roles(text, folded, sentences, spans, language, self.states)
+        roles = assign_roles(text, folded, sentences, spans, language, self.states, words)
         return [m for m in mentions if m.kind != "partner"] + [
             Mention(*m[:8], role) for m, role in zip(partners, roles, strict=True)]  # fmt: skip
+
+    def _judged(self, match: Match, text: str, language: str | None) -> list[Mention]:
+        """A match whose judgement reads no sentence: decided once per set of entries (ids:
+        the automaton holds them as long as the linker lives) and language."""
+        key = (language, *map(id, match.entries))
+        decided = self._decided.get(key)
+        if decided is None:
+            decided = [(m.kind, m.id, m.confidence, m.method)
+                       for m in self._judge(match, text, "", language)]  # fmt: skip
+            self._decided[key] = decided
+        start, end = match.start, match.end
+        return [Mention(kind, target, text[start:end], start, end, confidence, method)
+                for kind, target, confidence, method in decided]  # fmt: skip
 
     @staticmethod
     def _judge(match: Match, text: str, sentence: str, language: str | None) -> list[Mention]:

@@ -100,7 +100,7 @@ class Window:
 class Document:
     """The text with every partner mention blanked (same length, so offsets hold)."""
 
-    def __init__(self, text: str, folded: str, spans: list[tuple[int, int]]):
+    def __init__(self, text: str, folded: str, spans: list[tuple[int, int]], words: str):
         pieces, last = [], 0
         self.spans, self.original = [], text
         for start, end in spans:
@@ -109,7 +109,9 @@ class Document:
                 self.spans.append((start, end))
                 last = end
         self.folded = "".join(pieces) + folded[last:]
-        self.cue_starts, self.cue_classes = cue_positions(" " + as_words(self.folded))
+        # the cue words of the whole text, less those inside the blanked mentions: `words` is
+        # the linker's folded text with punctuation as spaces, padded by one space each side
+        self.cue_starts, self.cue_classes = cue_positions(words[:-1], self.spans)
         self._text: str | None = None
 
     @property
@@ -272,10 +274,13 @@ def assign_roles(
     mentions: list,
     language: str | None,
     states: frozenset[str] | None = None,
+    words: str | None = None,
 ) -> list[str]:
     """The role of each partner mention (`mentions`: (start, end, id, method), in text order);
-    `states`: the partner ids that are states (None: any may be)."""
-    doc = Document(text, folded, [(s, e) for s, e, _, _ in mentions])
+    `states`: the partner ids that are states (None: any may be); `words`: the folded text with
+    punctuation as spaces, a space each side (matcher.as_words), when the caller has it."""
+    words = " " + as_words(folded) + " " if words is None else words
+    doc = Document(text, folded, [(s, e) for s, e, _, _ in mentions], words)
     bounds = [s for s, _ in sentences]
     roles: list[str] = []
     previous = None
