@@ -7,7 +7,6 @@ so a running linker mostly looks them up).
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import cache
 
@@ -153,22 +152,12 @@ def cue_automaton() -> ahocorasick.Automaton:
     return automaton
 
 
-def cue_positions(words: str, blanks: list[tuple[int, int]] = ()) -> tuple[list[int], list[int]]:
+def cue_positions(words: str) -> tuple[list[int], list[int]]:
     """Where the cue words start in a text (`words`: the text with punctuation as spaces and a
-    space before it) and their class bits, in text order: one pass for the
-    whole document. `blanks`: spans (sorted, disjoint) whose words are no cues, as if blanked
-    out (the other partner mentions); names are word-bounded, so no cue word straddles one."""
+    space before it) and their class bits, in text order: one pass for the whole document."""
     found: dict[int, int] = {}
     for last, (length, bit) in cue_automaton().iter(words):
         start = last - length + 1  # the pattern's space is the word's start - 1, padding + 1
         found[start] = found.get(start, 0) | bit
     starts = sorted(found)
-    if blanks:
-        bounds = [s for s, _ in blanks]
-        starts = [s for s in starts if not _inside(blanks, bounds, s)]
     return starts, [found[s] for s in starts]
-
-
-def _inside(spans: list[tuple[int, int]], bounds: list[int], offset: int) -> bool:
-    n = bisect.bisect_right(bounds, offset) - 1
-    return n >= 0 and offset < spans[n][1]

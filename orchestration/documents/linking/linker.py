@@ -100,7 +100,7 @@ class Linker:
                 mentions += self._judge(match, text, sentence_of(match.start), language)
             else:
                 mentions += self._judged(match, text, language)
-        mentions = self._with_roles(text, folded, words, sentences, mentions, language)
+        mentions = self._with_roles(text, folded, sentences, mentions, language)
         mentions = self._with_threat_rules(text, folded, words, sentences, mentions)
         mentions += [
             Mention("date", d.date.isoformat(), d.surface, d.start, d.end, d.confidence,
@@ -132,11 +132,11 @@ class Linker:
                                 hit.end, 0.8, "threat_rule"))  # fmt: skip
         return kept
 
-    def _with_roles(self, text, folded, words, sentences, mentions, language) -> list[Mention]:
+    def _with_roles(self, text, folded, sentences, mentions, language) -> list[Mention]:
         """Partner mentions with their role (actor, place, other); the rest as they are."""
         partners = sorted((m for m in mentions if m.kind == "partner"), key=lambda m: m.start)
         spans = [(m.start, m.end, m.id, m.method) for m in partners]
-        roles = assign_roles(text, folded, sentences, spans, language, self.states, words)
+        roles = assign_roles(text, folded, sentences, spans, language, self.states)
         return [m for m in mentions if m.kind != "partner"] + [
             Mention(*m[:8], role) for m, role in zip(partners, roles, strict=True)]  # fmt: skip
 

@@ -62,6 +62,8 @@ PUNCTUATION = ".,;:()[]\"'!?«»-"
 CONNECTORS = frozenset(("para", "for", "de", "of", "to", "on", "a", "the", "la", "el", "da", "do",
                         "del", "en", "in"))  # fmt: skip
 BLANK = "#"
+# the words before an organisation that make role_of look further (acts_plainly)
+PLAIN_BEFORE = NAME_HEADS | OTHER_BEFORE_LAST
 
 
 class Window:
@@ -100,7 +102,7 @@ class Window:
 class Document:
     """The text with every partner mention blanked (same length, so offsets hold)."""
 
-    def __init__(self, text: str, folded: str, spans: list[tuple[int, int]], words: str):
+    def __init__(self, text: str, folded: str, spans: list[tuple[int, int]]):
         pieces, last = [], 0
         self.spans, self.original = [], text
         for start, end in spans:
@@ -109,9 +111,7 @@ class Document:
                 self.spans.append((start, end))
                 last = end
         self.folded = "".join(pieces) + folded[last:]
-        # the cue words of the whole text, less those inside the blanked mentions: `words` is
-        # the linker's folded text with punctuation as spaces, padded by one space each side
-        self.cue_starts, self.cue_classes = cue_positions(words[:-1], self.spans)
+        self.cue_starts, self.cue_classes = cue_positions(" " + as_words(self.folded))
         self._text: str | None = None
 
     @property
@@ -274,13 +274,10 @@ def assign_roles(
     mentions: list,
     language: str | None,
     states: frozenset[str] | None = None,
-    words: str | None = None,
 ) -> list[str]:
     """The role of each partner mention (`mentions`: (start, end, id, method), in text order);
-    `states`: the partner ids that are states (None: any may be); `words`: the folded text with
-    punctuation as spaces, a space each side (matcher.as_words), when the caller has it."""
-    words = " " + as_words(folded) + " " if words is None else words
-    doc = Document(text, folded, [(s, e) for s, e, _, _ in mentions], words)
+    `states`: the partner ids that are states (None: any may be)."""
+    doc = Document(text, folded, [(s, e) for s, e, _, _ in mentions])
     bounds = [s for s, _ in sentences]
     roles: list[str] = []
     previous = None
@@ -290,15 +287,32 @@ def assign_roles(
         else:
             sentence = sentences[bisect.bisect_right(bounds, start) - 1]
             state = states is None or pid in states or pid in REGION_IDS
+            if not state and acts_plainly(doc.folded, start, end, sentence, method):
+                roles.append("actor")  # most mentions of an organisation: no window needed
+                previous = (end, method)
+                continue
             window = Window(doc, start, end, sentence, 50 if state else 30)
             roles.append(role_of(window, pid, method, state))
         previous = (end, method)
     return roles
 
 
+def acts_plainly(folded: str, start: int, end: int, sentence: tuple[int, int], method: str) -> bool:
+    """What role_of says "actor" to for an organisation (not a state) without building its
+    window: no name head nor the end of an "other" phrase among the three words before (those of
+    Window(..., 30).back), no description after, and not an institution nor a demonym."""
+    if method in ("institution", "demonym"):
+        return False
+    back = folded[max(sentence[0], start - 30) : start].split()[-3:]
+    return PLAIN_BEFORE.isdisjoint([word.strip(PUNCTUATION) for word in back]) and (
+        DESCRIBES_RE.match(folded, end, sentence[1]) is None)  # fmt: skip
+
+
 def shares_role(folded: str, previous: tuple[int, str], start: int, pid: str, method: str) -> bool:
     """A mention in parentheses after another, or the next in a list of partners of one kind
     (not the EU, whose own rules differ: "Spain and the EU Member States")."""
+    if start - previous[0] > 8 and folded[start - 1] != "(" and not folded[start - 1].isspace():
+        return False  # the usual case: words between, the last not "(" (no slice to strip)
     gap = folded[previous[0] : start]
     if gap.strip() == "(":
         return True
