@@ -31,9 +31,9 @@ from orchestration.documents.linking.threats import (
     is_the_subject,
 )
 
-# the punctuation is matched (not looked behind for): the engine then jumps from one [.!?\n]
-# to the next instead of trying every position
-SENTENCE_END = re.compile(r"([.!?])[\"')\]]*\s+|\n\s*\n|\n(?=[A-Z#*-])")
+# the punctuation is matched (not looked behind for), and every branch starts with one class:
+# the engine then jumps from one [.!?\n] to the next instead of trying every position
+SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"')\]]*\s+|(?<=\n)\s*\n|(?<=\n)(?=[A-Z#*-]))")
 STATE_WORDS = ("government", "gobierno", "governo", "authorities", "autoridades", "ministry",
                "ministerio", "minister", "ministro", "ministra", "state", "estado")  # fmt: skip
 
@@ -56,7 +56,8 @@ class Mention(NamedTuple):
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for boundary in SENTENCE_END.finditer(text):
-        spans.append((start, boundary.start() + (1 if boundary.group(1) else 0)))
+        # a sentence keeps its final punctuation, not a line break
+        spans.append((start, boundary.start() + (text[boundary.start()] != "\n")))
         start = boundary.end()
     spans.append((start, len(text)))
     return spans

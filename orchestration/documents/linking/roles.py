@@ -311,8 +311,6 @@ def acts_plainly(folded: str, start: int, end: int, sentence: tuple[int, int], m
 def shares_role(folded: str, previous: tuple[int, str], start: int, pid: str, method: str) -> bool:
     """A mention in parentheses after another, or the next in a list of partners of one kind
     (not the EU, whose own rules differ: "Spain and the EU Member States")."""
-    if start - previous[0] > 8 and folded[start - 1] != "(" and not folded[start - 1].isspace():
-        return False  # the usual case: words between, the last not "(" (no slice to strip)
     gap = folded[previous[0] : start]
     if gap.strip() == "(":
         return True
