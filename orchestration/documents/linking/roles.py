@@ -111,7 +111,8 @@ class Document:
                 self.spans.append((start, end))
                 last = end
         self.folded = "".join(pieces) + folded[last:]
-        self.cue_starts, self.cue_classes = cue_positions(" " + as_words(self.folded))
+        # the cue words are looked up where a rule reads them (cues.cue_positions)
+        self.words = " " + as_words(self.folded)
         self._text: str | None = None
 
     @property
@@ -236,7 +237,7 @@ def qualifies_authority(w: Window) -> bool:
 
 def nearest_cue(w: Window) -> str:
     """Actor, place or other from the nearest cue word in the ~60 characters of the mention's
-    clause before it (the document's cue words are found in one pass: cues.cue_positions)."""
+    clause before it (one pass of the cue automaton over those characters)."""
     back = w.back
     i = len(back) - 1
     while i >= 0 and (back[i] in GLUE or back[i] in ARTICLES or back[i].startswith(BLANK)
@@ -254,16 +255,13 @@ def nearest_cue(w: Window) -> str:
     if locative and i >= 1 and w.raw[i - 1].endswith(",") and w.capitalised(i - 1):
         offset = w.offset(i - 1)  # "destino ao Porto de Antuérpia, na Bélgica": the city's clause
     low = doc.clause_start(max(w.sentence[0], offset - 60), offset)
-    k = bisect.bisect_left(doc.cue_starts, end) - 1
-    while k >= 0 and doc.cue_starts[k] >= low:
-        found = doc.cue_classes[k]
+    for found in reversed(cue_positions(doc.words, low, end)[1]):  # the nearest first
         if found & (GOODS_CLASS | CRIMINAL_CLASS) or (locative and found & SEAT_CLASS):
             return "other"
         if directional and found & DRUGS_CLASS:
             return "other"  # "cocaine from Colombia"
         if found & ACTION_CLASS:
             return "place" if locative else "actor"
-        k -= 1
     return "place" if locative else "actor"
 
 
