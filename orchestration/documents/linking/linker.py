@@ -87,21 +87,25 @@ class Linker:
             start, end = sentences[bisect.bisect_right(starts, offset) - 1]
             return folded[start:end]
 
-        mentions = []
+        # partners as plain tuples until their role is known: each Mention is made once
+        mentions, partners = [], []
         for match in find_matches(self.automaton, text, folded, words):
             # only places and vetoed names read their sentence (most matches need none)
             entries = match.entries
             if len(entries) == 1 and not entries[0].veto and entries[0].kind != "place" and (
                 entries[0].method not in LANGUAGE_BOUND):  # fmt: skip
                 e, start, end = entries[0], match.start, match.end  # one plain name: the usual
-                mentions.append(Mention(e.kind, e.target_id, text[start:end], start, end,
-                                        e.confidence, e.method))  # fmt: skip
+                found = (e.kind, e.target_id, text[start:end], start, end, e.confidence, e.method)
+                (partners if e.kind == "partner" else mentions).append(found)
                 continue
             if any(e.veto or e.kind == "place" for e in entries):
-                mentions += self._judge(match, text, sentence_of(match.start), language)
+                judged = self._judge(match, text, sentence_of(match.start), language)
             else:
-                mentions += self._judged(match, text, language)
-        mentions = self._with_roles(text, folded, sentences, mentions, language)
+                judged = self._judged(match, text, language)
+            for m in judged:
+                (partners if m.kind == "partner" else mentions).append(m[:7])
+        mentions = [Mention(*m) for m in mentions]
+        mentions += self._with_roles(text, folded, sentences, partners, language)
         mentions = self._with_threat_rules(text, folded, words, sentences, mentions)
         mentions += [
             Mention("date", d.date.isoformat(), d.surface, d.start, d.end, d.confidence,
@@ -133,13 +137,12 @@ class Linker:
                                 hit.end, 0.8, "threat_rule"))  # fmt: skip
         return kept
 
-    def _with_roles(self, text, folded, sentences, mentions, language) -> list[Mention]:
-        """Partner mentions with their role (actor, place, other); the rest as they are."""
-        partners = sorted((m for m in mentions if m.kind == "partner"), key=lambda m: m.start)
-        spans = [(m.start, m.end, m.id, m.method) for m in partners]
+    def _with_roles(self, text, folded, sentences, partners, language) -> list[Mention]:
+        """The partner mentions (Mention's first seven fields, in text order: matches come in
+        text order) with their role: actor, place or other."""
+        spans = [(p[3], p[4], p[1], p[6]) for p in partners]
         roles = assign_roles(text, folded, sentences, spans, language, self.states)
-        return [m for m in mentions if m.kind != "partner"] + [
-            Mention(*m[:8], role) for m, role in zip(partners, roles, strict=True)]  # fmt: skip
+        return [Mention(*p, None, role) for p, role in zip(partners, roles, strict=True)]
 
     def _judged(self, match: Match, text: str, language: str | None) -> list[Mention]:
         """A match whose judgement reads no sentence: decided once per set of entries (ids:
