@@ -30,27 +30,29 @@ import duckdb
 import pycountry
 
 from orchestration.landing.contracts import (
+    AGREEMENTS,
+    EVENTS,
+    MEMBERSHIPS,
+    PARTNERS,
+    SOURCE_DOCUMENTS,
+    THREATS,
+    Contract,
+)
+from orchestration.landing.vocabularies import (
     AGREEMENT_STATUSES,
     AGREEMENT_TYPES,
-    AGREEMENTS,
     DATE_PRECISIONS,
     EVENT_TYPES,
-    EVENTS,
     HANDLING_CODES,
     INFORMATION_ACCURACY,
     MEMBERSHIP_ROLES,
-    MEMBERSHIPS,
     PARTICIPANT_ROLES,
     PARTNER_TYPES,
-    PARTNERS,
     PARTY_ROLES,
     PUBLISHER_KINDS,
-    SOURCE_DOCUMENTS,
     SOURCE_RELIABILITY,
-    THREATS,
     VALID_FROM_PRECISIONS,
     VERIFICATION_STATUSES,
-    Contract,
 )
 
 FULL_EVENTS = 10_000_000
@@ -288,7 +290,7 @@ def write_partners(con: duckdb.DuckDBPyConnection, out: Path, s: Sizes, bad_shar
 def write_memberships(
     con: duckdb.DuckDBPyConnection, out: Path, s: Sizes, bad_share: float
 ) -> None:
-    bad = [("membership_role", "'observer'"), ("valid_to", "'1999-12-31'")]
+    bad = [("membership_role", "'honorary_member'"), ("valid_to", "'1999-12-31'")]
     orgs = math.ceil(s.partners / 4)  # partners 0, 4, 8, ... are international organisations
     # membership i: organisation 4 * (i % orgs) and the partner 1 + i // orgs places after it,
     # so (organisation, member, valid_from) never repeats

@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from orchestration.landing import contracts
+from orchestration.landing import contracts, vocabularies
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 
 MARTS_YAML = DBT_PROJECT_DIR / "models" / "marts" / "_marts__models.yml"
@@ -35,16 +35,16 @@ def test_raw_readme_states_every_contract_column():
 
 def test_dbt_accepted_values_match_the_contract_enumerations():
     pairs = {
-        ("dim_partner", "partner_type"): contracts.PARTNER_TYPES,
-        ("fct_agreement", "agreement_type"): contracts.AGREEMENT_TYPES,
-        ("fct_agreement", "status"): contracts.AGREEMENT_STATUSES,
-        ("fct_event", "event_type"): contracts.EVENT_TYPES,
-        ("dim_source_document", "source_reliability"): contracts.SOURCE_RELIABILITY,
-        ("dim_source_document", "information_accuracy"): contracts.INFORMATION_ACCURACY,
-        ("dim_source_document", "handling_code"): contracts.HANDLING_CODES,
-        ("bridge_agreement_party", "party_role"): contracts.PARTY_ROLES,
-        ("bridge_event_participant", "participant_role"): contracts.PARTICIPANT_ROLES,
-        ("fct_membership", "membership_role"): contracts.MEMBERSHIP_ROLES,
+        ("dim_partner", "partner_type"): vocabularies.PARTNER_TYPES,
+        ("fct_agreement", "agreement_type"): vocabularies.AGREEMENT_TYPES,
+        ("fct_agreement", "status"): vocabularies.AGREEMENT_STATUSES,
+        ("fct_event", "event_type"): vocabularies.EVENT_TYPES,
+        ("dim_source_document", "source_reliability"): vocabularies.SOURCE_RELIABILITY,
+        ("dim_source_document", "information_accuracy"): vocabularies.INFORMATION_ACCURACY,
+        ("dim_source_document", "handling_code"): vocabularies.HANDLING_CODES,
+        ("bridge_agreement_party", "party_role"): vocabularies.PARTY_ROLES,
+        ("bridge_event_participant", "participant_role"): vocabularies.PARTICIPANT_ROLES,
+        ("fct_membership", "membership_role"): vocabularies.MEMBERSHIP_ROLES,
     }
     for (model, column), values in pairs.items():
         assert sorted(accepted_values(model, column)) == sorted(values), (model, column)

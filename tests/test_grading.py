@@ -9,7 +9,6 @@ import csv
 import pytest
 
 from orchestration.documents.reading import read_document
-from orchestration.landing.contracts import PUBLISHER_KINDS
 from orchestration.landing.grading import (
     OFFICIAL_PUBLISHERS,
     RELIABILITY_BY_KIND,
@@ -17,6 +16,7 @@ from orchestration.landing.grading import (
     grading_problems,
     url_host,
 )
+from orchestration.landing.vocabularies import PUBLISHER_KINDS
 from orchestration.settings import PROJECT_ROOT
 
 DOCUMENTS = PROJECT_ROOT / "raw" / "curated" / "source_documents"

@@ -82,6 +82,15 @@ EXAMPLES: list[tuple[str, str]] = [
         "select evaluation_code, verification_status, count(*) as documents\n"
         "from marts.dim_source_document\ngroup by all\norder by evaluation_code, documents desc",
     ),
+    (
+        "National agencies rolled up to their country",
+        "select c.partner_name as country, count(*) as agencies,\n"
+        "    string_agg(a.partner_name, '; ' order by a.partner_name) as agency_names\n"
+        "from marts.dim_partner as a\n"
+        "join marts.dim_partner as c on a.parent_partner_key = c.partner_key\n"
+        "where a.partner_type = 'agency'\n"
+        "group by c.partner_name\norder by agencies desc, country",
+    ),
 ]
 
 

@@ -22,7 +22,8 @@ from orchestration.documents.linking.candidates import Candidate, find_candidate
 from orchestration.documents.linking.gazetteer import gazetteer_from_files, read_csv_rows
 from orchestration.documents.linking.linker import Linker
 from orchestration.documents.reading import read_document
-from orchestration.landing.contracts import DOCUMENTS, EVENT_TYPES, PARTICIPANT_ROLES
+from orchestration.landing.contracts import DOCUMENTS
+from orchestration.landing.vocabularies import EVENT_TYPES, PARTICIPANT_ROLES
 from orchestration.landing.zone import find_landed_files
 
 REVIEWED_EVENTS = Path("curated/events/events_reviewed.ndjson")

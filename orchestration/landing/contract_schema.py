@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from orchestration.landing import vocabularies
+
 ColumnType = Literal["text", "date", "integer", "boolean", "url"]
 DOCUMENT_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 
@@ -41,11 +43,26 @@ IDENTIFIER_TEXT = (
 )
 
 
+# a document id may also be a landed document's path under raw/documents/ (the review queue's
+# accepted events cite such ids): '/' allowed, and the documents contract's length
+DOCUMENT_ID_MAX_LENGTH = 200
+DOCUMENT_ID_PATTERN = r"[a-z0-9][a-z0-9._/-]*"
+DOCUMENT_ID_TEXT = f"{IDENTIFIER_TEXT}, or '/' between a publisher and a file name"
+
+
 def identifier(name: str, required: bool = False, description: str = "") -> Column:
     """A column holding an id (a key, or a reference to one): bounded in length and characters."""
     return Column(
         name, required=required, description=description, max_length=IDENTIFIER_MAX_LENGTH,
         pattern=IDENTIFIER_PATTERN, pattern_text=IDENTIFIER_TEXT,
+    )  # fmt: skip
+
+
+def document_identifier(name: str, required: bool = False, description: str = "") -> Column:
+    """A column holding a document's id: a curated one, or a landed document's path."""
+    return Column(
+        name, required=required, description=description, max_length=DOCUMENT_ID_MAX_LENGTH,
+        pattern=DOCUMENT_ID_PATTERN, pattern_text=DOCUMENT_ID_TEXT,
     )  # fmt: skip
 
 
@@ -120,3 +137,17 @@ class Contract:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+
+# Columns many contracts share
+DOCUMENT_ID = document_identifier(
+    "document_id", required=True, description="the source document stating it"
+)
+NOTE = Column("note", description="free-text caveats: conflicts, precision, inferences")
+GRADE_COLUMNS = (  # the 4x4 evaluation and handling code of a document
+    Column("source_reliability", required=True, values=vocabularies.SOURCE_RELIABILITY),
+    Column(
+        "information_accuracy", "integer", required=True, values=vocabularies.INFORMATION_ACCURACY
+    ),
+    Column("handling_code", required=True, values=vocabularies.HANDLING_CODES),
+)

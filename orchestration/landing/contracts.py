@@ -11,19 +11,23 @@ from __future__ import annotations
 import datetime as dt
 
 from orchestration.landing.contract_schema import (
+    DOCUMENT_ID,
+    GRADE_COLUMNS,
+    NOTE,
     ChildTable,
     Column,
     Contract,
     RowCheck,
+    document_identifier,
     identifier,
 )
+from orchestration.landing.text_contracts import ALIASES, DOCUMENTS
 from orchestration.landing.vocabularies import (
     AGREEMENT_DATES,
     AGREEMENT_STATUSES,
     AGREEMENT_TYPES,
     DATE_PRECISIONS,
     EVENT_TYPES,
-    HANDLING_CODES,
     IN_FORCE_BASES,
     IN_FORCE_EARLY_BASES,
     INFORMATION_ACCURACY,
@@ -32,7 +36,6 @@ from orchestration.landing.vocabularies import (
     PARTNER_TYPES,
     PARTY_ROLES,
     PUBLISHER_KINDS,
-    SOURCE_RELIABILITY,
     VALID_FROM_PRECISIONS,
     VERIFICATION_STATUSES,
 )
@@ -46,14 +49,6 @@ def _ends_after_starts(start: str, end: str) -> RowCheck:
     )
 
 
-DOCUMENT_ID = identifier("document_id", required=True, description="the source document stating it")
-NOTE = Column("note", description="free-text caveats: conflicts, precision, inferences")
-GRADE_COLUMNS = (  # the 4x4 evaluation and handling code of a document
-    Column("source_reliability", required=True, values=SOURCE_RELIABILITY),
-    Column("information_accuracy", "integer", required=True, values=INFORMATION_ACCURACY),
-    Column("handling_code", required=True, values=HANDLING_CODES),
-)
-
 SOURCE_DOCUMENTS = Contract(
     system="curated",
     entity="source_documents",
@@ -63,7 +58,7 @@ SOURCE_DOCUMENTS = Contract(
     key=("document_id",),
     description="One row per cited public document, with its 4x4 grade and handling code.",
     columns=(
-        identifier("document_id", required=True),
+        document_identifier("document_id", required=True),
         Column("title", required=True),
         Column("publisher", required=True),
         Column("published_on", "date"),
@@ -140,8 +135,8 @@ THREATS = Contract(
         Column("empact_2022_2025_priority"),
         Column("empact_2026_2029_priority"),
         DOCUMENT_ID,
-        identifier("empact_2022_2025_document_id"),
-        identifier("empact_2026_2029_document_id"),
+        document_identifier("empact_2022_2025_document_id"),
+        document_identifier("empact_2026_2029_document_id"),
         NOTE,
     ),
 )
@@ -251,62 +246,6 @@ EVENTS = Contract(
             value_column=identifier("threat_id", required=True),
             description="One row per event and threat, unfolded from `threat_ids`.",
         ),
-    ),
-)
-
-DOCUMENT_LANGUAGES = ("en", "es", "pt")
-CONTENT_FORMATS = ("txt", "md", "html")
-ALIAS_KINDS = ("partner", "threat")
-ALIAS_TYPES = ("name", "acronym", "demonym", "institution", "term", "place")
-
-DOCUMENTS = Contract(
-    system="documents",
-    entity="documents",
-    folder="documents",
-    format="document",
-    mode="increment",
-    key=("document_id",),
-    description="One record per landed document (press release, report): its front matter "
-    "and its text, HTML reduced to its main text.",
-    columns=(
-        # a path under raw/documents/ by default: any characters, bounded in length
-        Column("document_id", required=True, max_length=200),
-        Column("publisher", required=True),
-        Column("title", required=True),
-        Column("url", "url"),
-        Column("published_on", "date"),
-        Column("language", values=DOCUMENT_LANGUAGES),
-        *GRADE_COLUMNS,
-        # as in source_documents, what the grading policy needs to check the grade; the
-        # fetcher (documents/fetching/) sets them: who published it, and for a repost whose
-        # document it carries
-        Column("verification_status", values=VERIFICATION_STATUSES),
-        Column("publisher_kind", values=PUBLISHER_KINDS),
-        Column("original_publisher"),
-        Column("original_url", "url"),
-        Column("content_format", required=True, values=CONTENT_FORMATS),
-        Column("text", required=True),
-        NOTE,
-    ),
-)
-
-ALIASES = Contract(
-    system="curated",
-    entity="aliases",
-    format="csv",
-    mode="snapshot",
-    key=("kind", "target_id", "alias", "language"),
-    description="Other names of partners and threats for linking documents: names in other "
-    "languages, institutions standing for a country, demonyms, crime terms; places that "
-    "must not be read as a partner.",
-    columns=(
-        Column("kind", required=True, values=ALIAS_KINDS),
-        identifier("target_id", required=True),
-        Column("alias", required=True),
-        Column("language", required=True, values=(*DOCUMENT_LANGUAGES, "any")),
-        Column("alias_type", required=True, values=ALIAS_TYPES),
-        Column("veto_context"),
-        NOTE,
     ),
 )
 

@@ -63,6 +63,17 @@ OFFICIAL_PUBLISHERS = {
     "Luhansk Regional State Administration (Ukraine)": ("i-lug.gov.ua",),
     "United Nations Information Service Vienna": ("unvienna.org",),
     "World Customs Organization": ("wcoomd.org",),
+    # publishers of the reference data's organisations and agencies
+    "European Commission (DG HOME)": ("ec.europa.eu",),
+    "EPPO": ("eppo.europa.eu",),
+    "MAOC-N": ("maoc.eu",),
+    "AIAMP": ("aiamp.info",),
+    "CARICOM IMPACS": ("caricomimpacs.org",),
+    "OAS": ("oas.org",),
+    "U.S. Immigration and Customs Enforcement": ("ice.gov",),
+    "EUDA": ("euda.europa.eu",),
+    "Italian Ministry of the Interior (DCSA)": ("antidroga.interno.gov.it",),
+    "Senafront (Panama)": ("senafront.gob.pa",),
 }
 
 # Words by which a title or note says the document reproduces another's text: it is then a

@@ -92,3 +92,9 @@ PARTICIPANT_ROLES = (
     "facilitator",
     "chair",
 )
+
+# documents and the names the linker reads
+DOCUMENT_LANGUAGES = ("en", "es", "pt")
+CONTENT_FORMATS = ("txt", "md", "html")
+ALIAS_KINDS = ("partner", "threat")
+ALIAS_TYPES = ("name", "acronym", "demonym", "institution", "term", "place")

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from orchestration.landing.contracts import DOCUMENT_LANGUAGES
 from orchestration.landing.grading import RELIABILITY_BY_KIND, is_official_url
+from orchestration.landing.vocabularies import DOCUMENT_LANGUAGES
 
 SOURCES_FILE = Path(__file__).with_name("sources.yaml")
 KINDS = ("feed", "sitemap", "listing")

@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from importlib.metadata import version
 from pathlib import Path
 
@@ -103,37 +103,66 @@ class Gazetteer:
         return digest.hexdigest()[:16]
 
 
+# Spanish and Portuguese endings other than -o, -e, -a: ending -> feminine and plural endings
+# ("francés" -> francesa, franceses, francesas; "alemão" -> alemã, alemães; "español")
+ENDINGS = {
+    "es": {"és": ("esa", "eses", "esas"), "án": ("ana", "anes", "anas"), "í": ("íes", "ís"),
+           "ol": ("ola", "oles", "olas"), "ín": ("ina", "ines", "inas")},
+    "pt": {"ês": ("esa", "eses", "esas"), "ão": ("ã", "ães", "ãos", "ãs"),
+           "ol": ("ola", "óis", "olas")},
+}  # fmt: skip
+
+
 def demonym_forms(demonym: str, language: str) -> list[str]:
     """A demonym's inflections: Spanish and Portuguese gender and number, English plural."""
+    for ending, others in ENDINGS.get(language, {}).items():
+        if demonym.endswith(ending):
+            stem = demonym[: -len(ending)]
+            return [demonym] + [stem + other for other in others]
     if language in ("es", "pt") and demonym.endswith("o"):
         stem = demonym[:-1]
         return [demonym, stem + "a", stem + "os", stem + "as"]
     if language in ("es", "pt") and demonym.endswith(("e", "a")):
         return [demonym, demonym + "s"]
-    if language == "en" and demonym.endswith("an"):
+    if language == "en" and demonym.endswith(("an", "i")):
         return [demonym, demonym + "s"]
     return [demonym]
+
+
+@cache
+def _territory_names() -> dict[str, dict[str, str]]:
+    """CLDR's country names per language, by ISO alpha-2 (read once per process)."""
+    from babel import Locale
+
+    return {language: dict(Locale.parse(language).territories) for language in LANGUAGES}
+
+
+def _country(partner_name: str):
+    """The pycountry record of a country partner's name (one of pycountry's names, or a name
+    its fuzzy search resolves), or None."""
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(partner_name)
+    except LookupError:
+        pass
+    try:
+        return pycountry.countries.search_fuzzy(partner_name)[0] if partner_name else None
+    except LookupError:
+        return None
 
 
 def country_names(partner_name: str) -> list[tuple[str, str]]:
     """(name, language) of a country in CLDR (en, es, pt) and pycountry, from its English
     short name; nothing when no package knows the name."""
-    import pycountry
-    from babel import Locale
-
-    try:
-        country = pycountry.countries.lookup(partner_name)
-    except LookupError:
-        found = pycountry.countries.search_fuzzy(partner_name) if partner_name else []
-        if not found:
-            return []
-        country = found[0]
+    country = _country(partner_name)
+    if country is None:
+        return []
     names = [(getattr(country, attr), "en") for attr in ("name", "common_name", "official_name")
              if getattr(country, attr, None)]  # fmt: skip
-    for language in LANGUAGES:
-        territory = Locale.parse(language).territories.get(country.alpha_2)
-        if territory:
-            names.append((territory, language))
+    for language, territories in _territory_names().items():
+        if territories.get(country.alpha_2):
+            names.append((territories[country.alpha_2], language))
     return names
 
 
