@@ -104,9 +104,9 @@ class Linker:
                 judged = self._judged(match, text, language)
             for m in judged:
                 (partners if m.kind == "partner" else mentions).append(m[:7])
-        mentions = [Mention(*m) for m in mentions]
-        mentions += self._with_roles(text, folded, sentences, partners, language)
-        mentions = self._with_threat_rules(text, folded, words, sentences, mentions)
+        partners = self._with_roles(text, folded, sentences, partners, language)
+        mentions = self._with_threat_rules(text, folded, words, sentences,
+                                           [Mention(*m) for m in mentions], partners)  # fmt: skip
         mentions += [
             Mention("date", d.date.isoformat(), d.surface, d.start, d.end, d.confidence,
                     d.method, d.precision)
@@ -115,9 +115,10 @@ class Linker:
         return sorted(mentions, key=lambda m: (m.start, m.kind, m.id))
 
     @staticmethod
-    def _with_threat_rules(text, folded, words, sentences, mentions) -> list[Mention]:
+    def _with_threat_rules(text, folded, words, sentences, mentions, partners) -> list[Mention]:
         """Threats the rules find where no name from the lists already says them; organised
-        crime only where it is the subject."""
+        crime only where it is the subject. `mentions` holds no partner: `partners` are put
+        after them, before the rules' threats."""
         starts = [s for s, _ in sentences]
         kept = []
         for m in mentions:
@@ -128,14 +129,14 @@ class Linker:
                 if not is_the_subject(folded, m.start, m.end, sentences[n], n == 0):
                     continue
             kept.append(m)
-        named = [(m.id, m.start, m.end) for m in kept if m.kind == "threat"]
+        named, added = [(m.id, m.start, m.end) for m in kept if m.kind == "threat"], []
         for hit in find_threats(text, folded, words):
             if any(i == hit.threat_id and s < hit.end and hit.start < e for i, s, e in named):
                 continue  # the list's name already covers it
             named.append((hit.threat_id, hit.start, hit.end))
-            kept.append(Mention("threat", hit.threat_id, text[hit.start : hit.end], hit.start,
-                                hit.end, 0.8, "threat_rule"))  # fmt: skip
-        return kept
+            added.append(Mention("threat", hit.threat_id, text[hit.start : hit.end], hit.start,
+                                 hit.end, 0.8, "threat_rule"))  # fmt: skip
+        return kept + partners + added
 
     def _with_roles(self, text, folded, sentences, partners, language) -> list[Mention]:
         """The partner mentions (Mention's first seven fields, in text order: matches come in
