@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from operator import itemgetter
 from typing import NamedTuple
 
 from orchestration.documents.linking.dates import find_dates
@@ -51,6 +52,10 @@ class Mention(NamedTuple):
 
     def as_dict(self) -> dict:
         return self._asdict()
+
+
+# (start, kind, id): a mention's order in the result
+BY_START = itemgetter(3, 0, 1)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -112,7 +117,7 @@ class Linker:
                     d.method, d.precision)
             for d in find_dates(text, language, published_on, folded, words)
         ]  # fmt: skip
-        return sorted(mentions, key=lambda m: (m.start, m.kind, m.id))
+        return sorted(mentions, key=BY_START)
 
     @staticmethod
     def _with_threat_rules(text, folded, words, sentences, mentions, partners) -> list[Mention]:

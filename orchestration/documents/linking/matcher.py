@@ -85,7 +85,10 @@ def find_matches(
     for last, (length, entries, cased) in automaton.iter(words):
         start, end = last - length + 1, last - 1
         if cased and len(entries) == 1:  # the usual case: one name, kept or not
-            if not written_as_required(entries[0], text[start:end]):
+            if entries[0].case_rule == "capitalised":  # written_as_required's first rule
+                if not (text[start].isupper() or text[start].isdigit()):
+                    continue
+            elif not written_as_required(entries[0], text[start:end]):
                 continue
         elif cased:
             span = text[start:end]
