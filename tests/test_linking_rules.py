@@ -37,7 +37,9 @@ def roles(linker, text, language):
         # actors: they take part
         ("Europol and Brazil signed a working arrangement.", "en",
          {"europol": {"actor"}, "brazil": {"actor"}}),
-        ("La Policía Nacional de Colombia detuvo a cinco personas.", "es", {"colombia": {"actor"}}),
+        # a national police is its own partner, tied to its state (mentions-policy.md)
+        ("La Policía Nacional de Colombia detuvo a cinco personas.", "es",
+         {"policia-nacional-colombia": {"actor"}}),
         # places: where it happened (after a locative, a list sharing it, a city before)
         ("22 suspects were detained in Spain, Portugal and Belgium.", "en",
          {"spain": {"place"}, "portugal": {"place"}, "belgium": {"place"}}),
@@ -61,8 +63,9 @@ def roles(linker, text, language):
         # a comparison, another body's name or description, a seat
         ("Ameripol es un organismo similar a Europol.", "es", {"ameripol": {"actor"},
                                                                "europol": {"other"}}),
+        # Europol's full name is Europol's, not the EU's
         ("A Europol (Agência da União Europeia para a Cooperação Policial) coordenou.", "pt",
-         {"europol": {"actor"}, "european-union": {"other"}}),
+         {"europol": {"actor"}}),
         ("Europol, the European Union's police agency, said so.", "en",
          {"europol": {"actor"}, "european-union": {"other"}}),
         ("Officers go to the headquarters of Europol in The Hague, the Netherlands.", "en",
@@ -75,7 +78,7 @@ def roles(linker, text, language):
         ("O ministro Paulo França falou ontem.", "pt", {"france": {"other"}}),
         ("Today Brazil and Europol signed.", "en", {"brazil": {"actor"}, "europol": {"actor"}}),
         ("Participó la Policía Federal de Australia.", "es",
-         {"australia": {"actor"}, "brazil": {"other"}}),
+         {"australia": {"actor"}, "policia-federal-brazil": {"other"}}),
         # an organisation is never a place nor an origin of goods
         ("Samples of the seized cocaine were shipped to Europol for analysis.", "en",
          {"europol": {"actor"}}),
