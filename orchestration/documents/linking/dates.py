@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -87,7 +87,7 @@ YEAR_CUES = frozenset(("in", "since", "from", "until", "en", "desde", "hasta", "
                        "durante", "during"))  # fmt: skip
 DIGITS = re.compile(r"\d+")
 # ASCII text's digits as "0" and the rest as spaces: its runs are then found by a literal
-# search (the engine scans for "0"), ~10x faster than trying \d at every position
+# search (the engine scans for "0") instead of trying \d at every position
 DIGIT_MASK = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
 MASKED_RUN = re.compile(rb"00*")
 NOT_WORD = re.compile(r"[^\w ]")
@@ -128,8 +128,7 @@ def candidate_starts(folded: str, words: str | None = None) -> list[int]:
     return sorted(starts)
 
 
-@dataclass(frozen=True)
-class DateMention:
+class DateMention(NamedTuple):  # a plain tuple: one is made for every date
     start: int
     end: int
     surface: str
