@@ -9,11 +9,14 @@ names (no folding, no rules, no dates); and incremental linking in DuckDB: one n
 against a changed gazetteer relinking all.
 
     .venv/bin/python -m bench.linking [--docs 2000] [--world] [--baseline /tmp/main]
+        [--rounds 5] [--only-side-by-side]
 
 `--world` adds every ISO 3166 country the partner extract lacks (bench/real_texts.py), so the
 speed is that of the whole vocabulary; `--baseline DIR` times another checkout's linker (e.g.
 `main`, exported with `git archive main | tar -x -C DIR`) on the same release-like documents,
-alternating runs with this one, and prints the ratio.
+alternating runs with this one (`--rounds`), and prints the best and median documents per
+second and the least and median CPU time per document of each, and their ratio;
+`--only-side-by-side` skips the rest.
 """
 
 from __future__ import annotations
@@ -216,21 +219,41 @@ def incremental(docs, count: int = 500) -> dict[str, float]:
     return times
 
 
-def side_by_side(linker: Linker, baseline: Path, world: bool, corpus, rounds: int = 3) -> None:
-    """Documents per second of this linker and of another checkout's, best of alternate runs
-    (the other checkout's modules are loaded last: nothing of this one is imported after)."""
+def timed(function, docs) -> tuple[float, float]:
+    """Documents per second (wall clock) and CPU microseconds per document (this process's
+    time: on a shared machine the wall rate falls with the load, the CPU time much less)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    for text, language, base in docs:
+        function(text, language, base)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return len(docs) / wall, cpu / len(docs) * 1e6
+
+
+def side_by_side(linker: Linker, baseline: Path, world: bool, corpus, rounds: int = 5) -> None:
+    """This linker and another checkout's on the same documents, in alternate runs (the other
+    checkout's modules are loaded last: nothing of this one is imported after): best and
+    median documents per second, least and median CPU time per document."""
+    from statistics import median
+
     from bench.real_texts import load_linker
 
     old = load_linker(baseline, world)[0]
     old.link(*corpus[0])
-    best = {"this checkout": 0.0, f"{baseline}": 0.0}
+    names = ("this checkout", str(baseline))
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
     for _ in range(rounds):
-        for name, function in (("this checkout", linker.link), (f"{baseline}", old.link)):
-            best[name] = max(best[name], docs_per_second(function, corpus))
-    print(f"\nside by side, release-like documents, best of {rounds} alternate runs:")
-    for name, rate in best.items():
-        print(f"  {name:<46} {rate:8.0f} documents/s  "
-              f"({rate / best[f'{baseline}']:.2f}x the baseline)")  # fmt: skip
+        for name, function in zip(names, (linker.link, old.link), strict=True):
+            runs[name].append(timed(function, corpus))
+    print(f"\nside by side, release-like documents, {rounds} alternate runs of {len(corpus)}:")
+    print(f"  {'':<30} {'docs/s best':>12} {'median':>8} {'CPU us/doc least':>17} {'median':>8}")
+    for name in names:
+        rates, cpu = [r for r, _ in runs[name]], [c for _, c in runs[name]]
+        print(f"  {name:<30} {max(rates):12.0f} {median(rates):8.0f} {min(cpu):17.0f} "
+              f"{median(cpu):8.0f}")  # fmt: skip
+    mine, theirs = ([c for _, c in runs[name]] for name in names)
+    least, middle = min(mine) / min(theirs), median(mine) / median(theirs)
+    print(f"  CPU time per document, this checkout / the baseline: least {least:.2f}x, "
+          f"median {middle:.2f}x")  # fmt: skip
 
 
 def main() -> None:
@@ -238,11 +261,23 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=2000, help="5 KB documents to time")
     parser.add_argument("--world", action="store_true", help="add the missing ISO countries")
     parser.add_argument("--baseline", type=Path, help="another checkout to time side by side")
+    parser.add_argument("--rounds", type=int, default=5, help="alternate runs side by side")
+    parser.add_argument("--only-side-by-side", action="store_true",
+                        help="with --baseline: the side by side only")  # fmt: skip
     args = parser.parse_args()
     from bench.real_texts import load_linker
 
     linker = load_linker(None, args.world)[0]
     documents = load_documents()
+    if not (args.only_side_by_side and args.baseline):
+        report(linker, documents, args.docs)
+    release = release_like_documents(documents, args.docs)
+    if args.baseline and release:
+        side_by_side(linker, args.baseline, args.world, release, args.rounds)
+
+
+def report(linker: Linker, documents: list[dict], count: int) -> None:
+    """Quality on the labelled set, speed against one re alternation, DuckDB's relinking."""
     results = evaluate(linker, documents)
     print(f"labelled documents: {len(documents)}; gazetteer: {len(linker.gazetteer.entries)} names")
     for level in ("doc", "mention"):
@@ -255,10 +290,10 @@ def main() -> None:
     print(f"\ncandidate events: recall {events['recall']:.3f} ({events['found']} of "
           f"{events['gold']} labelled events with type, partners and date right; "
           f"{events['proposed']} candidates proposed in all)")  # fmt: skip
-    docs = five_kb_documents(documents, args.docs)
+    docs = five_kb_documents(documents, count)
     corpora = (("labelled texts joined (dense: ~200 mentions per 5 KB)", docs),
                ("release-like (the seed release's density: ~75 mentions per 5 KB)",
-                release_like_documents(documents, args.docs)))  # fmt: skip
+                release_like_documents(documents, count)))  # fmt: skip
     for label, corpus in corpora:
         if not corpus:
             continue
@@ -271,9 +306,6 @@ def main() -> None:
     print("\nincremental linking in DuckDB:")
     for name, seconds in incremental(docs).items():
         print(f"  {name:<46} {seconds:8.3f} s")
-    release = release_like_documents(documents, args.docs)
-    if args.baseline and release:
-        side_by_side(linker, args.baseline, args.world, release)
 
 
 if __name__ == "__main__":

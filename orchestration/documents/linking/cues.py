@@ -134,6 +134,11 @@ REGION_AFTER_RE = following(REGION_AFTER)
 REGION_BEFORE_RE = phrases(REGION_BEFORE, at_end=True)
 
 
+# the longest cue pattern (a stem or word with its space): a search up to `end` reads this far on
+CUE_LONGEST = max(*(len(s) + 1 for _, stems in _STEMS for s in stems),
+                  *(len(w) + 2 for w in ACTION_WORDS))  # fmt: skip
+
+
 @cache
 def cue_automaton() -> ahocorasick.Automaton:
     """Every cue stem of the role rules at a word's start (a space before it), with its class
@@ -152,12 +157,15 @@ def cue_automaton() -> ahocorasick.Automaton:
     return automaton
 
 
-def cue_positions(words: str) -> tuple[list[int], list[int]]:
+def cue_positions(words: str, low: int = 0, end: int | None = None) -> tuple[list[int], list[int]]:
     """Where the cue words start in a text (`words`: the text with punctuation as spaces and a
-    space before it) and their class bits, in text order: one pass for the whole document."""
+    space before it), from `low` up to `end`, and their class bits, in text order: one pass
+    over the whole document, or over the few words a rule reads."""
     found: dict[int, int] = {}
-    for last, (length, bit) in cue_automaton().iter(words):
+    high = len(words) if end is None else min(len(words), end + CUE_LONGEST)
+    for last, (length, bit) in cue_automaton().iter(words, low, high):
         start = last - length + 1  # the pattern's space is the word's start - 1, padding + 1
-        found[start] = found.get(start, 0) | bit
+        if end is None or start < end:
+            found[start] = found.get(start, 0) | bit
     starts = sorted(found)
     return starts, [found[s] for s in starts]

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -86,6 +86,10 @@ CANDIDATES = re.compile(
 YEAR_CUES = frozenset(("in", "since", "from", "until", "en", "desde", "hasta", "em", "ate",
                        "durante", "during"))  # fmt: skip
 DIGITS = re.compile(r"\d+")
+# ASCII text's digits as "0" and the rest as spaces: its runs are then found by a literal
+# search (the engine scans for "0") instead of trying \d at every position
+DIGIT_MASK = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
+MASKED_RUN = re.compile(rb"00*")
 NOT_WORD = re.compile(r"[^\w ]")
 
 
@@ -99,17 +103,24 @@ def anchor_automaton() -> ahocorasick.Automaton:
     return automaton
 
 
+def digit_runs(folded: str) -> list[tuple[int, int]]:
+    """(start, end) of every run of digits (\\d: in ASCII text, 0-9)."""
+    if folded.isascii():
+        return [m.span() for m in MASKED_RUN.finditer(folded.encode().translate(DIGIT_MASK))]
+    return [m.span() for m in DIGITS.finditer(folded)]
+
+
 def candidate_starts(folded: str, words: str | None = None) -> list[int]:
     """Where a date expression may start: a number (or the year cue before a year: "since
     2022"), a month name, a relative word. The full expression is tried only there (`match`,
     one attempt each); searching the whole text with it cost ~3 ms per 5 KB."""
     starts = set()
-    for number in DIGITS.finditer(folded):
-        starts.add(number.start())
-        if len(number.group()) == 4:
-            before = folded[max(0, number.start() - 9) : number.start()].split()
+    for start, end in digit_runs(folded):
+        starts.add(start)
+        if end - start == 4:
+            before = folded[max(0, start - 9) : start].split()
             if before and before[-1] in YEAR_CUES:
-                starts.add(number.start() - 1 - len(before[-1]))
+                starts.add(start - 1 - len(before[-1]))
     if words is None:  # the folded text, punctuation as spaces, padded with a space each side
         words = " " + NOT_WORD.sub(" ", folded) + " "
     for end, length in anchor_automaton().iter(words):
@@ -117,8 +128,7 @@ def candidate_starts(folded: str, words: str | None = None) -> list[int]:
     return sorted(starts)
 
 
-@dataclass(frozen=True)
-class DateMention:
+class DateMention(NamedTuple):  # a plain tuple: one is made for every date
     start: int
     end: int
     surface: str

@@ -41,6 +41,7 @@ def fold_table() -> dict[int, str]:
 
 
 NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+CHUNK = 256
 
 
 def _fold_run(match: re.Match) -> str:
@@ -55,4 +56,11 @@ def fold(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lower case is longer ("İ")
         return text.translate(fold_table())
-    return NOT_ASCII.sub(_fold_run, lowered)
+    if lowered.isascii():
+        return lowered
+    # the pattern only where a chunk holds a non-ASCII character (isascii is a C scan, the
+    # pattern tries every position); folding is per character, so chunks fold alike
+    return "".join(
+        chunk if chunk.isascii() else NOT_ASCII.sub(_fold_run, chunk)
+        for chunk in (lowered[i : i + CHUNK] for i in range(0, len(lowered), CHUNK))
+    )

@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib.metadata import version
 from pathlib import Path
 
@@ -57,11 +57,13 @@ class Entry:
     language: str = "any"
     veto: tuple[str, ...] = ()  # folded words that, in the same sentence, undo the match
 
-    @property
+    # cached on the instance (not fields: repr, equality and the fingerprint are unchanged);
+    # the matcher reads them for every match
+    @cached_property
     def confidence(self) -> float:
         return METHODS[self.method][0]
 
-    @property
+    @cached_property
     def case_rule(self) -> str:
         rule = METHODS[self.method][1]
         if self.method == "demonym" and self.language == "en":

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from operator import itemgetter
 from typing import NamedTuple
 
 from orchestration.documents.linking.dates import find_dates
@@ -31,9 +32,9 @@ from orchestration.documents.linking.threats import (
     is_the_subject,
 )
 
-# the punctuation is matched (not looked behind for): the engine then jumps from one [.!?\n]
-# to the next instead of trying every position
-SENTENCE_END = re.compile(r"([.!?])[\"')\]]*\s+|\n\s*\n|\n(?=[A-Z#*-])")
+# the punctuation is matched (not looked behind for), and every branch starts with one class:
+# the engine then jumps from one [.!?\n] to the next instead of trying every position
+SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"')\]]*\s+|(?<=\n)\s*\n|(?<=\n)(?=[A-Z#*-]))")
 STATE_WORDS = ("government", "gobierno", "governo", "authorities", "autoridades", "ministry",
                "ministerio", "minister", "ministro", "ministra", "state", "estado")  # fmt: skip
 
@@ -53,10 +54,15 @@ class Mention(NamedTuple):
         return self._asdict()
 
 
+# (start, kind, id): a mention's order in the result
+BY_START = itemgetter(3, 0, 1)
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for boundary in SENTENCE_END.finditer(text):
-        spans.append((start, boundary.start() + (1 if boundary.group(1) else 0)))
+        # a sentence keeps its final punctuation, not a line break
+        spans.append((start, boundary.start() + (text[boundary.start()] != "\n")))
         start = boundary.end()
     spans.append((start, len(text)))
     return spans
@@ -69,6 +75,7 @@ class Linker:
         self.gazetteer = gazetteer
         self.fingerprint = gazetteer.fingerprint
         self.automaton = build_automaton(gazetteer)
+        self._decided: dict[tuple, list[tuple]] = {}  # _judged: a few hundred at most
         # partners known as states (a country name from CLDR, a demonym): places and origins
         self.states = frozenset(e.target_id for e in gazetteer.entries if e.kind == "partner"
                                 and e.method in ("cldr_name", "demonym"))  # fmt: skip
@@ -85,32 +92,38 @@ class Linker:
             start, end = sentences[bisect.bisect_right(starts, offset) - 1]
             return folded[start:end]
 
-        mentions = []
+        # partners as plain tuples until their role is known: each Mention is made once
+        mentions, partners = [], []
         for match in find_matches(self.automaton, text, folded, words):
             # only places and vetoed names read their sentence (most matches need none)
             entries = match.entries
             if len(entries) == 1 and not entries[0].veto and entries[0].kind != "place" and (
                 entries[0].method not in LANGUAGE_BOUND):  # fmt: skip
                 e, start, end = entries[0], match.start, match.end  # one plain name: the usual
-                mentions.append(Mention(e.kind, e.target_id, text[start:end], start, end,
-                                        e.confidence, e.method))  # fmt: skip
+                found = (e.kind, e.target_id, text[start:end], start, end, e.confidence, e.method)
+                (partners if e.kind == "partner" else mentions).append(found)
                 continue
-            contextual = any(e.veto or e.kind == "place" for e in entries)
-            sentence = sentence_of(match.start) if contextual else ""
-            mentions += self._judge(match, text, sentence, language)
-        mentions = self._with_roles(text, folded, sentences, mentions, language)
-        mentions = self._with_threat_rules(text, folded, words, sentences, mentions)
+            if any(e.veto or e.kind == "place" for e in entries):
+                judged = self._judge(match, text, sentence_of(match.start), language)
+            else:
+                judged = self._judged(match, text, language)
+            for m in judged:
+                (partners if m.kind == "partner" else mentions).append(m[:7])
+        partners = self._with_roles(text, folded, sentences, partners, language)
+        mentions = self._with_threat_rules(text, folded, words, sentences,
+                                           [Mention(*m) for m in mentions], partners)  # fmt: skip
         mentions += [
             Mention("date", d.date.isoformat(), d.surface, d.start, d.end, d.confidence,
                     d.method, d.precision)
             for d in find_dates(text, language, published_on, folded, words)
         ]  # fmt: skip
-        return sorted(mentions, key=lambda m: (m.start, m.kind, m.id))
+        return sorted(mentions, key=BY_START)
 
     @staticmethod
-    def _with_threat_rules(text, folded, words, sentences, mentions) -> list[Mention]:
+    def _with_threat_rules(text, folded, words, sentences, mentions, partners) -> list[Mention]:
         """Threats the rules find where no name from the lists already says them; organised
-        crime only where it is the subject."""
+        crime only where it is the subject. `mentions` holds no partner: `partners` are put
+        after them, before the rules' threats."""
         starts = [s for s, _ in sentences]
         kept = []
         for m in mentions:
@@ -121,22 +134,34 @@ class Linker:
                 if not is_the_subject(folded, m.start, m.end, sentences[n], n == 0):
                     continue
             kept.append(m)
-        named = [(m.id, m.start, m.end) for m in kept if m.kind == "threat"]
+        named, added = [(m.id, m.start, m.end) for m in kept if m.kind == "threat"], []
         for hit in find_threats(text, folded, words):
             if any(i == hit.threat_id and s < hit.end and hit.start < e for i, s, e in named):
                 continue  # the list's name already covers it
             named.append((hit.threat_id, hit.start, hit.end))
-            kept.append(Mention("threat", hit.threat_id, text[hit.start : hit.end], hit.start,
-                                hit.end, 0.8, "threat_rule"))  # fmt: skip
-        return kept
+            added.append(Mention("threat", hit.threat_id, text[hit.start : hit.end], hit.start,
+                                 hit.end, 0.8, "threat_rule"))  # fmt: skip
+        return kept + partners + added
 
-    def _with_roles(self, text, folded, sentences, mentions, language) -> list[Mention]:
-        """Partner mentions with their role (actor, place, other); the rest as they are."""
-        partners = sorted((m for m in mentions if m.kind == "partner"), key=lambda m: m.start)
-        spans = [(m.start, m.end, m.id, m.method) for m in partners]
+    def _with_roles(self, text, folded, sentences, partners, language) -> list[Mention]:
+        """The partner mentions (Mention's first seven fields, in text order: matches come in
+        text order) with their role: actor, place or other."""
+        spans = [(p[3], p[4], p[1], p[6]) for p in partners]
         roles = assign_roles(text, folded, sentences, spans, language, self.states)
-        return [m for m in mentions if m.kind != "partner"] + [
-            Mention(*m[:8], role) for m, role in zip(partners, roles, strict=True)]  # fmt: skip
+        return [Mention(*p, None, role) for p, role in zip(partners, roles, strict=True)]
+
+    def _judged(self, match: Match, text: str, language: str | None) -> list[Mention]:
+        """A match whose judgement reads no sentence: decided once per set of entries (ids:
+        the automaton holds them as long as the linker lives) and language."""
+        key = (language, *map(id, match.entries))
+        decided = self._decided.get(key)
+        if decided is None:
+            decided = [(m.kind, m.id, m.confidence, m.method)
+                       for m in self._judge(match, text, "", language)]  # fmt: skip
+            self._decided[key] = decided
+        start, end = match.start, match.end
+        return [Mention(kind, target, text[start:end], start, end, confidence, method)
+                for kind, target, confidence, method in decided]  # fmt: skip
 
     @staticmethod
     def _judge(match: Match, text: str, sentence: str, language: str | None) -> list[Mention]:

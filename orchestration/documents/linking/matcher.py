@@ -8,6 +8,7 @@ Matches must start and end on a word boundary ("EU" is not found in "EUR", "Nige
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import NamedTuple
 
 import ahocorasick
@@ -78,22 +79,29 @@ def find_matches(
     """Non-overlapping matches, longest first where they overlap, in text order; `folded` is
     fold(text) when the caller has it already."""
     folded = fold(text) if folded is None else folded
-    found: list[Match] = []
+    found: list[tuple] = []
     # padded with a space at each end: index i in the padded text is i - 1 in the original
     words = " " + as_words(folded) + " " if words is None else words
     for last, (length, entries, cased) in automaton.iter(words):
         start, end = last - length + 1, last - 1
-        if cased:
+        if cased and len(entries) == 1:  # the usual case: one name, kept or not
+            if entries[0].case_rule == "capitalised":  # written_as_required's first rule
+                if not (text[start].isupper() or text[start].isdigit()):
+                    continue
+            elif not written_as_required(entries[0], text[start:end]):
+                continue
+        elif cased:
             span = text[start:end]
             entries = tuple(e for e in entries if written_as_required(e, span))
         if entries:
-            found.append(Match(start, end, entries))
-    found.sort(key=lambda m: (m.start, m.start - m.end))
+            found.append((start, start - end, end, entries))
+    # by start, the longer first; a Match made only for what is kept
+    found.sort(key=itemgetter(0, 1))
     chosen: list[Match] = []
-    for match in found:
-        if chosen and match.start < chosen[-1].end:
-            if match.end - match.start > chosen[-1].end - chosen[-1].start:
-                chosen[-1] = match  # a longer match starting inside the previous one
+    for start, _, end, entries in found:
+        if chosen and start < chosen[-1].end:
+            if end - start > chosen[-1].end - chosen[-1].start:
+                chosen[-1] = Match(start, end, entries)  # a longer match starting inside
             continue
-        chosen.append(match)
+        chosen.append(Match(start, end, entries))
     return chosen

@@ -62,6 +62,8 @@ PUNCTUATION = ".,;:()[]\"'!?«»-"
 CONNECTORS = frozenset(("para", "for", "de", "of", "to", "on", "a", "the", "la", "el", "da", "do",
                         "del", "en", "in"))  # fmt: skip
 BLANK = "#"
+# the words before an organisation that make role_of look further (acts_plainly)
+PLAIN_BEFORE = NAME_HEADS | OTHER_BEFORE_LAST
 
 
 class Window:
@@ -109,7 +111,8 @@ class Document:
                 self.spans.append((start, end))
                 last = end
         self.folded = "".join(pieces) + folded[last:]
-        self.cue_starts, self.cue_classes = cue_positions(" " + as_words(self.folded))
+        # the cue words are looked up where a rule reads them (cues.cue_positions)
+        self.words = " " + as_words(self.folded)
         self._text: str | None = None
 
     @property
@@ -234,7 +237,7 @@ def qualifies_authority(w: Window) -> bool:
 
 def nearest_cue(w: Window) -> str:
     """Actor, place or other from the nearest cue word in the ~60 characters of the mention's
-    clause before it (the document's cue words are found in one pass: cues.cue_positions)."""
+    clause before it (one pass of the cue automaton over those characters)."""
     back = w.back
     i = len(back) - 1
     while i >= 0 and (back[i] in GLUE or back[i] in ARTICLES or back[i].startswith(BLANK)
@@ -252,16 +255,13 @@ def nearest_cue(w: Window) -> str:
     if locative and i >= 1 and w.raw[i - 1].endswith(",") and w.capitalised(i - 1):
         offset = w.offset(i - 1)  # "destino ao Porto de Antuérpia, na Bélgica": the city's clause
     low = doc.clause_start(max(w.sentence[0], offset - 60), offset)
-    k = bisect.bisect_left(doc.cue_starts, end) - 1
-    while k >= 0 and doc.cue_starts[k] >= low:
-        found = doc.cue_classes[k]
+    for found in reversed(cue_positions(doc.words, low, end)[1]):  # the nearest first
         if found & (GOODS_CLASS | CRIMINAL_CLASS) or (locative and found & SEAT_CLASS):
             return "other"
         if directional and found & DRUGS_CLASS:
             return "other"  # "cocaine from Colombia"
         if found & ACTION_CLASS:
             return "place" if locative else "actor"
-        k -= 1
     return "place" if locative else "actor"
 
 
@@ -285,10 +285,25 @@ def assign_roles(
         else:
             sentence = sentences[bisect.bisect_right(bounds, start) - 1]
             state = states is None or pid in states or pid in REGION_IDS
+            if not state and acts_plainly(doc.folded, start, end, sentence, method):
+                roles.append("actor")  # most mentions of an organisation: no window needed
+                previous = (end, method)
+                continue
             window = Window(doc, start, end, sentence, 50 if state else 30)
             roles.append(role_of(window, pid, method, state))
         previous = (end, method)
     return roles
+
+
+def acts_plainly(folded: str, start: int, end: int, sentence: tuple[int, int], method: str) -> bool:
+    """What role_of says "actor" to for an organisation (not a state) without building its
+    window: no name head nor the end of an "other" phrase among the three words before (those of
+    Window(..., 30).back), no description after, and not an institution nor a demonym."""
+    if method in ("institution", "demonym"):
+        return False
+    back = folded[max(sentence[0], start - 30) : start].split()[-3:]
+    return PLAIN_BEFORE.isdisjoint([word.strip(PUNCTUATION) for word in back]) and (
+        DESCRIBES_RE.match(folded, end, sentence[1]) is None)  # fmt: skip
 
 
 def shares_role(folded: str, previous: tuple[int, str], start: int, pid: str, method: str) -> bool:

@@ -76,6 +76,9 @@ GENERIC = "organised-crime"
 FIGHT = ("fight", "combat", "tackl", "against", "contra", "luch", "prevent", "prevenc", "prevenir",
          "enfrent", "disrupt", "counter", "reprim", "erradic", "persegu", "persecu")  # fmt: skip
 FIGHT_RE = re.compile(r"\b(?:" + "|".join(FIGHT) + ")")
+# the same words without the leading \b: the engine then scans for their first letters; the
+# boundary is checked on each hit (is_the_subject)
+FIGHT_ANYWHERE = re.compile("|".join(FIGHT))
 PERPETRATOR = ("group", "grupo", "ocg", "gang", "network", "organi")
 
 
@@ -174,4 +177,13 @@ def is_the_subject(folded: str, start: int, end: int, sentence: tuple[int, int],
     following = WORD.findall(folded[end : end + 20])
     if following and following[0].startswith(PERPETRATOR):
         return False
-    return first or FIGHT_RE.search(folded, sentence[0], end) is not None
+    return first or fought(folded, sentence[0], end)
+
+
+def fought(folded: str, low: int, high: int) -> bool:
+    """FIGHT_RE.search(folded, low, high): a fight word starting a word in [low, high)."""
+    for hit in FIGHT_ANYWHERE.finditer(folded, low, high):
+        before = folded[hit.start() - 1] if hit.start() else " "
+        if not (before.isalnum() or before == "_"):  # \b before a word character
+            return True
+    return False
