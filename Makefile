@@ -52,7 +52,7 @@ build: $(SPARK_DEPS) manifest  # Spark first: parsing for its target needs dbt-s
 
 ## test: set up, then lint and run the whole test suite
 test: spark-deps manifest lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile  # two workers, a test file each (docs/operators.md)
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .

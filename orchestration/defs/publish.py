@@ -91,7 +91,7 @@ def cooperation_atlas(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     handling code). Static pages with SVG charts that open from disk, drawn from the published
     `atlas` tables (dbt_project/models/atlas/) after every blocking check passed, written aside
     and swapped in whole; only the pages and charts whose rows changed are drawn again."""
-    # imported here: Altair and vl-convert add ~0.5 s to every process loading the definitions
+    # imported here: Altair and vl-convert would slow every process loading the definitions
     from orchestration.publication.atlas import refresh_atlas
 
     settings = warehouse.settings

@@ -168,7 +168,7 @@ class FileScan:
 
 def file_digest(path: Path, chunk_size: int = 8 << 20) -> FileScan:
     """SHA-256, size and line census in one read, in chunks so large files do not fill memory
-    (two reads, one to hash and one to count, cost 0.2 s more per 500 MB). Each chunk is
+    (two reads, one to hash and one to count, cost measurably more). Each chunk is
     hashed in a second thread while this one counts its lines: hashlib lets go of the GIL, so
     the two take the time of the longer, not of both."""
     digest, counter, size = hashlib.sha256(), _LineCounter(), 0

@@ -76,7 +76,7 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
 def replace_published(temporary: Path, published: Path) -> None:
     """Rename `temporary` over `published` atomically, and remove the replaced file afterwards.
 
-    Dropping the last name of a file of several GB frees its blocks and its cached pages (3 s at
+    Dropping the last name of a file of several GB frees its blocks and its cached pages (seconds at
     10M events, on the run's critical path when the rename does it). So the replaced file keeps
     a second name across the rename, and a thread drops that name once the new file is in place.
     A reader that still has the old file open keeps reading it either way."""
@@ -135,7 +135,7 @@ def publish(
     build = duckdb.connect(str(settings.build_db), read_only=True, config=config)
     try:
         # a Parquet file's row order is no promise (its name is an order-free fingerprint), and
-        # DuckDB writes it faster unordered: 7.5-7.9 s against 9.2-9.7 s for 22M bridge rows
+        # DuckDB writes it faster unordered (bench/publish.py)
         build.execute("set preserve_insertion_order = false")
         rows = audit(build, expected_marts)  # a build that fails it is not even copied
         # The copy and its flush wait on memory and the disk, the export's fingerprints on the

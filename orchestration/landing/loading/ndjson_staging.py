@@ -252,7 +252,7 @@ def split_lines(
     """Write `records`, `path` with each odd line replaced by ``{}``, and `others`, the odd
     lines alone with every other line blank, so that every line keeps its number. Blocks of
     lines copy whole; only a block holding an odd line is cut into lines (per line in Python,
-    1M lines took 2.4 s)."""
+    a large file would take seconds)."""
     odd = sorted(set(odd_lines))
     at, first = 0, 1  # the next odd line (index in odd); the number of the block's first line
     with records.open("wb") as fast, others.open("wb") as slow:

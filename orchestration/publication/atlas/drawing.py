@@ -128,7 +128,7 @@ def use_font() -> None:
 
 def warm_up() -> None:
     """Start vl-convert's JavaScript engine and load Vega-Lite with one tiny chart: the first
-    chart of a process costs ~0.4 s more than the next ones."""
+    chart of a process costs more than the next ones."""
     use_font()
     vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
