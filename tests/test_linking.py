@@ -17,12 +17,7 @@ from orchestration.documents.linking.gazetteer import Entry, Gazetteer, gazettee
 from orchestration.documents.linking.linker import Linker
 from orchestration.documents.linking.store import link_documents
 from orchestration.settings import PROJECT_ROOT
-
-# the seed release is read from ../shared beside the project (absent in a plain clone)
-needs_shared = pytest.mark.skipif(
-    not (SHARED / "domain").is_dir(),
-    reason=f"the seed release is read from {SHARED}/domain, which is absent (a plain clone)",
-)
+from tests.conftest import needs_shared
 
 
 @pytest.fixture(scope="module")

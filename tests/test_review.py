@@ -27,6 +27,7 @@ from orchestration.documents.review import (
 from orchestration.landing.contracts import EVENTS, SOURCE_DOCUMENTS
 from orchestration.landing.loading import load_extract
 from orchestration.settings import PROJECT_ROOT
+from tests.conftest import needs_shared
 
 NEW_RELEASE = """---
 title: Peru and Europol meet
@@ -53,6 +54,7 @@ def by_document(candidates, suffix):
     return [c for c in candidates if c.document_id.endswith(suffix)]
 
 
+@needs_shared
 def test_the_seed_release_gives_the_visit_and_the_signing():
     text = (SHARED / "domain" / "europol-2025-03-07-clasi-press-release.txt").read_text()
     linker = Linker(gazetteer_from_files(PROJECT_ROOT / "raw"))
