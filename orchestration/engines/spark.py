@@ -17,6 +17,7 @@ from orchestration.engines.spark_handoff import (
     require_java,
     spark_publication_time,
 )
+from orchestration.landing.loading.sql import sql_literal
 
 
 class SparkEngine(Engine):
@@ -63,8 +64,8 @@ class SparkEngine(Engine):
         con = duckdb.connect(config=duckdb_config(self.settings))
         con.execute("create schema marts")
         for folder in sorted(p for p in marts.iterdir() if p.is_dir()):
-            parts = str(folder / "*.parquet").replace("'", "''")
-            con.execute(f"create view marts.{folder.name} as select * from read_parquet('{parts}')")
+            parts = sql_literal(str(folder / "*.parquet"))
+            con.execute(f"create view marts.{folder.name} as select * from read_parquet({parts})")
         return con, published_at
 
     def marts_fingerprint(self) -> str:
