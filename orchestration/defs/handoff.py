@@ -6,31 +6,27 @@ dbt reads the build file the loader wrote.
 """
 
 import contextlib
-import json
 
 import dagster as dg
 
-from orchestration.defs.dbt import ENGINE, dbt_project, handoff_key
+from orchestration.defs.dbt import ENGINE, cooperation_dbt_assets
 from orchestration.defs.resources import WRITER_POOL, WarehouseResource
 from orchestration.operations.writer import connect_build, writer_lock
 
 
-def landed_source_keys() -> list[dg.AssetKey]:
-    """The raw tables dbt declares as sources (their asset keys, as the loader names them)."""
-    manifest = json.loads(dbt_project.manifest_path.read_text())
-    keys = {
-        tuple(source["config"]["meta"]["dagster"]["asset_key"])
-        for source in manifest["sources"].values()
-    }
-    return [dg.AssetKey(list(key)) for key in sorted(keys)]
+def handed_off_keys() -> list[dg.AssetKey]:
+    """The copies dbt's sources read (the translator names them after the raw tables)."""
+    return sorted(key for key in cooperation_dbt_assets.dependency_keys if key.path[0] == "handoff")
 
 
 def build_handoff_assets() -> list[dg.AssetsDefinition]:
     if not ENGINE.hands_off_landing:
         return []
     specs = [
-        dg.AssetSpec(handoff_key(raw), deps=[raw], group_name="handoff", kinds={"parquet"})
-        for raw in landed_source_keys()
+        dg.AssetSpec(
+            key, deps=[dg.AssetKey(["raw", *key.path[1:]])], group_name="handoff", kinds={"parquet"}
+        )  # fmt: skip
+        for key in handed_off_keys()
     ]
 
     # an increment selects the hand-offs of the tables it changed: Dagster must be able to
