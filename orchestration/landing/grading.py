@@ -59,6 +59,7 @@ OFFICIAL_PUBLISHERS = {
     "Government of Montenegro": ("gov.me",),
     "Government of Chile (Ministry of Public Security)": ("minsegpublica.cl",),
     "Government of Iceland (Ministry of Justice)": ("government.is",),
+    "Government of Norway": ("regjeringen.no",),
     "Government of Moldova (Ministry of Foreign Affairs)": ("mfa.gov.md",),
     "Luhansk Regional State Administration (Ukraine)": ("i-lug.gov.ua",),
     "United Nations Information Service Vienna": ("unvienna.org",),
