@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from orchestration.publication import atlas as atlas_lib
-from orchestration.publication.atlas import charts
+from orchestration.publication.atlas import charts, reading
 from orchestration.runner.runs import run_main_job
 from orchestration.settings import PROJECT_ROOT
 from tests.browser import browse, chromium_path, png_size
@@ -165,6 +165,68 @@ def test_a_missing_atlas_table_names_the_file_and_the_command(tmp_path):
         con.close()
     message = str(error.value)
     assert str(empty) in message and "atlas.partners" in message and "coop build" in message
+
+
+def test_partner_pages_streamed_a_row_at_a_time_equal_the_built_ones(built, tmp_path, monkeypatch):
+    """The partner pages' tables are streamed and merged by partner (atlas/reading.py); with
+    one row per fetch every partner's rows span fetches, and the pages must not change."""
+    monkeypatch.setattr(reading, "BATCH", 1)
+    fresh = atlas_lib.generate_atlas(built.settings, tmp_path / "one-row-fetches", reuse=False)
+    pages = sorted((built.settings.atlas_dir / "partners").glob("*.html"))
+    assert len(pages) > 100
+    for page in pages:
+        streamed = (fresh / "partners" / page.name).read_text()
+        assert without_publication_notes(streamed) == without_publication_notes(page.read_text())
+
+
+def test_each_partner_gets_exactly_its_own_rows_from_the_streams(built):
+    con, _ = atlas_lib.open_publication(built.settings)
+    try:
+        whole = atlas_lib.read_figures(con, partner_pages=True)
+        streamed = dict(reading.partner_tables(con))
+    finally:
+        con.close()
+    assert set(streamed) == {partner["partner_id"] for partner in whole["partners"]}
+    for page_name, table in reading.PARTNER_FIGURES.items():
+        assert whole[table], table  # the sample fills every table
+        expected: dict[str, list] = {}
+        for row in whole[table]:
+            expected.setdefault(row["partner_id"], []).append(row)
+        for partner_id, tables in streamed.items():
+            assert tables[page_name] == expected.get(partner_id, []), (table, partner_id)
+
+
+@pytest.fixture
+def atlas_tables(built, tmp_path):
+    """A writable copy of the published file, to change its atlas tables."""
+    copy = tmp_path / "published.duckdb"
+    shutil.copyfile(built.settings.published_db, copy)
+    con = duckdb.connect(str(copy))
+    yield con
+    con.close()
+
+
+def test_the_atlas_key_follows_every_row_of_every_atlas_table(atlas_tables):
+    con = atlas_tables
+    before = reading.tables_key(con)
+    assert reading.tables_key(con) == before
+    title = con.execute("select min(title) from atlas.partner_documents").fetchone()[0]
+    con.execute("update atlas.partner_documents set title = title || '.' where title = ?", [title])
+    changed = reading.tables_key(con)
+    assert changed != before
+    restore = "update atlas.partner_documents set title = ? where title = ?"
+    con.execute(restore, [title, title + "."])
+    assert reading.tables_key(con) == before
+    con.execute("delete from atlas.headline")
+    assert reading.tables_key(con) not in {before, changed}
+
+
+def test_rows_of_a_partner_without_a_page_are_an_error_naming_it(atlas_tables):
+    con = atlas_tables
+    partner = con.execute("select min(partner_id) from atlas.partner_events").fetchone()[0]
+    con.execute("delete from atlas.partners where partner_id = ?", [partner])
+    with pytest.raises(reading.AtlasError, match=f"partner_events.*{partner}"):
+        list(reading.partner_tables(con, " from the copy"))
 
 
 def file_states(folder: Path) -> dict[str, tuple[int, int]]:

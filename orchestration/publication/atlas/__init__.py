@@ -23,34 +23,17 @@ import duckdb
 from orchestration.landing.digests import sources_digest
 from orchestration.publication.atlas.drawing import Row
 from orchestration.publication.atlas.pages import MANIFEST, Context, write_manifest, write_site
+from orchestration.publication.atlas.reading import (
+    FIGURES,
+    AtlasError,
+    partner_tables,
+    read_figures,
+    tables_key,
+)
 from orchestration.publication.publish import swap_folder
 from orchestration.settings import ATLAS_FONT_FILES, ATLAS_SHAPES_FILE, Settings
 
 CODE_DIR = Path(__file__).parent
-
-# The atlas's tables (models/atlas/), each with the order its rows are drawn in; every
-# column follows as a tie-break, so equal data gives equal pages.
-FIGURES = {
-    "partners": "region, partner_name",
-    "threats": "threat_name",
-    "cooperation_map": "partner_name",
-    "agreement_timeline": "region, partner_name, agreement_id, spell_from, spell_to",
-    "membership_timeline": "organisation_name, valid_from, member_name",
-    "partner_threat_matrix": "partner_name, threat_name",
-    "events_per_quarter": "quarter_start, event_type",
-    "threat_events_per_quarter": "threat_id, quarter_start",
-    "partner_agreements": "partner_id, signed_on desc nulls last, agreement_name",
-    "partner_memberships": "partner_id, relation desc, valid_from desc, other_partner_name",
-    "partner_events": "partner_id, started_on desc nulls last, event_name",
-    "partner_documents": "partner_id, published_on desc nulls last, title",
-    "threat_events": "threat_id, started_on desc nulls last, event_name",
-    "headline": "partners",
-    "newest_documents": "published_on desc, title",
-}
-
-
-class AtlasError(Exception):
-    """The atlas cannot be generated: its message says what is missing and how to get it."""
 
 
 def code_digest() -> str:
@@ -64,18 +47,17 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def figures_key(figures: dict[str, list[Row]]) -> str:
-    text = json.dumps(figures, sort_keys=True, default=str)
-    return hashlib.sha256(f"{code_digest()}|{text}".encode()).hexdigest()
-
-
 def atlas_key(settings: Settings) -> str:
     """What the atlas is drawn from: the published atlas tables' rows and the atlas's code."""
     con, _ = open_publication(settings)
     try:
-        return figures_key(read_figures(con))
+        return drawn_from(con)
     finally:
         con.close()
+
+
+def drawn_from(con: duckdb.DuckDBPyConnection, where: str = "") -> str:
+    return hashlib.sha256(f"{code_digest()}|{tables_key(con, where)}".encode()).hexdigest()
 
 
 def previous_manifest(settings: Settings) -> dict:
@@ -99,24 +81,6 @@ def load_shapes() -> dict:
             "(it runs `npm ci --prefix atlas`)"
         )
     return json.loads(ATLAS_SHAPES_FILE.read_text())
-
-
-def read_figures(con: duckdb.DuckDBPyConnection, where: str = "") -> dict[str, list[Row]]:
-    """Every atlas table, by name, as rows of dicts in the order they are drawn."""
-    results = {}
-    for name, order in FIGURES.items():
-        try:
-            width = len(con.execute(f"select * from atlas.{name} limit 0").description)
-            every = ", ".join(str(position) for position in range(1, width + 1))
-            cursor = con.execute(f"select * from atlas.{name} order by {order}, {every}")
-        except duckdb.Error as error:
-            raise AtlasError(
-                f"atlas.{name} cannot be read{where}: {error}; run `coop build`, which builds "
-                "the atlas tables (dbt_project/models/atlas/) with the marts"
-            ) from error
-        columns = [column[0] for column in cursor.description]
-        results[name] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    return results
 
 
 def open_publication(settings: Settings) -> tuple[duckdb.DuckDBPyConnection, dt.datetime]:
@@ -158,20 +122,21 @@ def generate_atlas(
     the files of `previous` (an earlier atlas) whose inputs are unchanged unless not `reuse`;
     the index says what changed since `previous`."""
     shapes = load_shapes()
+    where = f" from {settings.publication}"
     con, published_at = open_publication(settings)
-    try:
-        figures = read_figures(con, f" from {settings.publication}")
+    try:  # open while drawing: the partner pages' rows are streamed from it
+        figures = read_figures(con, where)
+        context = Context(
+            published_at.strftime("%Y-%m-%d %H:%M"), publication_as_of(figures, published_at),
+            code_digest(), previous if reuse else None,
+        )  # fmt: skip
+        if previous is not None and (previous / MANIFEST).is_file():
+            context.previous_manifest = json.loads((previous / MANIFEST).read_text())
+        key = drawn_from(con, where)
+        out.mkdir(parents=True, exist_ok=True)
+        drawn = write_site(out, figures, partner_tables(con, where), shapes, context)
     finally:
         con.close()
-    context = Context(
-        published_at.strftime("%Y-%m-%d %H:%M"), publication_as_of(figures, published_at),
-        code_digest(), previous if reuse else None,
-    )  # fmt: skip
-    if previous is not None and (previous / MANIFEST).is_file():
-        context.previous_manifest = json.loads((previous / MANIFEST).read_text())
-    key = figures_key(figures)  # before drawing: charts add columns of their own to the rows
-    out.mkdir(parents=True, exist_ok=True)
-    drawn = write_site(out, figures, shapes, context)
     write_manifest(out, key, context, drawn)
     return out
 

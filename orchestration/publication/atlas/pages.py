@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,10 +186,15 @@ def index_charts(results: dict[str, list[Row]], shapes: dict, as_of: dt.date) ->
 
 
 def write_site(
-    out: Path, results: dict[str, list[Row]], shapes: dict, context: Context
+    out: Path,
+    results: dict[str, list[Row]],
+    partner_tables: Iterable[tuple[str, dict[str, list[Row]]]],
+    shapes: dict,
+    context: Context,
 ) -> list[Chart]:
     """Write index.html, partners/<id>.html, threats/<id>.html and charts/<name>.svg into
-    `out`; return every chart drawn."""
+    `out`, the partner pages from `partner_tables` (each partner's id and its pages' rows, a
+    partner at a time); return every chart drawn."""
     env = environment()
     for folder in ("partners", "threats", "charts"):
         (out / folder).mkdir(parents=True, exist_ok=True)
@@ -199,7 +205,7 @@ def write_site(
         drawn = [index["map"], *index["timelines"], index["memberships"], index["matrix"]]
         drawn.append(index["events"])
         drawn += write_threat_pages(env, out, results, context)
-    write_partner_pages(env, out, results, context)
+    write_partner_pages(env, out, results["partners"], partner_tables, context)
     write_page(
         out, "index.html", context, env.get_template("index.html.j2").render,
         {"page_title": "Cooperation atlas", "root": "", "partners": results["partners"],
@@ -219,21 +225,21 @@ def write_site(
 
 
 def write_partner_pages(
-    env: jinja2.Environment, out: Path, results: dict[str, list[Row]], context: Context
+    env: jinja2.Environment,
+    out: Path,
+    partners: list[Row],
+    partner_tables: Iterable[tuple[str, dict[str, list[Row]]]],
+    context: Context,
 ) -> None:
     """partners/<id>.html: agreements, memberships, events and documents, with sources."""
     render = env.get_template("partner.html.j2").render
-    tables = {
-        name: by_key(results[f"partner_{name}"], "partner_id")
-        for name in ("agreements", "memberships", "events", "documents")
-    }
-    for partner in results["partners"]:
-        pid = partner["partner_id"]
+    by_id = {partner["partner_id"]: partner for partner in partners}
+    for pid, tables in partner_tables:
+        partner = by_id[pid]
         inputs = {
             "page_title": partner["partner_name"], "root": "../", "partner": partner,
             "region_anchor": f"timeline-{slug(partner['region'])}",
-            **{name: sourced(rows.get(pid, []), PARTNER_TABLES[name])
-               for name, rows in tables.items()},
+            **{name: sourced(tables[name], columns) for name, columns in PARTNER_TABLES.items()},
         }  # fmt: skip
         write_page(out, f"partners/{slug(pid)}.html", context, render, inputs)
 
