@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from orchestration.publication import atlas as atlas_lib
-from orchestration.publication.atlas import charts, reading
+from orchestration.publication.atlas import charts, pages, reading
 from orchestration.runner.runs import run_main_job
 from orchestration.settings import PROJECT_ROOT
 from tests.browser import browse, chromium_path, png_size
@@ -172,9 +172,9 @@ def test_partner_pages_streamed_a_row_at_a_time_equal_the_built_ones(built, tmp_
     one row per fetch every partner's rows span fetches, and the pages must not change."""
     monkeypatch.setattr(reading, "BATCH", 1)
     fresh = atlas_lib.generate_atlas(built.settings, tmp_path / "one-row-fetches", reuse=False)
-    pages = sorted((built.settings.atlas_dir / "partners").glob("*.html"))
-    assert len(pages) > 100
-    for page in pages:
+    built_pages = sorted((built.settings.atlas_dir / "partners").glob("*.html"))
+    assert len(built_pages) > 100
+    for page in built_pages:
         streamed = (fresh / "partners" / page.name).read_text()
         assert without_publication_notes(streamed) == without_publication_notes(page.read_text())
 
@@ -227,6 +227,27 @@ def test_rows_of_a_partner_without_a_page_are_an_error_naming_it(atlas_tables):
     con.execute("delete from atlas.partners where partner_id = ?", [partner])
     with pytest.raises(reading.AtlasError, match=f"partner_events.*{partner}"):
         list(reading.partner_tables(con, " from the copy"))
+
+
+def test_sourced_rows_escape_every_cell_and_mark_dates():
+    table = pages.SourcedTable(
+        ["signed_on", "name", "note"],
+        [
+            (["2024-01-02", "<b>Côte d'Ivoire</b> & co", "a\x1fb"], "https://x.test/?a=1&b=2",
+             "A1", "H0"),
+            (["", "2024-1-2", "plain"], "", "B2", "H1"),
+        ],
+        2,
+    )  # fmt: skip
+    html = str(pages.sourced_rows(table))
+    lines = html.strip().split("\n")
+    assert len(lines) == 2
+    assert '<td class="date">2024-01-02</td>' in lines[0]
+    assert "<td>&lt;b&gt;Côte d&#39;Ivoire&lt;/b&gt; &amp; co</td>" in lines[0]
+    assert "<td>a\x1fb</td>" in lines[0]  # a value holding the separator stays one cell
+    assert '<a href="https://x.test/?a=1&amp;b=2">source</a>' in lines[0]
+    assert lines[1].startswith("<tr><td></td><td>2024-1-2</td><td>plain</td><td></td>")
+    assert lines[1].count("<td") == 6 and 'class="date"' not in lines[1]
 
 
 def file_states(folder: Path) -> dict[str, tuple[int, int]]:
