@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from orchestration.publication import atlas as atlas_lib
-from orchestration.publication.atlas import charts, pages, reading
+from orchestration.publication.atlas import charts, reading, sourced
 from orchestration.runner.runs import run_main_job
 from orchestration.settings import PROJECT_ROOT
 from tests.browser import browse, chromium_path, png_size
@@ -230,7 +230,7 @@ def test_rows_of_a_partner_without_a_page_are_an_error_naming_it(atlas_tables):
 
 
 def test_sourced_rows_escape_every_cell_and_mark_dates():
-    table = pages.SourcedTable(
+    table = sourced.SourcedTable(
         ["signed_on", "name", "note"],
         [
             (["2024-01-02", "<b>Côte d'Ivoire</b> & co", "a\x1fb"], "https://x.test/?a=1&b=2",
@@ -239,7 +239,7 @@ def test_sourced_rows_escape_every_cell_and_mark_dates():
         ],
         2,
     )  # fmt: skip
-    html = str(pages.sourced_rows(table))
+    html = str(sourced.sourced_rows(table))
     lines = html.strip().split("\n")
     assert len(lines) == 2
     assert '<td class="date">2024-01-02</td>' in lines[0]

@@ -25,16 +25,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-import markupsafe
 
 from orchestration.publication.atlas import charts, drawing, quarters, timelines
-from orchestration.publication.atlas.drawing import Chart, Row, display, slug
+from orchestration.publication.atlas.drawing import Chart, Row, slug
+from orchestration.publication.atlas.sourced import (
+    PARTNER_TABLES,
+    THREAT_EVENTS,
+    sourced,
+    sourced_rows,
+)
 from orchestration.publication.atlas.summary import changes, headline_figures
 from orchestration.settings import ATLAS_FONT_FILES
 
 TEMPLATES = Path(__file__).with_name("templates")
 MANIFEST = "atlas.json"  # what was generated, from which marts: read by tests and `coop`
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FONT_WEIGHTS = {"Inter-Regular.ttf": 400, "Inter-Bold.ttf": 700}  # ATLAS_FONT_FILES's names
 
 
@@ -43,64 +47,6 @@ def by_key(rows: list[Row], key: str) -> dict[str, list[Row]]:
     for row in rows:
         grouped[row[key]].append(row)
     return grouped
-
-
-@dataclass
-class SourcedTable:
-    """A partner or threat page's table: each line's cells, then its source link and grade."""
-
-    columns: list[str]
-    lines: list[tuple[list[str], str, str, str]]
-    total: int
-
-
-def sourced(rows: list[Row], columns: list[str]) -> SourcedTable:
-    lines = [
-        (
-            values,  # codes as words, as in the charts' tables
-            row["source_url"] or "",
-            display(row["evaluation_code"]),
-            display(row["handling_code"]),
-        )
-        for values, row in zip(drawing.cells(rows, columns), rows, strict=True)
-    ]
-    return SourcedTable(columns, lines, rows[0]["total"] if rows else 0)
-
-
-def sourced_rows(table: SourcedTable) -> markupsafe.Markup:
-    """A sourced table's <tr> lines, written in Python: at 10M events the partner pages hold
-    two million lines, and a Jinja loop escaping cell by cell took most of the atlas's time.
-    Each line's cells are escaped in one call (joined by a control character, which escaping
-    leaves alone); ISO dates get the class that keeps them on one line."""
-    out = []
-    for values, url, grade, handling in table.lines:
-        joined = "\x1f".join(values)
-        if joined.count("\x1f") == len(values) - 1:
-            cells = str(markupsafe.escape(joined)).split("\x1f")
-        else:  # a value holding the separator itself
-            cells = [str(markupsafe.escape(value)) for value in values]
-        tds = "".join(
-            f'<td class="date">{cell}</td>' if ISO_DATE.fullmatch(cell) else f"<td>{cell}</td>"
-            for cell in cells
-        )
-        link = f'<a href="{markupsafe.escape(url)}">source</a>' if url else ""
-        out.append(
-            f'<tr>{tds}<td>{link}</td><td class="grade">{markupsafe.escape(grade)}</td>'
-            f'<td class="grade">{markupsafe.escape(handling)}</td></tr>\n'
-        )
-    return markupsafe.Markup("".join(out))
-
-
-PARTNER_TABLES = {
-    "agreements": ["agreement_name", "agreement_type", "status", "party_role", "counterparts",
-                   "signed_on", "in_force_on", "ended_on", "allows_personal_data"],
-    "memberships": ["relation", "other_partner_name", "membership_role", "valid_from",
-                    "valid_to"],
-    "events": ["started_on", "event_name", "event_type", "participant_role", "location_name",
-               "threats"],
-    "documents": ["published_on", "title", "publisher"],
-}  # fmt: skip
-THREAT_EVENTS = ["started_on", "event_name", "event_type", "participants"]
 
 
 @dataclass
