@@ -174,7 +174,9 @@ class UiCommand:
         while time.monotonic() < deadline and self.session_processes():
             self.process.poll()  # reaps `make` once it exited
             time.sleep(1)
-        return [" ".join(p.cmdline()[:4]) for p in self.session_processes()]
+        # what is left, with its signal masks: an ignored or blocked SIGTERM shows there
+        return [f"{' '.join(p.cmdline()[:4])} [{signal_state(p.pid)}]"
+                for p in self.session_processes()]  # fmt: skip
 
     def kill(self) -> None:
         """The last resort of the fixture: nothing of the command outlives the tests."""
@@ -221,8 +223,28 @@ def start_ui(root: Path, built: Path | None = None) -> UiCommand:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its session: every process it starts is found by `stop`
+            preexec_fn=as_from_a_terminal,
         )
     return UiCommand(process, port, root, env, log)
+
+
+def as_from_a_terminal() -> None:
+    """In the child, before `make` starts: SIGTERM and SIGINT handled by default and not
+    blocked, as a shell started from a terminal has them. An ignored or blocked signal is
+    inherited across exec, and this process (a test worker that ran Dagster, DuckDB and Spark
+    in process) is no terminal: a `make` that inherited SIGTERM ignored would never pass it on."""
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+
+
+def signal_state(pid: int) -> str:
+    """The blocked, ignored and caught signal masks of a process, for a failure message."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return "(gone)"
+    return " ".join(line for line in lines if line.startswith(("SigBlk", "SigIgn", "SigCgt")))
 
 
 def land_file(ui: UiCommand, relative: str, content: str) -> None:
