@@ -116,11 +116,16 @@ def publication_as_of(figures: dict[str, list[Row]], published_at: dt.datetime) 
 
 
 def generate_atlas(
-    settings: Settings, out: Path, previous: Path | None = None, reuse: bool = True
+    settings: Settings,
+    out: Path,
+    previous: Path | None = None,
+    reuse: bool = True,
+    key: str | None = None,
 ) -> Path:
     """Write the whole atlas into `out` from this engine's publication (only read), keeping
     the files of `previous` (an earlier atlas) whose inputs are unchanged unless not `reuse`;
-    the index says what changed since `previous`."""
+    the index says what changed since `previous`. `key`: the publication's `atlas_key`, when
+    the caller has just computed it."""
     shapes = load_shapes()
     where = f" from {settings.publication}"
     con, published_at = open_publication(settings)
@@ -132,7 +137,7 @@ def generate_atlas(
         )  # fmt: skip
         if previous is not None and (previous / MANIFEST).is_file():
             context.previous_manifest = json.loads((previous / MANIFEST).read_text())
-        key = drawn_from(con, where)
+        key = key or drawn_from(con, where)
         out.mkdir(parents=True, exist_ok=True)
         drawn = write_site(out, figures, partner_tables(con, where), shapes, context)
     finally:
@@ -145,7 +150,8 @@ def refresh_atlas(settings: Settings, force: bool = False) -> bool:
     """Regenerate the atlas (`warehouse/atlas/` on DuckDB) from the published atlas tables
     when its key changed (or `force`, which draws every file anew); True when it was
     regenerated. Written aside, then swapped in whole."""
-    if not force and atlas_is_current(settings, atlas_key(settings)):
+    key = None if force else atlas_key(settings)
+    if key is not None and atlas_is_current(settings, key):
         return False
     target = settings.atlas_dir
     staging = target.with_name(f".{target.name}.tmp-{os.getpid()}")
@@ -153,7 +159,7 @@ def refresh_atlas(settings: Settings, force: bool = False) -> bool:
         shutil.rmtree(leftover, ignore_errors=True)
     previous = target if previous_manifest(settings) else None
     try:
-        generate_atlas(settings, staging, previous, reuse=not force)
+        generate_atlas(settings, staging, previous, reuse=not force, key=key)
         swap_folder(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
