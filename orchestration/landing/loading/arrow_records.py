@@ -24,11 +24,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
-from orchestration.landing.contract_schema import Contract
+from orchestration.landing.contract_schema import ChildTable, Contract
+from orchestration.landing.loading.arrow_rules import rows_that_may_break
+from orchestration.landing.loading.rules import suspect_table
 from orchestration.landing.loading.sql import drop_temp, quote_ident
 from orchestration.landing.zone import LineCensus, whole_line_blocks
 
 ARROW = "_arrow_records"  # the registered Arrow table the staged views read
+SUSPECTS = "_arrow_suspects"  # the rows the sieve keeps, while they are copied
 ARROW_TYPES = {"text": pa.string(), "url": pa.string(), "date": pa.string(),
                "integer": pa.int64(), "boolean": pa.bool_()}  # fmt: skip
 BLOCK_BYTES = 4 << 20  # Arrow's unit of parallel work; a longer line fails the read
@@ -92,33 +95,71 @@ def read_records(path: Path, contract: Contract, census: LineCensus) -> pa.Table
     return table.append_column("_source_line", lines)
 
 
+def _staged_select(contract: Contract, source: str) -> str:
+    """The records of Arrow table `source`, each value as text, as the other readers stage it."""
+    texts = [f"cast({quote_ident(c.name)} as varchar) as {quote_ident(c.name)}"
+             for c in contract.columns]  # fmt: skip
+    return f"select _source_line, {', '.join(texts)} from {source}"
+
+
+def _child_select(contract: Contract, child: ChildTable, source: str) -> str:
+    """The elements of one array of the records of `source`, each with its record's key."""
+    keys = ", ".join(f"cast(r.{quote_ident(k)} as varchar) as {quote_ident(k)}"
+                     for k in contract.key)  # fmt: skip
+    array = quote_ident(child.field)
+    if child.value_column is not None:
+        values = f"e as {quote_ident(child.value_column.name)}"
+    else:
+        values = ", ".join(f"e.{quote_ident(c.name)}" for c in child.columns)
+    return (
+        f"select _source_line, {keys}, {values}, _ordinal from (select *, unnest({array}) as e, "
+        f"unnest(range(len({array}))) as _ordinal from {source}) r"
+    )
+
+
 def stage_records(con: duckdb.DuckDBPyConnection, table: pa.Table, contract: Contract) -> None:
-    """Views ``_staged`` (each value as text, as the other readers stage it) and one
-    ``_child_<entity>`` per array, over the Arrow table."""
+    """Views ``_staged`` and one ``_child_<entity>`` per array over the Arrow table, and the
+    suspect tables of :func:`stage_suspects`."""
     # the tables another reader staged under these names, for an earlier file
     drop_temp(con, "_staged", *("_child_" + child.entity for child in contract.children))
     con.register(ARROW, table)
-    texts = [f"cast({quote_ident(c.name)} as varchar) as {quote_ident(c.name)}"
-             for c in contract.columns]  # fmt: skip
-    con.execute(f"create temp view _staged as select _source_line, {', '.join(texts)} from {ARROW}")
-    keys = ", ".join(f"cast(r.{quote_ident(k)} as varchar) as {quote_ident(k)}"
-                     for k in contract.key)  # fmt: skip
+    con.execute(f"create temp view _staged as {_staged_select(contract, ARROW)}")
     for child in contract.children:
-        array = quote_ident(child.field)
-        if child.value_column is not None:
-            values = f"e as {quote_ident(child.value_column.name)}"
-        else:
-            values = ", ".join(f"e.{quote_ident(c.name)}" for c in child.columns)
-        con.execute(
-            f"create temp view {quote_ident('_child_' + child.entity)} as select _source_line, "
-            f"{keys}, {values}, _ordinal from (select *, unnest("
-            f"{array}) as e, unnest(range(len({array}))) as _ordinal from {ARROW}) r"
-        )
+        name = quote_ident("_child_" + child.entity)
+        con.execute(f"create temp view {name} as {_child_select(contract, child, ARROW)}")
+    stage_suspects(con, table, contract)
+
+
+def _elements(child: ChildTable, flat: pa.ChunkedArray) -> pa.Table:
+    if child.value_column is not None:
+        return pa.table({child.value_column.name: flat})
+    return pa.table(dict(zip([c.name for c in child.columns], flat.flatten(), strict=True)))
+
+
+def stage_suspects(con: duckdb.DuckDBPyConnection, table: pa.Table, contract: Contract) -> None:
+    """Temp tables ``_suspects__staged`` and ``_suspects__child_<entity>``, as
+    :func:`.rules.stage_value_suspects` makes them from a scan of the staged values: here the
+    records the Arrow sieve keeps, and every element of the records where it keeps one."""
+    suspects = {"_staged": table.filter(rows_that_may_break(table, contract.columns))}
+    for child in contract.children:
+        column = table[child.field]
+        kept = rows_that_may_break(_elements(child, pc.list_flatten(column)), child.element_columns)
+        parents = pc.unique(pc.filter(pc.list_parent_indices(column), kept))
+        suspects["_child_" + child.entity] = table.take(parents)
+    for name, rows in suspects.items():
+        con.register(SUSPECTS, rows)
+        select = (
+            _staged_select(contract, SUSPECTS) if name == "_staged" else
+            _child_select(contract, next(c for c in contract.children
+                                         if name == "_child_" + c.entity), SUSPECTS)
+        )  # fmt: skip
+        con.execute(f"create or replace temp table {suspect_table(name)} as {select}")
+        con.unregister(SUSPECTS)
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the views of :func:`stage_records` and let the Arrow table go, if they exist; the
-    other readers stage into tables of the same names."""
+    """Drop the views of :func:`stage_records` and let the Arrow table go, if they exist, and
+    any suspect tables left (the other readers stage into tables of the same names)."""
     views = con.execute(
         "select view_name from duckdb_views() where temporary and (view_name = '_staged' "
         "or starts_with(view_name, '_child_'))"
@@ -127,3 +168,8 @@ def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"drop view {quote_ident(view)}")
     if views:
         con.unregister(ARROW)
+    sieved = con.execute(
+        "select table_name from duckdb_tables() where temporary and starts_with(table_name, "
+        "'_suspects__')"
+    ).fetchall()
+    drop_temp(con, *(table for (table,) in sieved))

@@ -107,7 +107,12 @@ def stage_value_suspects(con: duckdb.DuckDBPyConnection, contract: Contract) -> 
     scan each, where running every rule over every row took a scan per rule."""
     tables = [("_staged", contract.columns)]
     tables += [("_child_" + child.entity, child.element_columns) for child in contract.children]
+    sieved = {name for (name,) in con.execute(
+        "select table_name from duckdb_tables() where temporary"
+    ).fetchall()}  # fmt: skip
     for table, columns in tables:
+        if suspect_table(table).strip('"') in sieved:
+            continue  # the one parse found them in its Arrow columns (arrow_rules)
         con.execute(
             f"create or replace temp table {suspect_table(table)} as select * from "
             f"{quote_ident(table)} where {breaks_a_value_rule(columns)}"
