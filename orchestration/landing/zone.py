@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.landing.contracts import Contract
@@ -121,6 +121,55 @@ class LineCensus:
     empty: int  # lines with nothing on them
     spaces: int  # lines of spaces only
     ends_with_newline: bool
+    # every line starts with "{" and ends with "}", as a line of one JSON object does (read in
+    # the same pass; not part of the count). None: not looked at
+    object_lines: bool | None = field(default=None, compare=False)
+
+
+# a newline not followed by "{", or not preceded by "}" (or "}" and a CR): a line that does not
+# start or end as an object does; searched from the newlines alone, which a count per two-byte
+# pattern could not match for speed (bench/README.md, issue 30)
+NOT_AN_OBJECT_LINE = re.compile(rb"\n(?:(?!\{)|(?<!\}\n)(?<!\}\r\n))")
+BOM = b"\xef\xbb\xbf"
+
+
+class _ObjectLines:
+    """Whether every line starts with "{" (the first after a BOM) and ends with "}" (before a
+    CR), fed the file chunk by chunk. Each chunk is searched in place; only a newline among
+    its first two bytes or at its end needs the bytes of the chunk before or after."""
+
+    def __init__(self) -> None:
+        self.ok = True
+        self.head = b""  # the file's first four bytes
+        self.tail = b""  # the last two bytes fed
+        self.open_line = False  # the bytes fed end with a newline: the next must be "{"
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.ok or not chunk:
+            return
+        self.head += chunk[: 4 - len(self.head)]
+        if self.open_line and chunk[:1] != b"{":
+            self.ok = False
+        for i in range(min(2, len(chunk))):  # its line end may begin in the chunk before
+            if chunk[i] == ord("\n"):
+                self._newline(self.tail + chunk[:i], chunk[i + 1 : i + 2])
+        found = NOT_AN_OBJECT_LINE.search(chunk, 2)
+        if found and found.start() < len(chunk) - 1:
+            self.ok = False
+        elif found:  # the chunk's last byte: the regular expression saw no next line
+            self._newline(chunk[found.start() - 2 : found.start()], b"")
+        self.open_line = chunk.endswith(b"\n")
+        self.tail = chunk[-2:] if len(chunk) > 1 else self.tail[-1:] + chunk
+
+    def _newline(self, before: bytes, after: bytes) -> None:
+        """A newline with the bytes before it and the byte after it (none at a chunk's end)."""
+        if not before.endswith((b"}", b"}\r")) or (after and after != b"{"):
+            self.ok = False
+
+    def verdict(self, ends_with_newline: bool) -> bool:
+        starts = self.head.removeprefix(BOM)[:1] == b"{"
+        ends = ends_with_newline or self.tail.removesuffix(b"\r")[-1:] == b"}"
+        return self.ok and starts and ends
 
 
 class _LineCounter:
@@ -130,8 +179,10 @@ class _LineCounter:
     def __init__(self) -> None:
         self.lines = self.blank = self.spaces = 0
         self.carry = b"\n"  # the file's start, then the last line so far that has not ended
+        self.objects = _ObjectLines()
 
     def feed(self, chunk: bytes) -> None:
+        self.objects.feed(chunk)
         self.lines += chunk.count(b"\n")
         first = chunk.find(b"\n")
         if first < 0:  # the line goes on
@@ -154,7 +205,8 @@ class _LineCounter:
             lines += 1
             if not self.carry.strip(b"\n\r "):
                 spaces += 1  # a last line of spaces, without a newline
-        return LineCensus(lines, self.blank - self.spaces, spaces, ends_with_newline)
+        objects = self.objects.verdict(ends_with_newline)
+        return LineCensus(lines, self.blank - self.spaces, spaces, ends_with_newline, objects)
 
 
 @dataclass(frozen=True)

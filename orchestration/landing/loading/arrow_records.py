@@ -16,7 +16,6 @@ line: nothing is lost here, and nothing is named here.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import duckdb
@@ -28,7 +27,7 @@ from orchestration.landing.contract_schema import ChildTable, Contract
 from orchestration.landing.loading.arrow_rules import rows_that_may_break
 from orchestration.landing.loading.rules import suspect_table
 from orchestration.landing.loading.sql import drop_temp, quote_ident
-from orchestration.landing.zone import LineCensus, whole_line_blocks
+from orchestration.landing.zone import LineCensus, line_census
 
 ARROW = "_arrow_records"  # the registered Arrow table the staged views read
 SUSPECTS = "_arrow_suspects"  # the rows the sieve keeps, while they are copied
@@ -50,30 +49,16 @@ def arrow_schema(contract: Contract) -> pa.Schema:
     return pa.schema(fields)
 
 
-# a newline that is not followed by "{", or not preceded by "}" (or "}" and a CR): a line that
-# does not start or end as an object does; searched from the newlines alone, which a count per
-# two-byte pattern could not match for speed (bench/README.md, issue 30)
-NOT_AN_OBJECT_LINE = re.compile(rb"\n(?:(?!\{)|(?<!\}\n)(?<!\}\r\n))")
-
-
-def one_object_per_line(path: Path) -> bool:
-    """Every line starts with ``{`` and ends with ``}``: then no JSON value runs over two lines
-    (``}`` then ``{`` is never valid inside one), and Arrow's first record is an object. Read in
-    blocks of whole lines, so the file is never in memory whole."""
-    for number, block in enumerate(whole_line_blocks(path)):
-        body = block.removeprefix(b"\xef\xbb\xbf" if number == 0 else b"")
-        body = body.removesuffix(b"\n").removesuffix(b"\r")
-        if body[:1] != b"{" or body[-1:] != b"}" or NOT_AN_OBJECT_LINE.search(body):
-            return False
-    return True
-
-
 def read_records(path: Path, contract: Contract, census: LineCensus) -> pa.Table | None:
     """The file's records as typed Arrow columns, or None when this parse cannot vouch for
     them (see the module)."""
     if census.empty or census.spaces or path.stat().st_size > MAX_FILE_BYTES:
         return None  # blank lines: Arrow skips them, and then a record's row is not its line
-    if not one_object_per_line(path):
+    # every line starts with "{" and ends with "}": then no JSON value runs over two lines ("}"
+    # then "{" is never valid inside one), and Arrow's first record is an object (seen in the
+    # read that hashed the file)
+    if not (census.object_lines if census.object_lines is not None else
+            line_census(path).object_lines):  # fmt: skip
         return None
     try:
         table = pa_json.read_json(

@@ -1,11 +1,13 @@
-"""The one parse's sieve (orchestration/landing/loading/arrow_rules.py) keeps every value the SQL
-rules reject, and a file of such values loads through the one parse exactly as through the
-other readers."""
+"""What the one parse (orchestration/landing/loading/arrow_records.py) checks beside Arrow's
+read: the census's verdict on the lines' form, read chunk by chunk, and the sieve
+(arrow_rules.py), which keeps every value the SQL rules reject; a file of such values loads
+through the one parse exactly as through the other readers."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from pathlib import Path
 
 import duckdb
@@ -17,6 +19,7 @@ from orchestration.landing.contracts import CONTRACTS, EVENTS
 from orchestration.landing.loading import load_extract, ndjson_staging
 from orchestration.landing.loading.arrow_rules import may_break
 from orchestration.landing.loading.rules import value_problem_queries
+from orchestration.landing.zone import file_digest, line_census
 
 TEXTS = [
     "", " ", "  x", "\tx", "\u00a0x", "\x7fx", "x\x00y", "\x00", "x ", "A", "a b", "ab-c.d_e",
@@ -127,3 +130,36 @@ def test_broken_values_load_through_the_one_parse_as_through_the_other_readers(
     assert (taken, not_taken) == ([True], [False])
     assert sieved == other
     assert len(sieved["events__rejects"]) >= 17 and sieved["events"]
+
+
+def object_lines(content: bytes) -> bool:
+    """Every line, split in Python, starts with "{" (the first after a BOM) and ends with "}"
+    before at most one CR."""
+    lines = content.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    if content.endswith(b"\n"):
+        lines.pop()
+    return all(line[:1] == b"{" and line.removesuffix(b"\r")[-1:] == b"}" for line in lines)
+
+
+def test_the_census_sees_whether_every_line_looks_like_an_object_for_any_chunking(
+    tmp_path: Path,
+) -> None:
+    rng = random.Random(5)
+    path = tmp_path / "f"
+    pieces = [b"{", b"}", b"{}", b"\r", b"\n", b"x", b" ", b'{"a":1}', b"\r\n", b"}\r"]
+    lines = [b"{}", b'{"a": 1}', b"{}\r", b"{x}", b"{}\r\r", b" {}", b"{} "]
+    seen = set()
+    for _ in range(1500):
+        if rng.random() < 0.5:
+            content = b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
+        else:
+            content = b"\n".join(rng.choice(lines) for _ in range(rng.randint(1, 5)))
+            content += rng.choice([b"", b"\n"])
+        content = rng.choice([b"", b"\xef\xbb\xbf"]) + content
+        path.write_bytes(content)
+        expected = object_lines(content)
+        seen.add(expected)
+        for chunk in range(1, 9):
+            assert line_census(path, chunk).object_lines is expected, (content, chunk)
+        assert file_digest(path, 3).census.object_lines is expected, content
+    assert seen == {True, False}
