@@ -166,10 +166,12 @@ class _ObjectLines:
         if not before.endswith((b"}", b"}\r")) or (after and after != b"{"):
             self.ok = False
 
+    def starts_well(self) -> bool:
+        return self.head.removeprefix(BOM)[:1] == b"{"
+
     def verdict(self, ends_with_newline: bool) -> bool:
-        starts = self.head.removeprefix(BOM)[:1] == b"{"
         ends = ends_with_newline or self.tail.removesuffix(b"\r")[-1:] == b"}"
-        return self.ok and starts and ends
+        return self.ok and self.starts_well() and ends
 
 
 class _LineCounter:
@@ -187,6 +189,10 @@ class _LineCounter:
         first = chunk.find(b"\n")
         if first < 0:  # the line goes on
             self.carry += chunk
+            return
+        if self.objects.ok and self.objects.starts_well():
+            # every line so far starts with "{": none is blank, nothing to search
+            self.carry = chunk[chunk.rfind(b"\n") :]
             return
         # the line that ran across the two chunks, seen whole; then the chunk's own lines,
         # searched in place (joining each chunk to the carry copied the whole file once more)
