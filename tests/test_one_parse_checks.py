@@ -1,7 +1,8 @@
 """What the one parse (orchestration/landing/loading/arrow_records.py) checks beside Arrow's
 read: the census's verdict on the lines' form, read chunk by chunk, and the sieve
 (arrow_rules.py), which keeps every value the SQL rules reject; a file of such values loads
-through the one parse exactly as through the other readers."""
+through the one parse exactly as through the other readers. And the key bounds that narrow the
+search for keys loaded from other files (keys.py) find what the search without them finds."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from orchestration.landing.contract_schema import Column
 from orchestration.landing.contracts import CONTRACTS, EVENTS
 from orchestration.landing.loading import load_extract, ndjson_staging
 from orchestration.landing.loading.arrow_rules import may_break
+from orchestration.landing.loading.keys import duplicate_key_queries, key_bounds
 from orchestration.landing.loading.rules import value_problem_queries
 from orchestration.landing.zone import file_digest, line_census
 
@@ -170,3 +172,31 @@ def test_the_census_sees_whether_every_line_looks_like_an_object_for_any_chunkin
             assert census == line_census(plain, chunk), (content, chunk)
         assert file_digest(path, 3).census.object_lines is expected, content
     assert seen == {True, False}
+
+
+@pytest.mark.parametrize(
+    "staged",
+    [
+        [(1, "a", 1), (2, "m", 2), (3, "z", 3)],  # every loaded key inside the bounds
+        [(1, "b", 7), (2, "c", 2)],  # a part of the key outside them
+        [(1, None, 1), (2, None, None)],  # no whole key: bounds of nulls
+        [(1, "a", None), (2, "z", 3)],
+    ],
+)
+def test_the_key_bounds_find_the_same_duplicates_across_files(staged: list[tuple]) -> None:
+    con = duckdb.connect()
+    con.execute("create table target (k1 varchar, k2 integer, _source_file varchar)")
+    loaded = [("a", 1), ("b", 2), ("c", 2), ("m", 2), ("z", 3), (None, 1), ("y", None)]
+    con.executemany("insert into target values (?, ?, 'other.csv')", loaded)
+    con.execute("create table staged (_source_line bigint, k1 varchar, k2 integer)")
+    con.executemany("insert into staged values (?, ?, ?)", staged)
+    typed, key = "select * from staged", ("k1", "k2")
+    bounds = key_bounds(con, key, typed)
+    plain = duplicate_key_queries(key, typed, "target", "this.csv")[1]
+    bounded = duplicate_key_queries(key, typed, "target", "this.csv", bounds=bounds)[1]
+    assert "between" in bounded
+    found = sorted(con.execute(plain).fetchall())
+    assert sorted(con.execute(bounded).fetchall()) == found
+    assert len(found) == sum(
+        1 for _, k1, k2 in staged if (k1, k2) in loaded and None not in (k1, k2)
+    )

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 import duckdb
 
 from orchestration.landing.contracts import Contract
+from orchestration.landing.loading.keys import key_bounds
 from orchestration.landing.loading.rules import (
     contract_problem_queries,
     stage_value_suspects,
     suspect_table,
+    typed_select,
 )
 from orchestration.landing.loading.sql import drop_temp
 
@@ -55,9 +57,10 @@ def audit_staged(
     stage_value_suspects(con, contract)
     # every rule in one statement; one reason per value, the first rule it breaks ("one" is not
     # an integer, and saying it is also not one of 1-4 only adds noise)
+    bounds = key_bounds(con, contract.key, typed_select(contract.columns, "_staged"))
+    queries = contract_problem_queries(contract, target, relative, pending, bounds)
     candidates = " union all ".join(
-        f"select {order} as _rule, * from ({query})"
-        for order, query in enumerate(contract_problem_queries(contract, target, relative, pending))
+        f"select {order} as _rule, * from ({query})" for order, query in enumerate(queries)
     )
     con.execute(
         "insert into _problems select _source_line, column_name, raw_value, reason from ("

@@ -3,7 +3,9 @@ loaded from another file of the same extract."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+
+import duckdb
 
 from orchestration.landing.loading.sql import quote_ident, sql_literal
 
@@ -15,9 +17,18 @@ def key_text(key: tuple[str, ...], alias: str = "") -> str:
     )
 
 
+def key_bounds(
+    con: duckdb.DuckDBPyConnection, key: tuple[str, ...], typed: str
+) -> list[tuple[object, object]]:
+    """The least and the greatest value of each key column among the rows of `typed`."""
+    ends = ", ".join(f"min({quote_ident(k)}), max({quote_ident(k)})" for k in key)
+    row = con.execute(f"select {ends} from ({typed})").fetchall()[0]
+    return [(row[2 * n], row[2 * n + 1]) for n in range(len(key))]
+
+
 def duplicate_key_queries(
     key: tuple[str, ...], typed: str, target: str, source_file: str,
-    pending: Collection[str] = (),
+    pending: Collection[str] = (), bounds: Sequence[tuple[object, object]] = (),
 ) -> list[str]:  # fmt: skip
     """Two queries of (line, column label, key values, reason) over `typed` (a SELECT of the
     staged rows with typed key columns): keys repeated in the file, after their first line;
@@ -37,10 +48,22 @@ def duplicate_key_queries(
         f"on {same}) where _source_line > first_line"
     )
     join = " and ".join(f"r.{quote_ident(k)} = t.{quote_ident(k)}" for k in key)
+    # `bounds` (key_bounds of the file's rows), as constants: a row of `target` outside them
+    # cannot share a key, and the scan skips the stored row groups outside them
+    near = "".join(
+        f"r.{quote_ident(k)} between {_constant(low)} and {_constant(high)} and "
+        for k, (low, high) in (zip(key, bounds, strict=True) if bounds else ())
+    )
     across_files = (
         f"select distinct t._source_line, {label}, {key_text(key, 't.')}, "
         "'duplicate key: already loaded from ' || r._source_file "
         f"from ({typed}) t join {target} r on {join} "
-        f"where r._source_file not in ({', '.join(map(sql_literal, [source_file, *pending]))})"
+        f"where {near}r._source_file not in "
+        f"({', '.join(map(sql_literal, [source_file, *pending]))})"
     )
     return [in_file, across_files]
+
+
+def _constant(value: object) -> str:
+    """A key value as SQL text DuckDB casts to the column's type (null: no key, no match)."""
+    return "null" if value is None else sql_literal(str(value))

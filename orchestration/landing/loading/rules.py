@@ -4,7 +4,7 @@ URL, allowed values), per row (an end before its start), and the duplicate keys 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 import duckdb
 
@@ -120,10 +120,12 @@ def stage_value_suspects(con: duckdb.DuckDBPyConnection, contract: Contract) -> 
 
 
 def contract_problem_queries(
-    contract: Contract, target: str, source_file: str, pending: Collection[str] = ()
-) -> list[str]:
+    contract: Contract, target: str, source_file: str, pending: Collection[str] = (),
+    bounds: Sequence[tuple[object, object]] = (),
+) -> list[str]:  # fmt: skip
     """Every rule of the contract as one query each; the per-value rules read the suspect
-    tables of :func:`stage_value_suspects`; `pending` as in :func:`duplicate_key_queries`."""
+    tables of :func:`stage_value_suspects`; `pending` and `bounds` as in
+    :func:`duplicate_key_queries`."""
     queries = value_problem_queries(contract.columns, suspect_table("_staged"))
     typed = typed_select(contract.columns, "_staged")
     for check in contract.row_checks:
@@ -133,7 +135,7 @@ def contract_problem_queries(
             f"{sql_literal(check.reason)} from ({typed}) "
             f"where not ({check.sql})"
         )
-    queries += duplicate_key_queries(contract.key, typed, target, source_file, pending)
+    queries += duplicate_key_queries(contract.key, typed, target, source_file, pending, bounds)
     for child in contract.children:
         table = suspect_table("_child_" + child.entity)
         label = f"'{child.field}[' || _ordinal || ']'"
