@@ -87,7 +87,7 @@ def may_break(values: pa.ChunkedArray, column: Column) -> pa.ChunkedArray:
         suspect.append(pc.invert(_full_match(text, URL_PATTERN)))
     if column.values:
         suspect.append(pc.invert(pc.is_in(text, pa.array(column.values, pa.string()))))
-    either = _any(suspect) if suspect else pa.scalar(False)
+    either = _any(suspect)  # never empty: each type has a test of its own, or the NUL test
     # a null breaks only "required"
     nulls = pc.is_null(text) if column.required else pa.scalar(False)
     return pc.or_(pc.fill_null(either, False), nulls)
