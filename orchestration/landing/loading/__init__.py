@@ -3,12 +3,13 @@
 For each file of an extract (:mod:`.load`): skip it when the ledger already holds its size and
 modification time, or its SHA-256 (nothing doubled); otherwise stage it as text
 (:mod:`.csv_staging`, :mod:`.ndjson_staging`), check every value against the contract
-(:mod:`.rules`, :mod:`.keys`, :mod:`.audit`), and in one transaction replace that file's rows
-with the good ones, put each bad one in ``<entity>__rejects`` with line, column, raw value and
-reason (nothing lost), and append a ledger row (:mod:`.ledger`) where rows read = rows loaded +
-rows rejected, and the file's physical lines (counted from its bytes) = lines of loaded records +
-lines of rejected records + header and blank lines. A manifest beside an exported file
-(:mod:`.manifests`) refuses it whole when it was cut off. SQL is written through :mod:`.sql`
+(:mod:`.rules`, :mod:`.keys`, :mod:`.audit`; :mod:`.arrow_rules` first sieves a file Arrow
+read), and in one transaction replace that file's rows with the good ones, put each bad one in
+``<entity>__rejects`` with line, column, raw value and reason (nothing lost), and append a
+ledger row (:mod:`.ledger`) where rows read = rows loaded + rows rejected, and the file's
+physical lines (counted from its bytes) = lines of loaded records + lines of rejected records +
+header and blank lines. A manifest beside an exported file (:mod:`.manifests`) refuses it whole
+when it was cut off. SQL is written through :mod:`.sql`
 only; a problem is a :class:`.reading.Problem` (file, line, column, reason).
 """
 
