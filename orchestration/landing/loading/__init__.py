@@ -9,8 +9,8 @@ read), and in one transaction replace that file's rows with the good ones, put e
 ledger row (:mod:`.ledger`) where rows read = rows loaded + rows rejected, and the file's
 physical lines (counted from its bytes) = lines of loaded records + lines of rejected records +
 header and blank lines. A manifest beside an exported file (:mod:`.manifests`) refuses it whole
-when it was cut off. SQL is written through :mod:`.sql`
-only; a problem is a :class:`.reading.Problem` (file, line, column, reason).
+when it was cut off. SQL is written through :mod:`.sql` only; a problem is a
+:class:`.reading.Problem` (file, line, column, reason).
 """
 
 from orchestration.landing.loading.ledger import ExtractResult, FileResult, reconcile_ledger
