@@ -125,19 +125,17 @@ def stage_suspects(con: duckdb.DuckDBPyConnection, table: pa.Table, contract: Co
     """Temp tables ``_suspects__staged`` and ``_suspects__child_<entity>``, as
     :func:`.rules.stage_value_suspects` makes them from a scan of the staged values: here the
     records the Arrow sieve keeps, and every element of the records where it keeps one."""
-    suspects = {"_staged": table.filter(rows_that_may_break(table, contract.columns))}
+    staged = table.filter(rows_that_may_break(table, contract.columns))
+    suspects: list[tuple[str, pa.Table, ChildTable | None]] = [("_staged", staged, None)]
     for child in contract.children:
         column = table[child.field]
         kept = rows_that_may_break(_elements(child, pc.list_flatten(column)), child.element_columns)
         parents = pc.unique(pc.filter(pc.list_parent_indices(column), kept))
-        suspects["_child_" + child.entity] = table.take(parents)
-    for name, rows in suspects.items():
+        suspects.append(("_child_" + child.entity, table.take(parents), child))
+    for name, rows, child in suspects:
         con.register(SUSPECTS, rows)
-        select = (
-            _staged_select(contract, SUSPECTS) if name == "_staged" else
-            _child_select(contract, next(c for c in contract.children
-                                         if name == "_child_" + c.entity), SUSPECTS)
-        )  # fmt: skip
+        select = (_staged_select(contract, SUSPECTS) if child is None
+                  else _child_select(contract, child, SUSPECTS))  # fmt: skip
         con.execute(f"create or replace temp table {suspect_table(name)} as {select}")
         con.unregister(SUSPECTS)
 
