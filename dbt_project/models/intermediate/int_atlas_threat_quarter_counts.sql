@@ -36,31 +36,7 @@ new_counts as (
 
 ),
 
-counts as (
-
-    select threat_key, quarter_start, events
-    from new_counts
-    {% if is_incremental() %}
-    union all
-    select built.threat_key, built.quarter_start, built.events
-    from {{ this }} as built
-    inner join new_counts
-        on built.threat_key = new_counts.threat_key
-        and built.quarter_start = new_counts.quarter_start
-    {% endif %}
-
-),
-
-final as (
-
-    select
-        threat_key,
-        quarter_start,
-        cast(sum(events) as {{ dbt.type_bigint() }}) as events,
-        {{ atlas_build_marks([ref('bridge_event_threat'), ref('fct_event')]) }}
-    from counts
-    group by threat_key, quarter_start
-
-)
+{{ kept_sums('new_counts', ['threat_key', 'quarter_start'], 'events',
+    [ref('bridge_event_threat'), ref('fct_event')]) }}
 
 select * from final
