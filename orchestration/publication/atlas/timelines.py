@@ -7,7 +7,13 @@ from collections import Counter
 
 import altair as alt
 
-from orchestration.publication.atlas.charts import LABELS, OKABE_ITO, ROW_STEP, WIDTH, rows_height
+from orchestration.publication.atlas.charts import (
+    OKABE_ITO,
+    ROW_STEP,
+    WIDTH,
+    line_axis,
+    rows_height,
+)
 from orchestration.publication.atlas.drawing import Chart, Row, human, jsonable, plural, render
 
 STATUS_COLOURS = {
@@ -79,7 +85,7 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
                 "line:N",
                 title="partner · agreement type · personal data",
                 sort=lines,
-                axis=LABELS,
+                axis=line_axis(lines),
             ),
             color=alt.Color(
                 "status:N",
@@ -111,7 +117,7 @@ def membership_timeline(rows: list[Row]) -> Chart:
     spec = (
         spells(rows, "valid_from", "valid_to", "member")
         .encode(
-            y=alt.Y("line:N", title="organisation · member", sort=lines, axis=LABELS),
+            y=alt.Y("line:N", title="organisation · member", sort=lines, axis=line_axis(lines)),
             color=alt.Color(
                 "organisation_name:N", title="organisation", scale=alt.Scale(range=OKABE_ITO)
             ),
