@@ -14,7 +14,15 @@ from collections import Counter
 import altair as alt
 
 from orchestration.publication.atlas.charts import OKABE_ITO, WIDTH
-from orchestration.publication.atlas.drawing import Chart, Row, human, jsonable, plural, render
+from orchestration.publication.atlas.drawing import (
+    Chart,
+    Row,
+    human,
+    jsonable,
+    plural,
+    render,
+    slug,
+)
 
 WINDOW = 20  # quarters shown at most: five years (and those of the first year)
 AT_LEAST = 8  # quarters shown at least: one event is not one bar as wide as the chart
@@ -122,3 +130,20 @@ def events_per_quarter(name: str, title: str, rows: list[Row], by_type: bool) ->
         )
     )
     return render(chart, spec)
+
+
+def threat_charts(threats: list[Row], per_quarter: list[Row]) -> dict[str, Chart]:
+    """Events per quarter of each threat with events, by threat id."""
+    rows: dict[str, list[Row]] = {}
+    for row in per_quarter:
+        rows.setdefault(row["threat_id"], []).append(row)
+    return {
+        threat["threat_id"]: events_per_quarter(
+            f"threat-{slug(threat['threat_id'])}",
+            f"Events per quarter: {threat['threat_name']}",
+            rows[threat["threat_id"]],
+            by_type=False,
+        )
+        for threat in threats
+        if threat["threat_id"] in rows
+    }
