@@ -14,7 +14,7 @@ from collections import Counter
 
 import altair as alt
 
-from orchestration.publication.atlas.drawing import Chart, Row, jsonable, plural, render
+from orchestration.publication.atlas.drawing import ROWS, Chart, Row, jsonable, plural, render
 from orchestration.publication.atlas.labels import left_axis
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000")
@@ -62,7 +62,7 @@ def cooperation_map(rows: list[Row], shapes: dict, as_of: dt.date) -> Chart:
         .transform_lookup(
             lookup="id",
             from_=alt.LookupData(
-                alt.Data(values=jsonable(rows)),
+                alt.NamedData(name=ROWS),
                 "iso_numeric",
                 ["cooperation_level", "partner_name"],
             ),
@@ -82,7 +82,7 @@ def cooperation_map(rows: list[Row], shapes: dict, as_of: dt.date) -> Chart:
         .project(type="equalEarth")
         .properties(width=WIDTH, height=380)
     )
-    return render(chart, countries, datasets={SHAPES: shapes})
+    return render(chart, countries, datasets={SHAPES: shapes, ROWS: jsonable(rows)})
 
 
 def threat_matrix(rows: list[Row]) -> Chart:
@@ -105,7 +105,7 @@ def threat_matrix(rows: list[Row]) -> Chart:
         ["partner_name", "threat_name", "events"],
         rows,
     )
-    base = alt.Chart(alt.Data(values=jsonable(rows))).encode(
+    base = alt.Chart(alt.NamedData(name=ROWS)).encode(
         x=alt.X(
             "threat_name:N", title="threat", axis=alt.Axis(labelAngle=-40, labelLimit=LABEL_LIMIT)
         ),
@@ -121,4 +121,4 @@ def threat_matrix(rows: list[Row]) -> Chart:
         color=alt.condition(alt.datum.events > light, alt.value("#000"), alt.value("#fff")),
     )
     spec = (cells + labels).properties(width=ROW_STEP * 2 * 20, height=rows_height(len(partners)))
-    return render(chart, spec)
+    return render(chart, spec, datasets={ROWS: jsonable(rows)})

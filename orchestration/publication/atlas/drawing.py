@@ -27,6 +27,9 @@ import vl_convert
 from orchestration.settings import ATLAS_FONT_FILES
 
 Row = dict[str, Any]
+# a chart's drawn rows: a named data set added to the spec after Altair's walk (render), which
+# validated and converted every row of inline values one by one
+ROWS = "rows"
 FONT = "Inter"  # measured by vl-convert and shown by the pages: one font file for both
 # codes of the marts shown as words (`in_force` as "in force")
 ACRONYMS = {"eu": "EU", "un": "UN"}  # in codes, shown in capitals
@@ -191,8 +194,8 @@ def worker() -> ProcessPoolExecutor:
 
 def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | None = None) -> Chart:
     """Hand the chart to the worker process to be drawn, unless the previous atlas drew the
-    same digest. `datasets` are named data added after Altair's walk over the spec (the
-    country shapes: walking and validating their 100 kB of arcs took longer than drawing)."""
+    same digest. `datasets` are named data (ROWS, the country shapes) added after Altair's
+    walk over the spec: walking and validating them took longer than drawing them."""
     spec = spec.properties(title=chart.title, description=chart.summary)
     # Altair's schema validation took ~40 % of the atlas's time; vl-convert rejects a bad spec
     vega_lite = spec.to_dict(validate=False)

@@ -15,6 +15,7 @@ import altair as alt
 
 from orchestration.publication.atlas.charts import OKABE_ITO, WIDTH
 from orchestration.publication.atlas.drawing import (
+    ROWS,
     Chart,
     Row,
     human,
@@ -107,7 +108,7 @@ def events_per_quarter(name: str, title: str, rows: list[Row], by_type: bool) ->
     values = drawn(shown, own)
     scale = alt.Scale(domain=[quarter_date(first).isoformat(), quarter_date(last + 1).isoformat()])
     bars = (
-        alt.Chart(alt.Data(values=values))
+        alt.Chart(alt.NamedData(name=ROWS))
         .mark_bar(color=OKABE_ITO[0])
         .encode(
             x=alt.X(
@@ -120,7 +121,7 @@ def events_per_quarter(name: str, title: str, rows: list[Row], by_type: bool) ->
         )
     )
     if not by_type:
-        return render(chart, bars.properties(width=WIDTH - 120, height=160))
+        return render(chart, bars.properties(width=WIDTH - 120, height=160), {ROWS: values})
     spec = bars.properties(width=WIDTH - 260, height=44).facet(
         row=alt.Row(
             "panel:N",
@@ -129,7 +130,7 @@ def events_per_quarter(name: str, title: str, rows: list[Row], by_type: bool) ->
             header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=160),
         )
     )
-    return render(chart, spec)
+    return render(chart, spec, {ROWS: values})
 
 
 def threat_charts(threats: list[Row], per_quarter: list[Row]) -> dict[str, Chart]:

@@ -14,7 +14,15 @@ from orchestration.publication.atlas.charts import (
     line_axis,
     rows_height,
 )
-from orchestration.publication.atlas.drawing import Chart, Row, human, jsonable, plural, render
+from orchestration.publication.atlas.drawing import (
+    ROWS,
+    Chart,
+    Row,
+    human,
+    jsonable,
+    plural,
+    render,
+)
 
 STATUS_COLOURS = {
     "recommended": "#F0E442",
@@ -40,7 +48,7 @@ def years(rows: list[Row], start: str, end: str, width: int) -> alt.Axis:
 def spells(rows: list[Row], start: str, end: str, what: str) -> alt.Chart:
     """One bar per row from `start` to `end`, over an axis of years."""
     return (
-        alt.Chart(alt.Data(values=jsonable(rows)))
+        alt.Chart(alt.NamedData(name=ROWS))
         .mark_bar(height=ROW_STEP - 4)
         .encode(
             x=alt.X(f"{start}:T", title=f"year ({what} from … to)",
@@ -97,7 +105,7 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
         )
         .properties(width=WIDTH - 300, height=rows_height(len(lines)))
     )
-    return render(chart, spec)
+    return render(chart, spec, datasets={ROWS: jsonable(rows)})
 
 
 def membership_timeline(rows: list[Row]) -> Chart:
@@ -124,4 +132,4 @@ def membership_timeline(rows: list[Row]) -> Chart:
         )
         .properties(width=WIDTH - 300, height=rows_height(len(lines)))
     )
-    return render(chart, spec)
+    return render(chart, spec, datasets={ROWS: jsonable(rows)})
