@@ -167,33 +167,19 @@ def test_a_missing_atlas_table_names_the_file_and_the_command(tmp_path):
     assert str(empty) in message and "atlas.partners" in message and "coop build" in message
 
 
-def test_partner_pages_streamed_a_row_at_a_time_equal_the_built_ones(built, tmp_path, monkeypatch):
-    """The partner pages' tables are streamed and merged by partner (atlas/reading.py); with
-    one row per fetch every partner's rows span fetches, and the pages must not change."""
-    monkeypatch.setattr(reading, "BATCH", 1)
-    fresh = atlas_lib.generate_atlas(built.settings, tmp_path / "one-row-fetches", reuse=False)
+def test_partner_pages_written_a_partner_at_a_time_equal_the_built_ones(
+    built, tmp_path, monkeypatch
+):
+    """The database writes the partner pages' lines a batch of partners at a time, the next
+    batch ahead in a thread (atlas/sourced.py); with one partner per batch the pages must not
+    change."""
+    monkeypatch.setattr(sourced, "BATCH", 1)
+    fresh = atlas_lib.generate_atlas(built.settings, tmp_path / "one-partner-batches", reuse=False)
     built_pages = sorted((built.settings.atlas_dir / "partners").glob("*.html"))
     assert len(built_pages) > 100
     for page in built_pages:
         streamed = (fresh / "partners" / page.name).read_text()
         assert without_publication_notes(streamed) == without_publication_notes(page.read_text())
-
-
-def test_each_partner_gets_exactly_its_own_rows_from_the_streams(built):
-    con, _ = atlas_lib.open_publication(built.settings)
-    try:
-        whole = atlas_lib.read_figures(con, partner_pages=True)
-        streamed = dict(reading.partner_tables(con))
-    finally:
-        con.close()
-    assert set(streamed) == {partner["partner_id"] for partner in whole["partners"]}
-    for page_name, table in reading.PARTNER_FIGURES.items():
-        assert whole[table], table  # the sample fills every table
-        expected: dict[str, list] = {}
-        for row in whole[table]:
-            expected.setdefault(row["partner_id"], []).append(row)
-        for partner_id, tables in streamed.items():
-            assert tables[page_name] == expected.get(partner_id, []), (table, partner_id)
 
 
 @pytest.fixture
@@ -226,28 +212,7 @@ def test_rows_of_a_partner_without_a_page_are_an_error_naming_it(atlas_tables):
     partner = con.execute("select min(partner_id) from atlas.partner_events").fetchone()[0]
     con.execute("delete from atlas.partners where partner_id = ?", [partner])
     with pytest.raises(reading.AtlasError, match=f"partner_events.*{partner}"):
-        list(reading.partner_tables(con, " from the copy"))
-
-
-def test_sourced_rows_escape_every_cell_and_mark_dates():
-    table = sourced.SourcedTable(
-        ["signed_on", "name", "note"],
-        [
-            (["2024-01-02", "<b>Côte d'Ivoire</b> & co", "a\x1fb"], "https://x.test/?a=1&b=2",
-             "A1", "H0"),
-            (["", "2024-1-2", "plain"], "", "B2", "H1"),
-        ],
-        2,
-    )  # fmt: skip
-    html = str(sourced.sourced_rows(table))
-    lines = html.strip().split("\n")
-    assert len(lines) == 2
-    assert '<td class="date">2024-01-02</td>' in lines[0]
-    assert "<td>&lt;b&gt;Côte d&#39;Ivoire&lt;/b&gt; &amp; co</td>" in lines[0]
-    assert "<td>a\x1fb</td>" in lines[0]  # a value holding the separator stays one cell
-    assert '<a href="https://x.test/?a=1&amp;b=2">source</a>' in lines[0]
-    assert lines[1].startswith("<tr><td></td><td>2024-1-2</td><td>plain</td><td></td>")
-    assert lines[1].count("<td") == 6 and 'class="date"' not in lines[1]
+        list(sourced.partner_tables(con, " from the copy"))
 
 
 def file_states(folder: Path) -> dict[str, tuple[int, int]]:

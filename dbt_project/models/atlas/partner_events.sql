@@ -7,12 +7,6 @@ with events as (
 
 ),
 
-participants as (
-
-    select * from {{ ref('bridge_event_participant') }}
-
-),
-
 partners as (
 
     select * from {{ ref('dim_partner') }}
@@ -37,32 +31,9 @@ threats as (
 
 ),
 
-participations as (
-
-    select
-        participants.partner_key,
-        participants.event_key,
-        participants.participant_role,
-        coalesce(events.started_on, cast('0001-01-01' as date)) as started_on_or_first,
-        events.event_id
-    from participants
-    inner join events
-        on participants.event_key = events.event_key
-
-),
-
 latest as (
 
-    {{ latest_per_group('participations', 'partner_key', ['event_key', 'participant_role'],
-        ['started_on_or_first', 'event_id'], 100) }}
-
-),
-
-totals as (
-
-    select partner_key, count(*) as total  -- one row per event and partner (tested unique)
-    from participants
-    group by partner_key
+    select * from {{ ref('int_atlas_partner_events_latest') }}
 
 ),
 
@@ -93,10 +64,8 @@ final as (
         cast(documents.url as {{ dbt.type_string() }}) as source_url,
         cast(documents.evaluation_code as {{ dbt.type_string() }}) as evaluation_code,
         cast(documents.handling_code as {{ dbt.type_string() }}) as handling_code,
-        cast(totals.total as {{ dbt.type_bigint() }}) as total
+        cast(latest.total as {{ dbt.type_bigint() }}) as total
     from latest
-    inner join totals
-        on latest.partner_key = totals.partner_key
     inner join events
         on latest.event_key = events.event_key
     inner join partners

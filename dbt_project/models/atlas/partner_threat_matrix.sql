@@ -13,29 +13,9 @@ threats as (
 
 ),
 
-participants as (
-
-    select * from {{ ref('bridge_event_participant') }}
-
-),
-
-event_threats as (
-
-    select * from {{ ref('bridge_event_threat') }}
-
-),
-
 counts as (
 
-    select
-        participants.partner_key,
-        event_threats.threat_key,
-        -- each bridge holds an event once per partner and per threat (tested unique)
-        count(*) as events
-    from participants
-    inner join event_threats
-        on participants.event_key = event_threats.event_key
-    group by participants.partner_key, event_threats.threat_key
+    select * from {{ ref('int_atlas_partner_threat_counts') }}
 
 ),
 

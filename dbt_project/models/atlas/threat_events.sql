@@ -13,12 +13,6 @@ events as (
 
 ),
 
-event_threats as (
-
-    select * from {{ ref('bridge_event_threat') }}
-
-),
-
 participants as (
 
     select * from {{ ref('bridge_event_participant') }}
@@ -37,31 +31,9 @@ documents as (
 
 ),
 
-discussions as (
-
-    select
-        event_threats.threat_key,
-        event_threats.event_key,
-        coalesce(events.started_on, cast('0001-01-01' as date)) as started_on_or_first,
-        events.event_id
-    from event_threats
-    inner join events
-        on event_threats.event_key = events.event_key
-
-),
-
 latest as (
 
-    {{ latest_per_group('discussions', 'threat_key', ['event_key'],
-        ['started_on_or_first', 'event_id'], 100) }}
-
-),
-
-totals as (
-
-    select threat_key, count(*) as total  -- one row per event and threat (tested unique)
-    from event_threats
-    group by threat_key
+    select * from {{ ref('int_atlas_threat_events_latest') }}
 
 ),
 
@@ -90,10 +62,8 @@ final as (
         cast(documents.url as {{ dbt.type_string() }}) as source_url,
         cast(documents.evaluation_code as {{ dbt.type_string() }}) as evaluation_code,
         cast(documents.handling_code as {{ dbt.type_string() }}) as handling_code,
-        cast(totals.total as {{ dbt.type_bigint() }}) as total
+        cast(latest.total as {{ dbt.type_bigint() }}) as total
     from latest
-    inner join totals
-        on latest.threat_key = totals.threat_key
     inner join threats
         on latest.threat_key = threats.threat_key
     inner join events

@@ -23,13 +23,8 @@ import duckdb
 from orchestration.landing.digests import sources_digest
 from orchestration.publication.atlas.drawing import Row
 from orchestration.publication.atlas.pages import MANIFEST, Context, write_manifest, write_site
-from orchestration.publication.atlas.reading import (
-    FIGURES,
-    AtlasError,
-    partner_tables,
-    read_figures,
-    tables_key,
-)
+from orchestration.publication.atlas.reading import FIGURES, AtlasError, read_figures, tables_key
+from orchestration.publication.atlas.sourced import read_sourced
 from orchestration.publication.publish import swap_folder
 from orchestration.settings import ATLAS_FONT_FILES, ATLAS_SHAPES_FILE, Settings
 
@@ -129,7 +124,7 @@ def generate_atlas(
     shapes = load_shapes()
     where = f" from {settings.publication}"
     con, published_at = open_publication(settings)
-    try:  # open while drawing: the partner pages' rows are streamed from it
+    try:  # open while drawing: the partner pages' lines are streamed from it
         figures = read_figures(con, where)
         context = Context(
             published_at.strftime("%Y-%m-%d %H:%M"), publication_as_of(figures, published_at),
@@ -139,7 +134,7 @@ def generate_atlas(
             context.previous_manifest = json.loads((previous / MANIFEST).read_text())
         key = key or drawn_from(con, where)
         out.mkdir(parents=True, exist_ok=True)
-        drawn = write_site(out, figures, partner_tables(con, where), shapes, context)
+        drawn = write_site(out, figures, read_sourced(con, where), shapes, context)
     finally:
         con.close()
     write_manifest(out, key, context, drawn)

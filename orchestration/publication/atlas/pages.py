@@ -28,12 +28,7 @@ import jinja2
 
 from orchestration.publication.atlas import charts, drawing, quarters, timelines
 from orchestration.publication.atlas.drawing import Chart, Row, slug
-from orchestration.publication.atlas.sourced import (
-    PARTNER_TABLES,
-    THREAT_EVENTS,
-    sourced,
-    sourced_rows,
-)
+from orchestration.publication.atlas.sourced import THREAT_EVENTS, Sourced, SourcedTable
 from orchestration.publication.atlas.summary import changes, headline_figures
 from orchestration.settings import ATLAS_FONT_FILES
 
@@ -89,8 +84,8 @@ def write_page(out: Path, relative: str, context: Context, render, inputs: dict)
     """Write one page, or keep the previous atlas's when `inputs` (what it shows) are unchanged.
     A kept page keeps the publication date it was drawn with: its data is that publication's."""
     rows = json.dumps(inputs, sort_keys=True, default=_jsonable)
-    digest = hashlib.sha256(f"{context.code_digest}|{rows}".encode()).hexdigest()
     shown = hashlib.sha256(rows.encode()).hexdigest()  # "what changed": data, not the code
+    digest = hashlib.sha256(f"{context.code_digest}|{shown}".encode()).hexdigest()
     before = context.previous_manifest.get("pages", {}).get(relative)
     target = out / relative
     if context.previous is not None and before and before["digest"] == digest:
@@ -114,7 +109,6 @@ def environment() -> jinja2.Environment:
     )
     env.filters["plural"] = drawing.plural
     env.filters["human"] = drawing.human
-    env.filters["sourced_rows"] = sourced_rows
     return env
 
 
@@ -161,13 +155,12 @@ def index_charts(results: dict[str, list[Row]], shapes: dict, as_of: dt.date) ->
 def write_site(
     out: Path,
     results: dict[str, list[Row]],
-    partner_tables: Iterable[tuple[str, dict[str, list[Row]]]],
+    sourced: Sourced,
     shapes: dict,
     context: Context,
 ) -> list[Chart]:
     """Write index.html, partners/<id>.html, threats/<id>.html and charts/<name>.svg into
-    `out`, the partner pages from `partner_tables` (each partner's id and its pages' rows, a
-    partner at a time); return every chart drawn."""
+    `out`, the pages' sourced tables from `sourced`; return every chart drawn."""
     env = environment()
     for folder in ("partners", "threats", "charts"):
         (out / folder).mkdir(parents=True, exist_ok=True)
@@ -179,8 +172,8 @@ def write_site(
     # drawn by the worker process (drawing.render) while the partner pages are written here
     drawn = [index["map"], *index["timelines"], index["memberships"], index["matrix"]]
     drawn += [index["events"], *by_threat.values()]
-    write_partner_pages(env, out, results["partners"], partner_tables, context)
-    write_threat_pages(env, out, results, by_threat, context)
+    write_partner_pages(env, out, results["partners"], sourced.partners, context)
+    write_threat_pages(env, out, results, sourced.threats, by_threat, context)
     write_page(
         out, "index.html", context, env.get_template("index.html.j2").render,
         {"page_title": "Cooperation atlas", "root": "", "partners": results["partners"],
@@ -203,7 +196,7 @@ def write_partner_pages(
     env: jinja2.Environment,
     out: Path,
     partners: list[Row],
-    partner_tables: Iterable[tuple[str, dict[str, list[Row]]]],
+    partner_tables: Iterable[tuple[str, dict[str, SourcedTable]]],
     context: Context,
 ) -> None:
     """partners/<id>.html: agreements, memberships, events and documents, with sources."""
@@ -213,8 +206,7 @@ def write_partner_pages(
         partner = by_id[pid]
         inputs = {
             "page_title": partner["partner_name"], "root": "../", "partner": partner,
-            "region_anchor": f"timeline-{slug(partner['region'])}",
-            **{name: sourced(tables[name], columns) for name, columns in PARTNER_TABLES.items()},
+            "region_anchor": f"timeline-{slug(partner['region'])}", **tables,
         }  # fmt: skip
         write_page(out, f"partners/{slug(pid)}.html", context, render, inputs)
 
@@ -223,19 +215,19 @@ def write_threat_pages(
     env: jinja2.Environment,
     out: Path,
     results: dict[str, list[Row]],
+    events: dict[str, SourcedTable],
     by_threat: dict[str, Chart],
     context: Context,
 ) -> None:
     """threats/<id>.html: events per quarter (no event, no chart: the page says so) and the
     latest events, with sources."""
     render = env.get_template("threat.html.j2").render
-    events = by_key(results["threat_events"], "threat_id")
     for threat in results["threats"]:
         tid = threat["threat_id"]
         inputs = {
             "page_title": threat["threat_name"], "root": "../", "threat": threat,
             "events_chart": by_threat.get(tid),
-            "events": sourced(events.get(tid, []), THREAT_EVENTS),
+            "events": events.get(tid) or SourcedTable(THREAT_EVENTS[1]),
         }  # fmt: skip
         write_page(out, f"threats/{slug(tid)}.html", context, render, inputs)
 

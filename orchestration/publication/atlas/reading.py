@@ -1,17 +1,15 @@
-"""Reading the atlas tables: the small ones whole, the partner pages' tables a partner at a
-time, and a digest of every table computed by the database.
+"""Reading the atlas tables: the small ones whole, and a digest of every table computed by
+the database.
 
 At 10M events `partner_events` and `partner_documents` hold a million rows each (100 per
 partner); held whole as Python rows they took more memory than the pipeline's cap allows the
-whole build, so they are streamed in partner order, and the atlas's key is a digest the
-database computes over each table rather than one over rows brought into Python.
+whole build, so the pages' lines are written by the database (sourced.py), and the atlas's key
+is a digest the database computes over each table rather than one over rows brought into Python.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
-import operator
 from collections.abc import Iterator
 
 import duckdb
@@ -37,14 +35,15 @@ FIGURES = {
     "headline": "partners",
     "newest_documents": "published_on desc, title",
 }
-# The partner pages' tables, by the name their page gives them: streamed, never read whole.
+# The partner pages' tables, by the name their page gives them: their lines are written by
+# the database (sourced.py), never read whole.
 PARTNER_FIGURES = {
     "agreements": "partner_agreements",
     "memberships": "partner_memberships",
     "events": "partner_events",
     "documents": "partner_documents",
 }
-BATCH = 10_000  # rows fetched at a time from a streamed table
+BATCH = 10_000  # rows fetched at a time
 
 
 class AtlasError(Exception):
@@ -74,39 +73,12 @@ def read_figures(
     con: duckdb.DuckDBPyConnection, where: str = "", partner_pages: bool = False
 ) -> dict[str, list[Row]]:
     """Every atlas table, by name, as rows of dicts in the order they are drawn; the partner
-    pages' tables only when `partner_pages` (drawing streams them: `partner_tables`)."""
+    pages' tables only when `partner_pages` (drawing has the database write their lines:
+    `sourced.partner_tables`)."""
     skipped = () if partner_pages else set(PARTNER_FIGURES.values())
     return {
         name: list(_rows(_ordered(con, name, where))) for name in FIGURES if name not in skipped
     }
-
-
-def partner_tables(
-    con: duckdb.DuckDBPyConnection, where: str = ""
-) -> Iterator[tuple[str, dict[str, list[Row]]]]:
-    """Each partner's id and rows of the partner pages' tables, a partner at a time, in the
-    order the database sorts partner ids: every table is read in that order (a cursor of its
-    own each) and merged by partner, so only one partner's rows are held at once."""
-    ids = con.execute("select partner_id from atlas.partners order by 1").fetchall()
-    streams = {
-        page_name: itertools.groupby(
-            _rows(_ordered(con.cursor(), table, where)), key=operator.itemgetter("partner_id")
-        )
-        for page_name, table in PARTNER_FIGURES.items()
-    }
-    heads = {name: next(stream, None) for name, stream in streams.items()}
-    for (partner_id,) in ids:
-        tables: dict[str, list[Row]] = {}
-        for name, stream in streams.items():
-            head = heads[name]
-            tables[name] = []
-            if head is not None and head[0] == partner_id:
-                tables[name] = list(head[1])
-                heads[name] = next(stream, None)
-        yield partner_id, tables
-    left = {PARTNER_FIGURES[name]: head[0] for name, head in heads.items() if head is not None}
-    if left:  # the relationships tests forbid it: a row whose partner has no page
-        raise AtlasError(f"rows for partners without a page{where}: {left}")
 
 
 def tables_key(con: duckdb.DuckDBPyConnection, where: str = "") -> str:

@@ -1,72 +1,198 @@
 """The partner and threat pages' sourced tables: each line's cells, then the link to its source
-document, its 4x4 grade and handling code."""
+document, its 4x4 grade and handling code.
+
+The database writes the lines. At 10M events the partner pages hold two million of them, and
+formatting and escaping them cell by cell in Python took most of the atlas's time; one
+aggregate per table writes every page's lines (on every core), and Python only places them.
+The cells read as the charts' tables do (`drawing.display`, codes as words by
+`drawing.human`), escaped as Jinja's autoescape does (`markupsafe.escape`).
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import duckdb
 import markupsafe
 
-from orchestration.publication.atlas import drawing
-from orchestration.publication.atlas.drawing import Row, display
+from orchestration.publication.atlas.drawing import ACRONYMS, CODE_COLUMNS
+from orchestration.publication.atlas.reading import FIGURES, AtlasError
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Partners whose lines are written at a time: each brings its pages' lines (up to ~100 kB), and
+# every partner at once would not fit under the pipeline's memory cap at 10M events.
+BATCH = 500
+
+# Each page's tables: the atlas table and the columns shown, before the source columns.
+PARTNER_TABLES = {
+    "agreements": ("partner_agreements", [
+        "agreement_name", "agreement_type", "status", "party_role", "counterparts", "signed_on",
+        "in_force_on", "ended_on", "allows_personal_data"]),
+    "memberships": ("partner_memberships", [
+        "relation", "other_partner_name", "membership_role", "valid_from", "valid_to"]),
+    "events": ("partner_events", [
+        "started_on", "event_name", "event_type", "participant_role", "location_name",
+        "threats"]),
+    "documents": ("partner_documents", ["published_on", "title", "publisher"]),
+}  # fmt: skip
+THREAT_EVENTS = ("threat_events", ["started_on", "event_name", "event_type", "participants"])
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"  # such a cell is kept on one line (class "date")
 
 
-@dataclass
+@dataclass(frozen=True)
 class SourcedTable:
-    """A partner or threat page's table: each line's cells, then its source link and grade."""
+    """A page's table: its columns, its <tr> lines, how many it shows of how many in all."""
 
     columns: list[str]
-    lines: list[tuple[list[str], str, str, str]]
-    total: int
+    html: markupsafe.Markup = markupsafe.Markup()
+    shown: int = 0
+    total: int = 0
 
 
-def sourced(rows: list[Row], columns: list[str]) -> SourcedTable:
-    lines = [
-        (
-            values,  # codes as words, as in the charts' tables
-            row["source_url"] or "",
-            display(row["evaluation_code"]),
-            display(row["handling_code"]),
-        )
-        for values, row in zip(drawing.cells(rows, columns), rows, strict=True)
-    ]
-    return SourcedTable(columns, lines, rows[0]["total"] if rows else 0)
+@dataclass(frozen=True)
+class Sourced:
+    """The pages' sourced tables: the partners' streamed in partner id order, the threats'."""
+
+    partners: Iterable[tuple[str, dict[str, SourcedTable]]]
+    threats: dict[str, SourcedTable]
 
 
-def sourced_rows(table: SourcedTable) -> markupsafe.Markup:
-    """A sourced table's <tr> lines, written in Python: at 10M events the partner pages hold
-    two million lines, and a Jinja loop escaping cell by cell took most of the atlas's time.
-    Each line's cells are escaped in one call (joined by a control character, which escaping
-    leaves alone); ISO dates get the class that keeps them on one line."""
-    out = []
-    for values, url, grade, handling in table.lines:
-        joined = "\x1f".join(values)
-        if joined.count("\x1f") == len(values) - 1:
-            cells = str(markupsafe.escape(joined)).split("\x1f")
-        else:  # a value holding the separator itself
-            cells = [str(markupsafe.escape(value)) for value in values]
-        tds = "".join(
-            f'<td class="date">{cell}</td>' if ISO_DATE.fullmatch(cell) else f"<td>{cell}</td>"
-            for cell in cells
-        )
-        link = f'<a href="{markupsafe.escape(url)}">source</a>' if url else ""
-        out.append(
-            f'<tr>{tds}<td>{link}</td><td class="grade">{markupsafe.escape(grade)}</td>'
-            f'<td class="grade">{markupsafe.escape(handling)}</td></tr>\n'
-        )
-    return markupsafe.Markup("".join(out))
+def read_sourced(con: duckdb.DuckDBPyConnection, where: str = "") -> Sourced:
+    return Sourced(partner_tables(con, where), threat_tables(con, where))
 
 
-PARTNER_TABLES = {
-    "agreements": ["agreement_name", "agreement_type", "status", "party_role", "counterparts",
-                   "signed_on", "in_force_on", "ended_on", "allows_personal_data"],
-    "memberships": ["relation", "other_partner_name", "membership_role", "valid_from",
-                    "valid_to"],
-    "events": ["started_on", "event_name", "event_type", "participant_role", "location_name",
-               "threats"],
-    "documents": ["published_on", "title", "publisher"],
-}  # fmt: skip
-THREAT_EVENTS = ["started_on", "event_name", "event_type", "participants"]
+def _escaped(text: str) -> str:
+    """SQL escaping a text expression as `markupsafe.escape` does."""
+    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"),
+                              ('"', "&#34;"), ("'", "&#39;")):  # fmt: skip
+        text = f"replace({text}, '{character.replace(chr(39), chr(39) * 2)}', '{entity}')"
+    return text
+
+
+def _shown(column: str, column_type: str) -> str:
+    """SQL for a cell as `drawing.display` shows it ('' for no value), codes as words."""
+    quoted = duckdb.ColumnExpression(column)
+    if column_type == "BOOLEAN":
+        text = f"case when {quoted} then 'yes' else 'no' end"
+    elif column_type == "VARCHAR" and column in CODE_COLUMNS:
+        words = " ".join(f"when '{word}' then '{upper}'" for word, upper in ACRONYMS.items())
+        text = (f"array_to_string(list_transform(string_split({quoted}, '_'), "
+                f"lambda word: case word {words} else word end), ' ')")  # fmt: skip
+    elif column_type in {"VARCHAR", "DATE", "BIGINT", "INTEGER", "HUGEINT"}:
+        text = f"cast({quoted} as varchar)"  # dates as ISO, as `date.isoformat`
+    else:
+        raise AtlasError(f"the sourced column {column} has a type the pages do not show: "
+                         f"{column_type}")  # fmt: skip
+    return f"coalesce({_escaped(text)}, '')"
+
+
+def _line(columns: list[str], types: dict[str, str]) -> str:
+    """SQL for one <tr> line of a sourced table."""
+    cells = []
+    for column in columns:
+        cell = _shown(column, types[column])
+        opening = (f"case when regexp_full_match({cell}, '{ISO_DATE}') "
+                   f"then '<td class=\"date\">' else '<td>' end")  # fmt: skip
+        cells.append(f"{opening} || {cell} || '</td>'")
+    url = _escaped("source_url")
+    link = f"case when coalesce(source_url, '') <> '' then '<a href=\"' || {url} || '\">source</a>' else '' end"  # noqa: E501
+    grades = " || ".join(
+        f"'<td class=\"grade\">' || {_shown(code, 'VARCHAR')} || '</td>'"
+        for code in ("evaluation_code", "handling_code")
+    )
+    return f"'<tr>' || {' || '.join(cells)} || '<td>' || {link} || '</td>' || {grades} || '</tr>\n'"
+
+
+def lines_by(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], group: str, where: str = ""
+) -> str:
+    """SQL: per `group` value of atlas.<table> (its rows filtered by `where`), its lines in the
+    order FIGURES draws them (every column following as a tie-break), how many, the total."""
+    described = con.execute(f"describe atlas.{table}").fetchall()
+    types = {row[0]: row[1] for row in described}
+    order = [part for part in FIGURES[table].split(", ") if part != group]
+    order += [str(duckdb.ColumnExpression(row[0])) for row in described]
+    return (
+        f"select {group}, string_agg({_line(columns, types)}, '' order by {', '.join(order)}) "
+        f"as html, count(*) as shown, max(total) as total from atlas.{table} {where} "
+        f"group by {group}"
+    )
+
+
+def _pageless(con: duckdb.DuckDBPyConnection, where: str) -> None:
+    """The relationships tests forbid it: rows of a partner that has no page."""
+    left = {}
+    for table, _ in PARTNER_TABLES.values():
+        orphan = con.execute(
+            f"select min(partner_id) from atlas.{table} "
+            "where partner_id not in (select partner_id from atlas.partners)"
+        ).fetchone()[0]
+        if orphan is not None:
+            left[table] = orphan
+    if left:
+        raise AtlasError(f"rows for partners without a page{where}: {left}")
+
+
+def _partner_lines(con: duckdb.DuckDBPyConnection) -> str:
+    """SQL: each partner's id, then html, shown and total of each of its page's tables, for
+    the partners between $first and $last."""
+    in_range = "where partner_id between $first and $last"
+    joins = "".join(
+        f" left join ({lines_by(con, table, columns, 'partner_id', in_range)}) as {name}"
+        " using (partner_id)"
+        for name, (table, columns) in PARTNER_TABLES.items()
+    )
+    selected = ", ".join(f"{name}.html, {name}.shown, {name}.total" for name in PARTNER_TABLES)
+    return f"select partner_id, {selected} from atlas.partners{joins} {in_range} order by 1"
+
+
+def _ahead(fetch: Callable[[dict], list], batches: list[dict]) -> Iterator[list]:
+    """`fetch` of each batch in turn, the next one fetched in a thread while this one is used:
+    the database writes the next partners' lines while Python draws these partners' pages."""
+    with ThreadPoolExecutor(1) as ahead:
+        pending = [ahead.submit(fetch, batch) for batch in batches[:1]]
+        for following in [*batches[1:], None]:
+            rows = pending.pop().result()
+            if following is not None:
+                pending.append(ahead.submit(fetch, following))
+            yield rows
+
+
+def partner_tables(
+    con: duckdb.DuckDBPyConnection, where: str = ""
+) -> Iterator[tuple[str, dict[str, SourcedTable]]]:
+    """Each partner's id and its page's sourced tables, in partner id order, the lines of
+    BATCH partners (two batches at most) held at a time."""
+    try:
+        _pageless(con, where)
+        ids = [row[0] for row in con.execute("select partner_id from atlas.partners order by 1")
+               .fetchall()]  # fmt: skip
+        query, cursor = _partner_lines(con), con.cursor()
+        batches = [
+            {"first": ids[start], "last": ids[min(start + BATCH, len(ids)) - 1]}
+            for start in range(0, len(ids), BATCH)
+        ]
+        for rows in _ahead(lambda bounds: cursor.execute(query, bounds).fetchall(), batches):
+            for partner_id, *values in rows:
+                tables = {
+                    name: _table(columns, *values[3 * i : 3 * i + 3])
+                    for i, (name, (_, columns)) in enumerate(PARTNER_TABLES.items())
+                }
+                yield partner_id, tables
+    except duckdb.Error as error:
+        raise AtlasError(f"the partner pages' tables cannot be read{where}: {error}") from error
+
+
+def threat_tables(con: duckdb.DuckDBPyConnection, where: str = "") -> dict[str, SourcedTable]:
+    """Each threat's page table of its latest events, by threat id."""
+    table, columns = THREAT_EVENTS
+    try:
+        rows = con.execute(lines_by(con, table, columns, "threat_id")).fetchall()
+    except duckdb.Error as error:
+        raise AtlasError(f"atlas.{table} cannot be read{where}: {error}") from error
+    return {threat_id: _table(columns, *values) for threat_id, *values in rows}
+
+
+def _table(columns: list[str], html: str | None, shown: int | None, total: int | None):
+    return SourcedTable(columns, markupsafe.Markup(html or ""), shown or 0, total or 0)

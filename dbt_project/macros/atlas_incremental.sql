@@ -1,0 +1,61 @@
+{#- The atlas's rankings and counts over the event bridges (int_atlas_*), kept between builds on
+    DuckDB: an increment merges each group's previous top rows (or counts) with the rows of
+    the loads since, instead of joining 20M bridge rows with 10M events again. Exact while no
+    earlier bridge row is gone: a changed or removed file takes its rows away (they come back
+    as a newer load), which the pre-hook sees in the counts and answers by starting over.
+    On Spark these models are tables, built whole (incremental_config). -#}
+
+{#- The bridge rows loaded since the model's last build (every row on a first build, and after
+    the pre-hook started it over). -#}
+{% macro since_atlas_build(column) -%}
+    {%- if is_incremental() -%}
+        where {{ column }} > (
+            select coalesce(max(_built_through), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+            from {{ this }}
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The columns that say what a build counted: the newest load of either event bridge, and
+    how many rows each bridge held. -#}
+{% macro atlas_build_marks() -%}
+    (select max(_loaded_at) from (
+        select max(_loaded_at) as _loaded_at from {{ ref('bridge_event_participant') }}
+        union all
+        select max(_loaded_at) from {{ ref('bridge_event_threat') }}
+    ) as newest) as _built_through,
+    (select count(*) from {{ ref('bridge_event_participant') }}) as _participants_counted,
+    (select count(*) from {{ ref('bridge_event_threat') }}) as _threats_counted
+{%- endmacro %}
+
+{#- Pre-hook: forget every row when a bridge row counted by the last build is gone (fewer rows
+    loaded up to that build than it counted); the model is then built whole. -#}
+{% macro forget_atlas_build_when_rows_gone() -%}
+    {{ return(adapter.dispatch('forget_atlas_build_when_rows_gone')()) }}
+{%- endmacro %}
+
+{% macro default__forget_atlas_build_when_rows_gone() -%}
+    select 1
+{%- endmacro %}
+
+{% macro duckdb__forget_atlas_build_when_rows_gone() -%}
+    {%- if execute and is_incremental() -%}
+        {%- set through = "(select max(_built_through) from " ~ this ~ ")" -%}
+        {%- set counts = run_query(
+            "select (select max(_participants_counted) from " ~ this ~ "), "
+            ~ "(select count(*) from " ~ ref('bridge_event_participant')
+            ~ " where _loaded_at <= " ~ through ~ "), "
+            ~ "(select max(_threats_counted) from " ~ this ~ "), "
+            ~ "(select count(*) from " ~ ref('bridge_event_threat')
+            ~ " where _loaded_at <= " ~ through ~ ")"
+        ) -%}
+        {%- set row = counts.rows[0] -%}
+        {%- if row[0] is not none and (row[0] != row[1] or row[2] != row[3]) -%}
+            delete from {{ this }}
+        {%- else -%}
+            select 1
+        {%- endif -%}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}

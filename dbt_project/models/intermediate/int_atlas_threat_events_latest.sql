@@ -1,0 +1,96 @@
+-- The 100 latest events that discussed or targeted each threat (the atlas's threat pages),
+-- with how many in all; kept between builds on DuckDB (macros/atlas_incremental.sql): an
+-- increment ranks each touched threat's previous 100 with its new events only.
+{{
+    config(
+        pre_hook=["{{ forget_atlas_build_when_rows_gone() }}"],
+        **incremental_config('threat_key', partition_column=None)
+    )
+}}
+
+with events as (
+
+    select * from {{ ref('fct_event') }}
+
+),
+
+event_threats as (
+
+    select * from {{ ref('bridge_event_threat') }}
+    {{ since_atlas_build('_loaded_at') }}
+
+),
+
+new_discussions as (
+
+    select
+        event_threats.threat_key,
+        event_threats.event_key,
+        coalesce(events.started_on, cast('0001-01-01' as date)) as started_on_or_first,
+        events.event_id
+    from event_threats
+    inner join events
+        on event_threats.event_key = events.event_key
+
+),
+
+candidates as (
+
+    {% if is_incremental() %}
+    select threat_key, event_key, started_on_or_first, event_id
+    from {{ this }}
+    where threat_key in (select threat_key from new_discussions)
+    union all
+    {% endif %}
+    select threat_key, event_key, started_on_or_first, event_id
+    from new_discussions
+
+),
+
+latest as (
+
+    {{ latest_per_group('candidates', 'threat_key',
+        ['event_key', 'started_on_or_first', 'event_id'],
+        ['started_on_or_first', 'event_id'], 100) }}
+
+),
+
+counted as (
+
+    select threat_key, count(*) as total  -- one row per event and threat (tested unique)
+    from new_discussions
+    group by threat_key
+    {% if is_incremental() %}
+    union all
+    select threat_key, max(total) as total
+    from {{ this }}
+    where threat_key in (select threat_key from new_discussions)
+    group by threat_key
+    {% endif %}
+
+),
+
+totals as (
+
+    select threat_key, sum(total) as total
+    from counted
+    group by threat_key
+
+),
+
+final as (
+
+    select
+        latest.threat_key,
+        latest.event_key,
+        latest.started_on_or_first,
+        latest.event_id,
+        cast(totals.total as {{ dbt.type_bigint() }}) as total,
+        {{ atlas_build_marks() }}
+    from latest
+    inner join totals
+        on latest.threat_key = totals.threat_key
+
+)
+
+select * from final

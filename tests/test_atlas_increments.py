@@ -1,0 +1,80 @@
+"""The atlas's rankings and counts kept between builds (macros/atlas_incremental.sql): an
+increment of new events merges each touched partner's and threat's previous rows with the new
+ones and leaves the others' rows as they were, and the atlas it gives equals a full refresh's;
+an increment that takes rows away starts them over (tests/test_end_to_end.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from orchestration.runner.runs import run_main_job
+from tests.test_end_to_end import marts_content
+
+KEPT = {
+    "int_atlas_partner_events_latest": "partner_key",
+    "int_atlas_threat_events_latest": "threat_key",
+    "int_atlas_partner_threat_counts": "partner_key || '/' || threat_key",
+}
+
+
+def built_through(build_db: Path) -> dict[str, dict[str, object]]:
+    """Per kept model, per group: the newest load counted by the build that last wrote it."""
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        return {
+            model: dict(
+                con.execute(
+                    f"select {group}, max(_built_through) from intermediate.{model} group by 1"
+                ).fetchall()
+            )  # fmt: skip
+            for model, group in KEPT.items()
+        }
+    finally:
+        con.close()
+
+
+def key_of(con: duckdb.DuckDBPyConnection, table: str, natural: str, value: str) -> str:
+    return con.execute(f"select {table[4:]}_key from marts.{table} where {natural} = ?", [value]
+                       ).fetchone()[0]  # fmt: skip
+
+
+def test_new_events_are_merged_into_the_atlas_rankings_and_equal_a_full_refresh(sample_copy):
+    env = sample_copy
+    events_dir = env.raw_dir / "curated" / "events"
+    first = json.loads((events_dir / "events_2025_2026.ndjson").read_text().splitlines()[0])
+    partner, threat = first["participants"][0]["partner_id"], first["threat_ids"][0]
+    # a later event of one partner about one threat, in a new file: nothing earlier changes
+    new = first | {
+        "event_id": "ev-test-atlas-increment", "started_on": "2026-11-30",
+        "date_precision": "day", "participants": first["participants"][:1],
+        "threat_ids": [threat],
+    }  # fmt: skip
+    (events_dir / "events_2026_test_increment.ndjson").write_text(json.dumps(new) + "\n")
+    before = built_through(env.settings.build_db)
+
+    incremental = run_main_job()
+    assert incremental.success, incremental.step_failures
+    after = built_through(env.settings.build_db)
+    con = duckdb.connect(str(env.settings.build_db), read_only=True)
+    try:
+        touched = {
+            "int_atlas_partner_events_latest": key_of(con, "dim_partner", "partner_id", partner),
+            "int_atlas_threat_events_latest": key_of(con, "dim_threat", "threat_id", threat),
+        }
+    finally:
+        con.close()
+    touched["int_atlas_partner_threat_counts"] = "/".join(touched.values())
+    for model, group in touched.items():
+        assert after[model][group] > before[model][group], model  # written by the increment
+        untouched = {key: value for key, value in after[model].items() if key != group}
+        assert untouched == {key: before[model][key] for key in untouched}, model  # kept
+    after_increment = marts_content(env.settings.published_db, ("atlas",))
+    shown = [row for row in after_increment["atlas.partner_events"] if row[0] == partner]
+    assert new["event_name"] in {row[2] for row in shown if str(row[1]) == "2026-11-30"}
+
+    full = run_main_job(full_refresh=True)
+    assert full.success, full.step_failures
+    assert marts_content(env.settings.published_db, ("atlas",)) == after_increment
