@@ -30,6 +30,9 @@ Row = dict[str, Any]
 # a chart's drawn rows: a named data set added to the spec after Altair's walk (render), which
 # validated and converted every row of inline values one by one
 ROWS = "rows"
+# processes drawing charts beside the one writing the pages (2 cores: bench/README.md), started
+# by the first chart: started during dbt, they would add to the build's peak memory
+WORKERS = 2
 FONT = "Inter"  # measured by vl-convert and shown by the pages: one font file for both
 # codes of the marts shown as words (`in_force` as "in force")
 ACRONYMS = {"eu": "EU", "un": "UN"}  # in codes, shown in capitals
@@ -95,16 +98,18 @@ class Chart:
     marks: int = field(default=0)  # data rows drawn (0: the chart says "no data")
     digest: str = ""  # of its specification (data included): the same digest draws the same SVG
     reused: bool = False  # its SVG is the previous atlas's, not drawn again
-    # the SVG, or its drawing by the worker process (awaited when the SVG is first read)
+    # the SVG, or its drawing by a worker process (awaited when the SVG is first read)
     drawing: Drawing | Future[Drawing] | None = field(default=None, repr=False)
+    request: tuple = field(default=(), repr=False)  # what `draw` is given, until drawn
 
     def drawn(self) -> Drawing:
         if isinstance(self.drawing, Future):
             try:
                 self.drawing = self.drawing.result()
-            except BrokenProcessPool:  # the worker died (killed): the next atlas starts another
-                worker.cache_clear()
-                raise
+            except BrokenProcessPool:  # a worker could not start or died: drawn here instead
+                _workers["pool"] = None
+                self.drawing = draw(*self.request)
+            self.request = ()
         if self.drawing is None:
             raise ValueError(f"chart {self.name} was never rendered")
         return self.drawing
@@ -172,11 +177,6 @@ def start_engine() -> None:
         vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
 
-def warm_up() -> None:
-    """Start the worker process that draws the charts, its engine started (a head start)."""
-    worker().submit(int)
-
-
 def jsonable(rows: list[Row]) -> list[Row]:
     """Rows as Vega reads them: dates as ISO strings."""
     return [
@@ -184,12 +184,20 @@ def jsonable(rows: list[Row]) -> list[Row]:
     ]
 
 
-@functools.cache
-def worker() -> ProcessPoolExecutor:
-    """One process beside this one drawing the charts, its vl-convert warmed up: vl-convert
-    runs one JavaScript engine per process, so the pages are written here meanwhile."""
-    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=start_engine)  # fmt: skip
+_workers: dict[str, ProcessPoolExecutor | None] = {}  # None: they broke, draw in this process
+
+
+def worker() -> ProcessPoolExecutor | None:
+    """Processes beside this one drawing the charts, each with its vl-convert engine started:
+    vl-convert runs one JavaScript engine per process, so the pages are written here
+    meanwhile. Started as multiprocessing's spawn does, they import the main module again
+    (a script runs them under `if __name__ == "__main__"`); when they cannot start, the
+    charts are drawn in this process from then on."""
+    if "pool" not in _workers:
+        _workers["pool"] = ProcessPoolExecutor(
+            WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=start_engine
+        )
+    return _workers["pool"]
 
 
 def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | None = None) -> Chart:
@@ -210,7 +218,13 @@ def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | Non
             svg = re.sub(r"<style>@font-face.*?</style>", "", drawn.read(), count=1)
         chart.drawing, chart.reused = Drawing(svg, before.width, before.height), True
         return chart
-    chart.drawing = worker().submit(draw, chart.name, chart.title, chart.summary, vega_lite)
+    chart.request = (chart.name, chart.title, chart.summary, vega_lite)
+    with contextlib.suppress(BrokenProcessPool):  # the workers broke: drawn here from now on
+        pool = worker()
+        chart.drawing = pool.submit(draw, *chart.request) if pool else draw(*chart.request)
+        return chart
+    _workers["pool"] = None
+    chart.drawing = draw(*chart.request)
     return chart
 
 
