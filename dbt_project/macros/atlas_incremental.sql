@@ -16,41 +16,46 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The columns that say what a build counted: the newest load of either event bridge, and
-    how many rows each bridge held. -#}
-{% macro atlas_build_marks() -%}
+{#- The columns that say what a build counted: the newest load of the `counted` relations
+    (which grow by loads), and how many rows they held together. -#}
+{% macro atlas_build_marks(counted) -%}
     (select max(_loaded_at) from (
-        select max(_loaded_at) as _loaded_at from {{ ref('bridge_event_participant') }}
-        union all
-        select max(_loaded_at) from {{ ref('bridge_event_threat') }}
+        {%- for relation in counted %}
+        select max(_loaded_at) as _loaded_at from {{ relation }}
+        {{- ' union all' if not loop.last }}
+        {%- endfor %}
     ) as newest) as _built_through,
-    (select count(*) from {{ ref('bridge_event_participant') }}) as _participants_counted,
-    (select count(*) from {{ ref('bridge_event_threat') }}) as _threats_counted
+    cast(
+        {%- for relation in counted %} (select count(*) from {{ relation }})
+        {{- ' +' if not loop.last }}{%- endfor %}
+        as {{ dbt.type_bigint() }}
+    ) as _counted
 {%- endmacro %}
 
-{#- Pre-hook: forget every row when a bridge row counted by the last build is gone (fewer rows
-    loaded up to that build than it counted); the model is then built whole. -#}
-{% macro forget_atlas_build_when_rows_gone() -%}
-    {{ return(adapter.dispatch('forget_atlas_build_when_rows_gone')()) }}
+{#- Pre-hook: forget every row when a row of `counted` that the last build counted is gone
+    (fewer rows loaded up to that build than it counted: rows are never loaded into the past);
+    the model is then built whole. -#}
+{% macro forget_atlas_build_when_rows_gone(counted) -%}
+    {{ return(adapter.dispatch('forget_atlas_build_when_rows_gone')(counted)) }}
 {%- endmacro %}
 
-{% macro default__forget_atlas_build_when_rows_gone() -%}
+{% macro default__forget_atlas_build_when_rows_gone(counted) -%}
     select 1
 {%- endmacro %}
 
-{% macro duckdb__forget_atlas_build_when_rows_gone() -%}
+{% macro duckdb__forget_atlas_build_when_rows_gone(counted) -%}
     {%- if execute and is_incremental() -%}
         {%- set through = "(select max(_built_through) from " ~ this ~ ")" -%}
+        {%- set still = [] -%}
+        {%- for relation in counted -%}
+            {%- do still.append("(select count(*) from " ~ relation ~ " where _loaded_at <= "
+                ~ through ~ ")") -%}
+        {%- endfor -%}
         {%- set counts = run_query(
-            "select (select max(_participants_counted) from " ~ this ~ "), "
-            ~ "(select count(*) from " ~ ref('bridge_event_participant')
-            ~ " where _loaded_at <= " ~ through ~ "), "
-            ~ "(select max(_threats_counted) from " ~ this ~ "), "
-            ~ "(select count(*) from " ~ ref('bridge_event_threat')
-            ~ " where _loaded_at <= " ~ through ~ ")"
+            "select (select max(_counted) from " ~ this ~ "), " ~ still | join(" + ")
         ) -%}
         {%- set row = counts.rows[0] -%}
-        {%- if row[0] is not none and (row[0] != row[1] or row[2] != row[3]) -%}
+        {%- if row[0] is not none and row[0] != row[1] -%}
             delete from {{ this }}
         {%- else -%}
             select 1

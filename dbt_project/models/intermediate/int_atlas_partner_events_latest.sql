@@ -3,7 +3,8 @@
 -- ranks each touched partner's previous 100 with its new events only.
 {{
     config(
-        pre_hook=["{{ forget_atlas_build_when_rows_gone() }}"],
+        pre_hook=["{{ forget_atlas_build_when_rows_gone(
+            [ref('bridge_event_participant'), ref('fct_event')]) }}"],
         **incremental_config('partner_key', partition_column=None)
     )
 }}
@@ -88,7 +89,7 @@ final as (
         latest.started_on_or_first,
         latest.event_id,
         cast(totals.total as {{ dbt.type_bigint() }}) as total,
-        {{ atlas_build_marks() }}
+        {{ atlas_build_marks([ref('bridge_event_participant'), ref('fct_event')]) }}
     from latest
     inner join totals
         on latest.partner_key = totals.partner_key

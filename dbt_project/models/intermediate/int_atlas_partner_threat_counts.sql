@@ -3,7 +3,8 @@
 -- (macros/atlas_incremental.sql): an increment adds the counts of its new events.
 {{
     config(
-        pre_hook=["{{ forget_atlas_build_when_rows_gone() }}"],
+        pre_hook=["{{ forget_atlas_build_when_rows_gone(
+            [ref('bridge_event_participant'), ref('bridge_event_threat')]) }}"],
         **incremental_config(['partner_key', 'threat_key'], partition_column=None)
     )
 }}
@@ -57,7 +58,7 @@ final as (
         partner_key,
         threat_key,
         cast(sum(events) as {{ dbt.type_bigint() }}) as events,
-        {{ atlas_build_marks() }}
+        {{ atlas_build_marks([ref('bridge_event_participant'), ref('bridge_event_threat')]) }}
     from counts
     group by partner_key, threat_key
 

@@ -3,7 +3,8 @@
 -- increment ranks each touched threat's previous 100 with its new events only.
 {{
     config(
-        pre_hook=["{{ forget_atlas_build_when_rows_gone() }}"],
+        pre_hook=["{{ forget_atlas_build_when_rows_gone(
+            [ref('bridge_event_threat'), ref('fct_event')]) }}"],
         **incremental_config('threat_key', partition_column=None)
     )
 }}
@@ -86,7 +87,7 @@ final as (
         latest.started_on_or_first,
         latest.event_id,
         cast(totals.total as {{ dbt.type_bigint() }}) as total,
-        {{ atlas_build_marks() }}
+        {{ atlas_build_marks([ref('bridge_event_threat'), ref('fct_event')]) }}
     from latest
     inner join totals
         on latest.threat_key = totals.threat_key
