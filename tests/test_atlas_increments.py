@@ -17,6 +17,8 @@ KEPT = {
     "int_atlas_partner_events_latest": "partner_key",
     "int_atlas_threat_events_latest": "threat_key",
     "int_atlas_partner_threat_counts": "partner_key || '/' || threat_key",
+    "int_atlas_threat_quarter_counts": "threat_key || '/' || quarter_start",
+    "int_atlas_partner_event_documents_latest": "partner_key",
 }
 
 
@@ -66,11 +68,17 @@ def test_new_events_are_merged_into_the_atlas_rankings_and_equal_a_full_refresh(
         }
     finally:
         con.close()
-    touched["int_atlas_partner_threat_counts"] = "/".join(touched.values())
+    partner_key, threat_key = touched.values()
+    touched["int_atlas_partner_threat_counts"] = f"{partner_key}/{threat_key}"
+    touched["int_atlas_threat_quarter_counts"] = f"{threat_key}/2026-10-01"
     for model, group in touched.items():
-        assert after[model][group] > before[model][group], model  # written by the increment
+        written = after[model][group]  # by the increment: a new group, or a later load
+        assert group not in before[model] or written > before[model][group], model
         untouched = {key: value for key, value in after[model].items() if key != group}
         assert untouched == {key: before[model][key] for key in untouched}, model  # kept
+    # the new event cites a document an earlier event of the partner cited: no new pair
+    documents = "int_atlas_partner_event_documents_latest"
+    assert after[documents] == before[documents]
     after_increment = marts_content(env.settings.published_db, ("atlas",))
     shown = [row for row in after_increment["atlas.partner_events"] if row[0] == partner]
     assert new["event_name"] in {row[2] for row in shown if str(row[1]) == "2026-11-30"}

@@ -64,3 +64,98 @@
         select 1
     {%- endif -%}
 {%- endmacro %}
+
+{#- The CTEs of a kept ranking after `new_rows` (a CTE of the rows loaded since the last build,
+    one per group and item, with `group_by` and `columns`, which hold the `order_by` ones):
+    each touched group's previous top `n` merged with its new rows, its `total` grown by their
+    count, and the `final` CTE with the marks of what was `counted`. -#}
+{% macro kept_latest(new_rows, group_by, columns, order_by, n, counted) -%}
+candidates as (
+
+    {% if is_incremental() %}
+    select {{ group_by }}, {{ columns | join(', ') }}
+    from {{ this }}
+    where {{ group_by }} in (select {{ group_by }} from {{ new_rows }})
+    union all
+    {% endif %}
+    select {{ group_by }}, {{ columns | join(', ') }}
+    from {{ new_rows }}
+
+),
+
+latest as (
+
+    {{ latest_per_group('candidates', group_by, columns, order_by, n) }}
+
+),
+
+counted as (
+
+    select {{ group_by }}, count(*) as total
+    from {{ new_rows }}
+    group by {{ group_by }}
+    {% if is_incremental() %}
+    union all
+    select {{ group_by }}, max(total) as total
+    from {{ this }}
+    where {{ group_by }} in (select {{ group_by }} from {{ new_rows }})
+    group by {{ group_by }}
+    {% endif %}
+
+),
+
+totals as (
+
+    select {{ group_by }}, sum(total) as total
+    from counted
+    group by {{ group_by }}
+
+),
+
+final as (
+
+    select
+        latest.{{ group_by }},
+        {%- for column in columns %}
+        latest.{{ column }},
+        {%- endfor %}
+        cast(totals.total as {{ dbt.type_bigint() }}) as total,
+        {{ atlas_build_marks(counted) }}
+    from latest
+    inner join totals
+        on latest.{{ group_by }} = totals.{{ group_by }}
+
+)
+{%- endmacro %}
+
+{#- The CTEs of kept counts after `new_counts` (a CTE of the counts of the rows loaded since the
+    last build, by `keys`, in the column `measure`): each touched key's previous count added,
+    and the `final` CTE with the marks of what was `counted`. -#}
+{% macro kept_sums(new_counts, keys, measure, counted) -%}
+counts as (
+
+    select {{ keys | join(', ') }}, {{ measure }}
+    from {{ new_counts }}
+    {% if is_incremental() %}
+    union all
+    select {% for key in keys %}built.{{ key }}, {% endfor %}built.{{ measure }}
+    from {{ this }} as built
+    inner join {{ new_counts }}
+        on {% for key in keys -%}
+        built.{{ key }} = {{ new_counts }}.{{ key }}{{ ' and ' if not loop.last }}
+        {%- endfor %}
+    {% endif %}
+
+),
+
+final as (
+
+    select
+        {{ keys | join(', ') }},
+        cast(sum({{ measure }}) as {{ dbt.type_bigint() }}) as {{ measure }},
+        {{ atlas_build_marks(counted) }}
+    from counts
+    group by {{ keys | join(', ') }}
+
+)
+{%- endmacro %}

@@ -6,27 +6,9 @@ with threats as (
 
 ),
 
-events as (
-
-    select * from {{ ref('fct_event') }}
-
-),
-
-event_threats as (
-
-    select * from {{ ref('bridge_event_threat') }}
-
-),
-
 quartered as (
 
-    select
-        event_threats.threat_key,
-        cast({{ dbt.date_trunc('quarter', 'events.started_on') }} as date) as quarter_start
-    from event_threats
-    inner join events
-        on event_threats.event_key = events.event_key
-    where events.started_on is not null
+    select * from {{ ref('int_atlas_threat_quarter_counts') }}
 
 ),
 
@@ -35,11 +17,10 @@ final as (
     select
         cast(threats.threat_id as {{ dbt.type_string() }}) as threat_id,
         quartered.quarter_start,
-        cast(count(*) as {{ dbt.type_bigint() }}) as events
+        cast(quartered.events as {{ dbt.type_bigint() }}) as events
     from quartered
     inner join threats
         on quartered.threat_key = threats.threat_key
-    group by threats.threat_id, quartered.quarter_start
 
 )
 

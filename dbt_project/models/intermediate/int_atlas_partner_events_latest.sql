@@ -36,64 +36,9 @@ new_participations as (
 
 ),
 
-candidates as (
-
-    {% if is_incremental() %}
-    select partner_key, event_key, participant_role, started_on_or_first, event_id
-    from {{ this }}
-    where partner_key in (select partner_key from new_participations)
-    union all
-    {% endif %}
-    select partner_key, event_key, participant_role, started_on_or_first, event_id
-    from new_participations
-
-),
-
-latest as (
-
-    {{ latest_per_group('candidates', 'partner_key',
-        ['event_key', 'participant_role', 'started_on_or_first', 'event_id'],
-        ['started_on_or_first', 'event_id'], 100) }}
-
-),
-
-counted as (
-
-    select partner_key, count(*) as total  -- one row per event and partner (tested unique)
-    from new_participations
-    group by partner_key
-    {% if is_incremental() %}
-    union all
-    select partner_key, max(total) as total
-    from {{ this }}
-    where partner_key in (select partner_key from new_participations)
-    group by partner_key
-    {% endif %}
-
-),
-
-totals as (
-
-    select partner_key, sum(total) as total
-    from counted
-    group by partner_key
-
-),
-
-final as (
-
-    select
-        latest.partner_key,
-        latest.event_key,
-        latest.participant_role,
-        latest.started_on_or_first,
-        latest.event_id,
-        cast(totals.total as {{ dbt.type_bigint() }}) as total,
-        {{ atlas_build_marks([ref('bridge_event_participant'), ref('fct_event')]) }}
-    from latest
-    inner join totals
-        on latest.partner_key = totals.partner_key
-
-)
+{{ kept_latest('new_participations', 'partner_key',
+    ['event_key', 'participant_role', 'started_on_or_first', 'event_id'],
+    ['started_on_or_first', 'event_id'], 100,
+    [ref('bridge_event_participant'), ref('fct_event')]) }}
 
 select * from final

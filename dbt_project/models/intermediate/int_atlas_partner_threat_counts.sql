@@ -37,31 +37,7 @@ new_counts as (
 
 ),
 
-counts as (
-
-    select partner_key, threat_key, events
-    from new_counts
-    {% if is_incremental() %}
-    union all
-    select built.partner_key, built.threat_key, built.events
-    from {{ this }} as built
-    inner join new_counts
-        on built.partner_key = new_counts.partner_key
-        and built.threat_key = new_counts.threat_key
-    {% endif %}
-
-),
-
-final as (
-
-    select
-        partner_key,
-        threat_key,
-        cast(sum(events) as {{ dbt.type_bigint() }}) as events,
-        {{ atlas_build_marks([ref('bridge_event_participant'), ref('bridge_event_threat')]) }}
-    from counts
-    group by partner_key, threat_key
-
-)
+{{ kept_sums('new_counts', ['partner_key', 'threat_key'], 'events',
+    [ref('bridge_event_participant'), ref('bridge_event_threat')]) }}
 
 select * from final

@@ -35,63 +35,9 @@ new_discussions as (
 
 ),
 
-candidates as (
-
-    {% if is_incremental() %}
-    select threat_key, event_key, started_on_or_first, event_id
-    from {{ this }}
-    where threat_key in (select threat_key from new_discussions)
-    union all
-    {% endif %}
-    select threat_key, event_key, started_on_or_first, event_id
-    from new_discussions
-
-),
-
-latest as (
-
-    {{ latest_per_group('candidates', 'threat_key',
-        ['event_key', 'started_on_or_first', 'event_id'],
-        ['started_on_or_first', 'event_id'], 100) }}
-
-),
-
-counted as (
-
-    select threat_key, count(*) as total  -- one row per event and threat (tested unique)
-    from new_discussions
-    group by threat_key
-    {% if is_incremental() %}
-    union all
-    select threat_key, max(total) as total
-    from {{ this }}
-    where threat_key in (select threat_key from new_discussions)
-    group by threat_key
-    {% endif %}
-
-),
-
-totals as (
-
-    select threat_key, sum(total) as total
-    from counted
-    group by threat_key
-
-),
-
-final as (
-
-    select
-        latest.threat_key,
-        latest.event_key,
-        latest.started_on_or_first,
-        latest.event_id,
-        cast(totals.total as {{ dbt.type_bigint() }}) as total,
-        {{ atlas_build_marks([ref('bridge_event_threat'), ref('fct_event')]) }}
-    from latest
-    inner join totals
-        on latest.threat_key = totals.threat_key
-
-)
+{{ kept_latest('new_discussions', 'threat_key',
+    ['event_key', 'started_on_or_first', 'event_id'],
+    ['started_on_or_first', 'event_id'], 100,
+    [ref('bridge_event_threat'), ref('fct_event')]) }}
 
 select * from final
