@@ -31,8 +31,9 @@ Row = dict[str, Any]
 # validated and converted every row of inline values one by one
 ROWS = "rows"
 # processes drawing charts beside the one writing the pages (2 cores: bench/README.md), started
-# by the first chart: started during dbt, they would add to the build's peak memory
+# with the atlas: started during dbt, they would add to the build's peak memory
 WORKERS = 2
+MANY = 8  # charts to draw from which the workers' start (1-3 s) pays; fewer are drawn here
 FONT = "Inter"  # measured by vl-convert and shown by the pages: one font file for both
 # codes of the marts shown as words (`in_force` as "in force")
 ACRONYMS = {"eu": "EU", "un": "UN"}  # in codes, shown in capitals
@@ -103,15 +104,19 @@ class Chart:
     request: tuple = field(default=(), repr=False)  # what `draw` is given, until drawn
 
     def drawn(self) -> Drawing:
+        if self.drawing is None and self.request:
+            dispatch()  # with the charts rendered alongside, if not handed out yet
+        if self.drawing is None and self.request:
+            self.drawing = draw(*self.request)  # few charts: drawn in this process
         if isinstance(self.drawing, Future):
             try:
                 self.drawing = self.drawing.result()
             except BrokenProcessPool:  # a worker could not start or died: drawn here instead
                 _workers["pool"] = None
                 self.drawing = draw(*self.request)
-            self.request = ()
         if self.drawing is None:
             raise ValueError(f"chart {self.name} was never rendered")
+        self.request = ()
         return self.drawing
 
     @property
@@ -177,6 +182,11 @@ def start_engine() -> None:
         vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
 
+def warm_up() -> None:
+    """Start this process's engine, for the few charts it draws itself (see MANY)."""
+    start_engine()
+
+
 def jsonable(rows: list[Row]) -> list[Row]:
     """Rows as Vega reads them: dates as ISO strings."""
     return [
@@ -185,6 +195,7 @@ def jsonable(rows: list[Row]) -> list[Row]:
 
 
 _workers: dict[str, ProcessPoolExecutor | None] = {}  # None: they broke, draw in this process
+_pending: list[Chart] = []  # rendered, not yet handed to the workers (dispatch)
 
 
 def worker() -> ProcessPoolExecutor | None:
@@ -201,8 +212,8 @@ def worker() -> ProcessPoolExecutor | None:
 
 
 def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | None = None) -> Chart:
-    """Hand the chart to the worker process to be drawn, unless the previous atlas drew the
-    same digest. `datasets` are named data (ROWS, the country shapes) added after Altair's
+    """The chart's spec, to be drawn (dispatch) unless the previous atlas drew the same
+    digest. `datasets` are named data (ROWS, the country shapes) added after Altair's
     walk over the spec: walking and validating them took longer than drawing them."""
     spec = spec.properties(title=chart.title, description=chart.summary)
     # Altair's schema validation took ~40 % of the atlas's time; vl-convert rejects a bad spec
@@ -219,13 +230,22 @@ def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | Non
         chart.drawing, chart.reused = Drawing(svg, before.width, before.height), True
         return chart
     chart.request = (chart.name, chart.title, chart.summary, vega_lite)
-    with contextlib.suppress(BrokenProcessPool):  # the workers broke: drawn here from now on
-        pool = worker()
-        chart.drawing = pool.submit(draw, *chart.request) if pool else draw(*chart.request)
-        return chart
-    _workers["pool"] = None
-    chart.drawing = draw(*chart.request)
+    _pending.append(chart)
     return chart
+
+
+def dispatch() -> None:
+    """Hand the charts rendered so far to the workers, when there are MANY: fewer are drawn
+    in this process when first read, without the workers' start (one `dispatch` runs before
+    the pages are written, so that the workers draw meanwhile)."""
+    charts = [chart for chart in _pending if chart.drawing is None]
+    _pending.clear()
+    pool = worker() if len(charts) >= MANY else None
+    try:
+        for chart in charts if pool is not None else []:
+            chart.drawing = pool.submit(draw, *chart.request)
+    except BrokenProcessPool:  # the workers broke: the others are drawn here when read
+        _workers["pool"] = None
 
 
 def draw(name: str, title: str, summary: str, vega_lite: dict) -> Drawing:

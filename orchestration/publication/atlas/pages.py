@@ -169,7 +169,7 @@ def write_site(
     with drawing.reusing(context.previous_charts()):
         index = index_charts(results, shapes, context.as_of)
         by_threat = quarters.threat_charts(results["threats"], results["threat_events_per_quarter"])
-    # drawn by the worker process (drawing.render) while the partner pages are written here
+    drawing.dispatch()  # many charts: the workers draw them while the pages are written here
     drawn = [index["map"], *index["timelines"], index["memberships"], index["matrix"]]
     drawn += [index["events"], *by_threat.values()]
     write_partner_pages(env, out, results["partners"], sourced.partners, context)
