@@ -14,7 +14,8 @@ from collections import Counter
 
 import altair as alt
 
-from orchestration.publication.atlas.drawing import Chart, Row, jsonable, plural, render
+from orchestration.publication.atlas.drawing import ROWS, Chart, Row, jsonable, plural, render
+from orchestration.publication.atlas.labels import left_axis
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000")
 LEVEL_COLOURS = {
@@ -27,10 +28,15 @@ SHAPES = "countries"  # the world-atlas TopoJSON, as a named data set of the map
 NO_DATA_COLOUR = "#FFFFFF"  # land with no partner in the warehouse (outlined only)
 WIDTH = 720
 ROW_STEP = 16  # px per row of a timeline or matrix: labels stay legible
-# long partner and agreement labels, not cut at 180 px; the axis title above them, level, where
-# a rotated one would stand beside (and, with a wider font, over) the labels
-LABELS = alt.Axis(labelLimit=320, titleAngle=0, titleAlign="left", titleAnchor="start",
-                  titleY=-8, titleX=-4)  # fmt: skip
+LABEL_LIMIT = 320  # px: long partner and agreement labels, not cut at Vega's 180
+
+
+def line_axis(values: list[str], **options: object) -> alt.Axis:
+    """The axis of a timeline's or the matrix's lines: long labels, cut at LABEL_LIMIT; its
+    title above them, level, where a rotated one would stand beside (and, with a wider font,
+    over) the labels."""
+    return left_axis(values, LABEL_LIMIT, titleAngle=0, titleAlign="left",
+                      titleAnchor="start", titleY=-8, titleX=-4, **options)  # fmt: skip
 
 
 def rows_height(count: int) -> int:
@@ -56,7 +62,7 @@ def cooperation_map(rows: list[Row], shapes: dict, as_of: dt.date) -> Chart:
         .transform_lookup(
             lookup="id",
             from_=alt.LookupData(
-                alt.Data(values=jsonable(rows)),
+                alt.NamedData(name=ROWS),
                 "iso_numeric",
                 ["cooperation_level", "partner_name"],
             ),
@@ -76,7 +82,7 @@ def cooperation_map(rows: list[Row], shapes: dict, as_of: dt.date) -> Chart:
         .project(type="equalEarth")
         .properties(width=WIDTH, height=380)
     )
-    return render(chart, countries, datasets={SHAPES: shapes})
+    return render(chart, countries, datasets={SHAPES: shapes, ROWS: jsonable(rows)})
 
 
 def threat_matrix(rows: list[Row]) -> Chart:
@@ -99,9 +105,11 @@ def threat_matrix(rows: list[Row]) -> Chart:
         ["partner_name", "threat_name", "events"],
         rows,
     )
-    base = alt.Chart(alt.Data(values=jsonable(rows))).encode(
-        x=alt.X("threat_name:N", title="threat", axis=alt.Axis(labelAngle=-40, labelLimit=320)),
-        y=alt.Y("partner_name:N", title="partner", axis=LABELS),
+    base = alt.Chart(alt.NamedData(name=ROWS)).encode(
+        x=alt.X(
+            "threat_name:N", title="threat", axis=alt.Axis(labelAngle=-40, labelLimit=LABEL_LIMIT)
+        ),
+        y=alt.Y("partner_name:N", title="partner", axis=line_axis(partners)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("events:Q", title="events", scale=alt.Scale(scheme="viridis"))
@@ -113,4 +121,4 @@ def threat_matrix(rows: list[Row]) -> Chart:
         color=alt.condition(alt.datum.events > light, alt.value("#000"), alt.value("#fff")),
     )
     spec = (cells + labels).properties(width=ROW_STEP * 2 * 20, height=rows_height(len(partners)))
-    return render(chart, spec)
+    return render(chart, spec, datasets={ROWS: jsonable(rows)})

@@ -1,6 +1,7 @@
 """Drawing the atlas's charts: the Chart record, the font, rendering a Vega-Lite spec to an
-accessible SVG with vl-convert, keeping a previous SVG whose spec is unchanged, and the small
-formatters (codes as words, plurals, cells) the charts and pages share.
+accessible SVG with vl-convert in a worker process (the pages are written meanwhile), keeping
+a previous SVG whose spec is unchanged, and the small formatters (codes as words, plurals,
+cells) the charts and pages share.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import functools
 import hashlib
 import html
 import json
+import multiprocessing
 import re
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import altair as alt
 import vl_convert
@@ -23,6 +27,13 @@ import vl_convert
 from orchestration.settings import ATLAS_FONT_FILES
 
 Row = dict[str, Any]
+# a chart's drawn rows: a named data set added to the spec after Altair's walk (render), which
+# validated and converted every row of inline values one by one
+ROWS = "rows"
+# processes drawing charts beside the one writing the pages (2 cores: bench/README.md), started
+# with the atlas: started during dbt, they would add to the build's peak memory
+WORKERS = 2
+MANY = 8  # charts to draw from which the workers' start (1-3 s) pays; fewer are drawn here
 FONT = "Inter"  # measured by vl-convert and shown by the pages: one font file for both
 # codes of the marts shown as words (`in_force` as "in force")
 ACRONYMS = {"eu": "EU", "un": "UN"}  # in codes, shown in capitals
@@ -68,6 +79,14 @@ def cells(rows: list[Row], columns: list[str]) -> list[list[str]]:
     ]
 
 
+class Drawing(NamedTuple):
+    """A chart's accessible SVG and its size in px."""
+
+    svg: str
+    width: int
+    height: int
+
+
 @dataclass
 class Chart:
     """A rendered chart and what a reader without the picture needs instead."""
@@ -77,12 +96,40 @@ class Chart:
     summary: str  # the text alternative: what the chart shows, in one or two sentences
     columns: list[str]  # the table behind the chart
     rows: list[Row]
-    svg: str = ""
-    width: int = 0
-    height: int = 0
     marks: int = field(default=0)  # data rows drawn (0: the chart says "no data")
     digest: str = ""  # of its specification (data included): the same digest draws the same SVG
     reused: bool = False  # its SVG is the previous atlas's, not drawn again
+    # the SVG, or its drawing by a worker process (awaited when the SVG is first read)
+    drawing: Drawing | Future[Drawing] | None = field(default=None, repr=False)
+    request: tuple = field(default=(), repr=False)  # what `draw` is given, until drawn
+
+    def drawn(self) -> Drawing:
+        if self.drawing is None and self.request:
+            dispatch()  # with the charts rendered alongside, if not handed out yet
+        if self.drawing is None and self.request:
+            self.drawing = draw(*self.request)  # few charts: drawn in this process
+        if isinstance(self.drawing, Future):
+            try:
+                self.drawing = self.drawing.result()
+            except BrokenProcessPool:  # a worker could not start or died: drawn here instead
+                _workers["pool"] = None
+                self.drawing = draw(*self.request)
+        if self.drawing is None:
+            raise ValueError(f"chart {self.name} was never rendered")
+        self.request = ()
+        return self.drawing
+
+    @property
+    def svg(self) -> str:
+        return self.drawn().svg
+
+    @property
+    def width(self) -> int:
+        return self.drawn().width
+
+    @property
+    def height(self) -> int:
+        return self.drawn().height
 
     @property
     def cells(self) -> list[list[str]]:
@@ -126,11 +173,18 @@ def use_font() -> None:
         vl_convert.register_font_directory(str(path.parent))
 
 
-def warm_up() -> None:
+def start_engine() -> None:
     """Start vl-convert's JavaScript engine and load Vega-Lite with one tiny chart: the first
-    chart of a process costs more than the next ones."""
-    use_font()
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
+    chart of a process costs more than the next ones. An error here is left for the first
+    chart to report (a failing initializer would only say the worker broke)."""
+    with contextlib.suppress(Exception):
+        use_font()
+        vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
+
+
+def warm_up() -> None:
+    """Start this process's engine, for the few charts it draws itself (see MANY)."""
+    start_engine()
 
 
 def jsonable(rows: list[Row]) -> list[Row]:
@@ -140,10 +194,27 @@ def jsonable(rows: list[Row]) -> list[Row]:
     ]
 
 
+_workers: dict[str, ProcessPoolExecutor | None] = {}  # None: they broke, draw in this process
+_pending: list[Chart] = []  # rendered, not yet handed to the workers (dispatch)
+
+
+def worker() -> ProcessPoolExecutor | None:
+    """Processes beside this one drawing the charts, each with its vl-convert engine started:
+    vl-convert runs one JavaScript engine per process, so the pages are written here
+    meanwhile. Started as multiprocessing's spawn does, they import the main module again
+    (a script runs them under `if __name__ == "__main__"`); when they cannot start, the
+    charts are drawn in this process from then on."""
+    if "pool" not in _workers:
+        _workers["pool"] = ProcessPoolExecutor(
+            WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=start_engine
+        )
+    return _workers["pool"]
+
+
 def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | None = None) -> Chart:
-    """Render to SVG and make it accessible: a <title> and <desc>, role img, sizes recorded.
-    `datasets` are named data added after Altair's walk over the spec (the country shapes:
-    walking and validating their 100 kB of arcs took longer than drawing the map)."""
+    """The chart's spec, to be drawn (dispatch) unless the previous atlas drew the same
+    digest. `datasets` are named data (ROWS, the country shapes) added after Altair's
+    walk over the spec: walking and validating them took longer than drawing them."""
     spec = spec.properties(title=chart.title, description=chart.summary)
     # Altair's schema validation took ~40 % of the atlas's time; vl-convert rejects a bad spec
     vega_lite = spec.to_dict(validate=False)
@@ -155,28 +226,45 @@ def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | Non
     if before is not None and before.digest == chart.digest:
         with open(before.svg_path, encoding="utf-8") as drawn:  # noqa: PTH123 - a str path
             # the file's own font faces (pages.standalone) are the page's when inlined
-            chart.svg = re.sub(r"<style>@font-face.*?</style>", "", drawn.read(), count=1)
-        chart.width, chart.height, chart.reused = before.width, before.height, True
+            svg = re.sub(r"<style>@font-face.*?</style>", "", drawn.read(), count=1)
+        chart.drawing, chart.reused = Drawing(svg, before.width, before.height), True
         return chart
+    chart.request = (chart.name, chart.title, chart.summary, vega_lite)
+    _pending.append(chart)
+    return chart
+
+
+def dispatch() -> None:
+    """Hand the charts rendered so far to the workers, when there are MANY: fewer are drawn
+    in this process when first read, without the workers' start (one `dispatch` runs before
+    the pages are written, so that the workers draw meanwhile)."""
+    charts = [chart for chart in _pending if chart.drawing is None]
+    _pending.clear()
+    pool = worker() if len(charts) >= MANY else None
+    try:
+        for chart in charts if pool is not None else []:
+            chart.drawing = pool.submit(draw, *chart.request)
+    except BrokenProcessPool:  # the workers broke: the others are drawn here when read
+        _workers["pool"] = None
+
+
+def draw(name: str, title: str, summary: str, vega_lite: dict) -> Drawing:
+    """Render to SVG and make it accessible: a <title> and <desc>, role img, sizes recorded."""
     use_font()
     svg = vl_convert.vegalite_to_svg(vega_lite)
     size = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
     if size is None:
-        raise ValueError(f"chart {chart.name}: vl-convert returned no sized <svg>")
-    chart.width, chart.height = round(float(size.group(1))), round(float(size.group(2)))
-    head = (
-        f'<svg role="img" aria-labelledby="{chart.name}-title {chart.name}-desc" '
-        f'data-chart="{chart.name}"'
-    )
+        raise ValueError(f"chart {name}: vl-convert returned no sized <svg>")
+    head = f'<svg role="img" aria-labelledby="{name}-title {name}-desc" data-chart="{name}"'
     accessible = (
-        f'<title id="{chart.name}-title">{html.escape(chart.title)}</title>'
-        f'<desc id="{chart.name}-desc">{html.escape(chart.summary)}</desc>'
+        f'<title id="{name}-title">{html.escape(title)}</title>'
+        f'<desc id="{name}-desc">{html.escape(summary)}</desc>'
     )
     # Vega numbers gradients per process: named after the chart instead, an SVG is the same
     # whatever was drawn before it, and two charts inlined in one page never share an id
-    ids = {old: f"{chart.name}-gradient-{n}" for n, old in
+    ids = {old: f"{name}-gradient-{n}" for n, old in
            enumerate(dict.fromkeys(re.findall(r"\bgradient_\d+\b", svg)))}  # fmt: skip
     svg = re.sub(r"\bgradient_\d+\b", lambda m: ids[m.group(0)], svg)
     svg = svg.replace("<svg", head, 1)
-    chart.svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + accessible, svg, count=1)
-    return chart
+    svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + accessible, svg, count=1)
+    return Drawing(svg, round(float(size.group(1))), round(float(size.group(2))))

@@ -168,10 +168,12 @@ def write_site(
     context.headline = headline_figures(results)
     with drawing.reusing(context.previous_charts()):
         index = index_charts(results, shapes, context.as_of)
-        drawn = [index["map"], *index["timelines"], index["memberships"], index["matrix"]]
-        drawn.append(index["events"])
-        drawn += write_threat_pages(env, out, results, sourced.threats, context)
+        by_threat = quarters.threat_charts(results["threats"], results["threat_events_per_quarter"])
+    drawing.dispatch()  # many charts: the workers draw them while the pages are written here
+    drawn = [index["map"], *index["timelines"], index["memberships"], index["matrix"]]
+    drawn += [index["events"], *by_threat.values()]
     write_partner_pages(env, out, results["partners"], sourced.partners, context)
+    write_threat_pages(env, out, results, sourced.threats, by_threat, context)
     write_page(
         out, "index.html", context, env.get_template("index.html.j2").render,
         {"page_title": "Cooperation atlas", "root": "", "partners": results["partners"],
@@ -214,28 +216,20 @@ def write_threat_pages(
     out: Path,
     results: dict[str, list[Row]],
     events: dict[str, SourcedTable],
+    by_threat: dict[str, Chart],
     context: Context,
-) -> list[Chart]:
-    """threats/<id>.html: events per quarter and the latest events, with sources."""
+) -> None:
+    """threats/<id>.html: events per quarter (no event, no chart: the page says so) and the
+    latest events, with sources."""
     render = env.get_template("threat.html.j2").render
-    per_quarter = by_key(results["threat_events_per_quarter"], "threat_id")
-    drawn = []
     for threat in results["threats"]:
         tid = threat["threat_id"]
-        chart = None  # no event, no chart: the page says so
-        if tid in per_quarter:
-            chart = quarters.events_per_quarter(
-                f"threat-{slug(tid)}", f"Events per quarter: {threat['threat_name']}",
-                per_quarter[tid], by_type=False,
-            )  # fmt: skip
-            drawn.append(chart)
         inputs = {
             "page_title": threat["threat_name"], "root": "../", "threat": threat,
-            "events_chart": chart,
+            "events_chart": by_threat.get(tid),
             "events": events.get(tid) or SourcedTable(THREAT_EVENTS[1]),
         }  # fmt: skip
         write_page(out, f"threats/{slug(tid)}.html", context, render, inputs)
-    return drawn
 
 
 def write_manifest(out: Path, key: str, context: Context, drawn: list[Chart]) -> None:

@@ -14,7 +14,16 @@ from collections import Counter
 import altair as alt
 
 from orchestration.publication.atlas.charts import OKABE_ITO, WIDTH
-from orchestration.publication.atlas.drawing import Chart, Row, human, jsonable, plural, render
+from orchestration.publication.atlas.drawing import (
+    ROWS,
+    Chart,
+    Row,
+    human,
+    jsonable,
+    plural,
+    render,
+    slug,
+)
 
 WINDOW = 20  # quarters shown at most: five years (and those of the first year)
 AT_LEAST = 8  # quarters shown at least: one event is not one bar as wide as the chart
@@ -99,7 +108,7 @@ def events_per_quarter(name: str, title: str, rows: list[Row], by_type: bool) ->
     values = drawn(shown, own)
     scale = alt.Scale(domain=[quarter_date(first).isoformat(), quarter_date(last + 1).isoformat()])
     bars = (
-        alt.Chart(alt.Data(values=values))
+        alt.Chart(alt.NamedData(name=ROWS))
         .mark_bar(color=OKABE_ITO[0])
         .encode(
             x=alt.X(
@@ -112,7 +121,7 @@ def events_per_quarter(name: str, title: str, rows: list[Row], by_type: bool) ->
         )
     )
     if not by_type:
-        return render(chart, bars.properties(width=WIDTH - 120, height=160))
+        return render(chart, bars.properties(width=WIDTH - 120, height=160), {ROWS: values})
     spec = bars.properties(width=WIDTH - 260, height=44).facet(
         row=alt.Row(
             "panel:N",
@@ -121,4 +130,21 @@ def events_per_quarter(name: str, title: str, rows: list[Row], by_type: bool) ->
             header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=160),
         )
     )
-    return render(chart, spec)
+    return render(chart, spec, {ROWS: values})
+
+
+def threat_charts(threats: list[Row], per_quarter: list[Row]) -> dict[str, Chart]:
+    """Events per quarter of each threat with events, by threat id."""
+    rows: dict[str, list[Row]] = {}
+    for row in per_quarter:
+        rows.setdefault(row["threat_id"], []).append(row)
+    return {
+        threat["threat_id"]: events_per_quarter(
+            f"threat-{slug(threat['threat_id'])}",
+            f"Events per quarter: {threat['threat_name']}",
+            rows[threat["threat_id"]],
+            by_type=False,
+        )
+        for threat in threats
+        if threat["threat_id"] in rows
+    }

@@ -7,8 +7,22 @@ from collections import Counter
 
 import altair as alt
 
-from orchestration.publication.atlas.charts import LABELS, OKABE_ITO, ROW_STEP, WIDTH, rows_height
-from orchestration.publication.atlas.drawing import Chart, Row, human, jsonable, plural, render
+from orchestration.publication.atlas.charts import (
+    OKABE_ITO,
+    ROW_STEP,
+    WIDTH,
+    line_axis,
+    rows_height,
+)
+from orchestration.publication.atlas.drawing import (
+    ROWS,
+    Chart,
+    Row,
+    human,
+    jsonable,
+    plural,
+    render,
+)
 
 STATUS_COLOURS = {
     "recommended": "#F0E442",
@@ -34,7 +48,7 @@ def years(rows: list[Row], start: str, end: str, width: int) -> alt.Axis:
 def spells(rows: list[Row], start: str, end: str, what: str) -> alt.Chart:
     """One bar per row from `start` to `end`, over an axis of years."""
     return (
-        alt.Chart(alt.Data(values=jsonable(rows)))
+        alt.Chart(alt.NamedData(name=ROWS))
         .mark_bar(height=ROW_STEP - 4)
         .encode(
             x=alt.X(f"{start}:T", title=f"year ({what} from … to)",
@@ -79,7 +93,7 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
                 "line:N",
                 title="partner · agreement type · personal data",
                 sort=lines,
-                axis=LABELS,
+                axis=line_axis(lines),
             ),
             color=alt.Color(
                 "status:N",
@@ -91,7 +105,7 @@ def agreement_timeline(name: str, region: str, rows: list[Row]) -> Chart:
         )
         .properties(width=WIDTH - 300, height=rows_height(len(lines)))
     )
-    return render(chart, spec)
+    return render(chart, spec, datasets={ROWS: jsonable(rows)})
 
 
 def membership_timeline(rows: list[Row]) -> Chart:
@@ -111,11 +125,11 @@ def membership_timeline(rows: list[Row]) -> Chart:
     spec = (
         spells(rows, "valid_from", "valid_to", "member")
         .encode(
-            y=alt.Y("line:N", title="organisation · member", sort=lines, axis=LABELS),
+            y=alt.Y("line:N", title="organisation · member", sort=lines, axis=line_axis(lines)),
             color=alt.Color(
                 "organisation_name:N", title="organisation", scale=alt.Scale(range=OKABE_ITO)
             ),
         )
         .properties(width=WIDTH - 300, height=rows_height(len(lines)))
     )
-    return render(chart, spec)
+    return render(chart, spec, datasets={ROWS: jsonable(rows)})
