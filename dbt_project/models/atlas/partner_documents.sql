@@ -43,105 +43,94 @@ participants as (
 
 ),
 
--- the events' documents: each partner's latest 100 and how many (kept between builds)
-event_latest as (
+-- The pairs are de-duplicated by numbers, not by the 32-character surrogate keys: at 10M
+-- events the events alone give 20M pairs, and their keys' union does not fit under the
+-- pipeline's memory cap (bench/README.md, "10M events after the atlas became models").
+partner_numbers as (
 
-    select * from {{ ref('int_atlas_partner_event_documents_latest') }}
+    select partner_key, row_number() over (order by partner_key) as partner_number
+    from partners
 
 ),
 
--- the documents of the partner's own row, its agreements and its memberships: a few per partner
-cited as (
+document_numbers as (
+
+    select
+        document_key,
+        row_number() over (order by document_key) as document_number,
+        coalesce(published_on, cast('0001-01-01' as date)) as published_on_or_first,
+        document_id
+    from documents
+
+),
+
+cited_keys as (
 
     select partner_key, document_key from partners
-    union
+    union all
     select parties.partner_key, agreements.document_key
     from parties
     inner join agreements
         on parties.agreement_key = agreements.agreement_key
-    union
+    union all
     select member_partner_key, document_key from memberships
-    union
+    union all
     select organisation_partner_key, document_key from memberships
 
 ),
 
-known as (
+event_documents as (
 
-    select cited.partner_key, cited.document_key
-    from cited
-    inner join partners
-        on cited.partner_key = partners.partner_key
-    inner join documents
-        on cited.document_key = documents.document_key
+    select events.event_key, document_numbers.document_number
+    from events
+    inner join document_numbers
+        on events.document_key = document_numbers.document_key
 
 ),
 
--- of those, the ones an event of the partner cites too (counted among the events' already)
-cited_by_events as (
+cited as (
 
-    select distinct participants.partner_key, events.document_key
+    select partner_numbers.partner_number, document_numbers.document_number
+    from cited_keys
+    inner join partner_numbers
+        on cited_keys.partner_key = partner_numbers.partner_key
+    inner join document_numbers
+        on cited_keys.document_key = document_numbers.document_key
+    union
+    select partner_numbers.partner_number, event_documents.document_number
     from participants
-    inner join events
-        on participants.event_key = events.event_key
-    inner join (select distinct document_key from known) as cited_documents
-        on events.document_key = cited_documents.document_key
-
-),
-
-cited_only as (
-
-    select partner_key, document_key from known
-    except
-    select partner_key, document_key from cited_by_events
-
-),
-
-counted as (
-
-    select partner_key, max(total) as total
-    from event_latest
-    group by partner_key
-    union all
-    select partner_key, count(*) as total
-    from cited_only
-    group by partner_key
-
-),
-
-totals as (
-
-    select partner_key, sum(total) as total
-    from counted
-    group by partner_key
-
-),
-
-candidates as (
-
-    select partner_key, document_key from cited_only
-    union all
-    select partner_key, document_key from event_latest
+    inner join event_documents
+        on participants.event_key = event_documents.event_key
+    inner join partner_numbers
+        on participants.partner_key = partner_numbers.partner_key
 
 ),
 
 dated as (
 
     select
-        candidates.partner_key,
-        candidates.document_key,
-        coalesce(documents.published_on, cast('0001-01-01' as date)) as published_on_or_first,
-        documents.document_id
-    from candidates
-    inner join documents
-        on candidates.document_key = documents.document_key
+        cited.partner_number,
+        cited.document_number,
+        document_numbers.published_on_or_first,
+        document_numbers.document_id
+    from cited
+    inner join document_numbers
+        on cited.document_number = document_numbers.document_number
 
 ),
 
 latest as (
 
-    {{ latest_per_group('dated', 'partner_key', ['document_key'],
+    {{ latest_per_group('dated', 'partner_number', ['document_number'],
         ['published_on_or_first', 'document_id'], 100) }}
+
+),
+
+totals as (
+
+    select partner_number, count(*) as total
+    from cited
+    group by partner_number
 
 ),
 
@@ -158,11 +147,15 @@ final as (
         cast(totals.total as {{ dbt.type_bigint() }}) as total
     from latest
     inner join totals
-        on latest.partner_key = totals.partner_key
+        on latest.partner_number = totals.partner_number
+    inner join partner_numbers
+        on latest.partner_number = partner_numbers.partner_number
     inner join partners
-        on latest.partner_key = partners.partner_key
+        on partner_numbers.partner_key = partners.partner_key
+    inner join document_numbers
+        on latest.document_number = document_numbers.document_number
     inner join documents
-        on latest.document_key = documents.document_key
+        on document_numbers.document_key = documents.document_key
 
 )
 
