@@ -22,7 +22,7 @@ def bar_chart(number: int) -> drawing.Chart:
 def test_many_charts_are_drawn_by_the_workers_as_this_process_draws_them():
     charts = [bar_chart(number) for number in range(drawing.MANY)]
     here = [drawing.draw(*chart.request) for chart in charts]
-    drawing.dispatch()
+    drawing.dispatch(charts)
     assert all(isinstance(chart.drawing, Future) for chart in charts)
     assert [chart.drawn() for chart in charts] == here
     assert '<title id="bars-0-title">Events, chart 0</title>' in charts[0].svg
@@ -31,7 +31,7 @@ def test_many_charts_are_drawn_by_the_workers_as_this_process_draws_them():
 
 def test_few_charts_are_drawn_in_this_process_when_first_read():
     charts = [bar_chart(number) for number in range(drawing.MANY - 1)]
-    drawing.dispatch()
+    drawing.dispatch(charts)
     assert all(chart.drawing is None for chart in charts)
     name = charts[-1].name
     svg = charts[-1].svg

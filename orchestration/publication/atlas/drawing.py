@@ -105,8 +105,6 @@ class Chart:
 
     def drawn(self) -> Drawing:
         if self.drawing is None and self.request:
-            dispatch()  # with the charts rendered alongside, if not handed out yet
-        if self.drawing is None and self.request:
             self.drawing = draw(*self.request)  # few charts: drawn in this process
         if isinstance(self.drawing, Future):
             try:
@@ -195,7 +193,6 @@ def jsonable(rows: list[Row]) -> list[Row]:
 
 
 _workers: dict[str, ProcessPoolExecutor | None] = {}  # None: they broke, draw in this process
-_pending: list[Chart] = []  # rendered, not yet handed to the workers (dispatch)
 
 
 def worker() -> ProcessPoolExecutor | None:
@@ -212,9 +209,10 @@ def worker() -> ProcessPoolExecutor | None:
 
 
 def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | None = None) -> Chart:
-    """The chart's spec, to be drawn (dispatch) unless the previous atlas drew the same
-    digest. `datasets` are named data (ROWS, the country shapes) added after Altair's
-    walk over the spec: walking and validating them took longer than drawing them."""
+    """The chart's spec, to be drawn (`dispatch`, or when first read) unless the previous
+    atlas drew the same digest. `datasets` are named data (ROWS, the country shapes) added
+    after Altair's walk over the spec: walking and validating them took longer than drawing
+    them."""
     spec = spec.properties(title=chart.title, description=chart.summary)
     # Altair's schema validation took ~40 % of the atlas's time; vl-convert rejects a bad spec
     vega_lite = spec.to_dict(validate=False)
@@ -230,16 +228,14 @@ def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | Non
         chart.drawing, chart.reused = Drawing(svg, before.width, before.height), True
         return chart
     chart.request = (chart.name, chart.title, chart.summary, vega_lite)
-    _pending.append(chart)
     return chart
 
 
-def dispatch() -> None:
-    """Hand the charts rendered so far to the workers, when there are MANY: fewer are drawn
-    in this process when first read, without the workers' start (one `dispatch` runs before
-    the pages are written, so that the workers draw meanwhile)."""
-    charts = [chart for chart in _pending if chart.drawing is None]
-    _pending.clear()
+def dispatch(rendered: list[Chart]) -> None:
+    """Hand the `rendered` charts still to be drawn to the workers, when there are MANY:
+    fewer are drawn in this process when first read, without the workers' start (the atlas
+    dispatches its charts before it writes the pages, so that the workers draw meanwhile)."""
+    charts = [chart for chart in rendered if chart.drawing is None and chart.request]
     pool = worker() if len(charts) >= MANY else None
     try:
         for chart in charts if pool is not None else []:

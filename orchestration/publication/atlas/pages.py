@@ -169,9 +169,9 @@ def write_site(
     with drawing.reusing(context.previous_charts()):
         index = index_charts(results, shapes, context.as_of)
         by_threat = quarters.threat_charts(results["threats"], results["threat_events_per_quarter"])
-    drawing.dispatch()  # many charts: the workers draw them while the pages are written here
     drawn = [index["map"], *index["timelines"], index["memberships"], index["matrix"]]
     drawn += [index["events"], *by_threat.values()]
+    drawing.dispatch(drawn)  # many charts: the workers draw them while the pages are written
     write_partner_pages(env, out, results["partners"], sourced.partners, context)
     write_threat_pages(env, out, results, sourced.threats, by_threat, context)
     write_page(
