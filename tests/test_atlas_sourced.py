@@ -62,7 +62,7 @@ def as_python_shows(rows: list[dict], columns: list[str]) -> list[list[str]]:
 def test_each_partner_gets_exactly_its_own_rows_shown_as_python_shows_them(sample_env):
     con, _ = atlas_lib.open_publication(sample_env.settings)
     try:
-        whole = atlas_lib.read_figures(con, partner_pages=True)  # in the order the atlas draws
+        whole = atlas_lib.read_figures(con)  # in the order the atlas draws
         written = dict(sourced.partner_tables(con))
     finally:
         con.close()

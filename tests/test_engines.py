@@ -80,7 +80,7 @@ def atlas_figures(root: Path, engine: str) -> dict[str, list[dict]]:
     """Every atlas table's rows as this engine's dbt built and published them."""
     con, _ = open_publication(load_settings(engine_env(root, engine)))
     try:
-        return read_figures(con, partner_pages=True)
+        return read_figures(con)
     finally:
         con.close()
 

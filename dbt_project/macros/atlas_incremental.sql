@@ -5,17 +5,6 @@
     as a newer load), which the pre-hook sees in the counts and answers by starting over.
     On Spark these models are tables, built whole (incremental_config). -#}
 
-{#- The bridge rows loaded since the model's last build (every row on a first build, and after
-    the pre-hook started it over). -#}
-{% macro since_atlas_build(column) -%}
-    {%- if is_incremental() -%}
-        where {{ column }} > (
-            select coalesce(max(_built_through), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-            from {{ this }}
-        )
-    {%- endif -%}
-{%- endmacro %}
-
 {#- The columns that say what a build counted: the newest load of the `counted` relations
     (which grow by loads), and how many rows they held together. -#}
 {% macro atlas_build_marks(counted) -%}

@@ -1,9 +1,12 @@
 {#- Incremental facts read only the rows loaded since the last build of the model: every raw
-    row carries the time of the load that wrote it, and a changed file's rows get a new one. -#}
-{% macro loaded_since_last_build(column='_loaded_at') -%}
+    row carries the time of the load that wrote it, and a changed file's rows get a new one.
+    `through`: the model's column holding the newest load it read, when not `column` itself
+    (the atlas's kept rankings, macros/atlas_incremental.sql). -#}
+{% macro loaded_since_last_build(column='_loaded_at', through=none) -%}
     {%- if is_incremental() -%}
         where {{ column }} > (
-            select coalesce(max({{ column }}), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+            select coalesce(max({{ through or column }}),
+                cast('1900-01-01' as {{ dbt.type_timestamp() }}))
             from {{ this }}
         )
     {%- endif -%}

@@ -112,9 +112,9 @@ def _warm_up_atlas_charts() -> None:
     """Import Altair and vl-convert and start vl-convert's engine: done beside dbt's
     own process, on the core it leaves idle, instead of in the atlas step at the run's end."""
     try:
-        from orchestration.publication.atlas.drawing import warm_up
+        from orchestration.publication.atlas.drawing import start_engine
 
-        warm_up()
+        start_engine()  # for the few charts an increment draws in this process (see MANY)
     except Exception:  # noqa: BLE001, S110 - only a head start: the atlas step reports errors
         pass
 

@@ -18,7 +18,7 @@ with events as (
 participants as (
 
     select * from {{ ref('bridge_event_participant') }}
-    {{ since_atlas_build('_loaded_at') }}
+    {{ loaded_since_last_build(through='_built_through') }}
 
 ),
 

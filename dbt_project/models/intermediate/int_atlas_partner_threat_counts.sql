@@ -13,7 +13,7 @@ with participants as (
 
     select * from {{ ref('bridge_event_participant') }}
     -- an event's participants and threats come from its own line, loaded together
-    {{ since_atlas_build('_loaded_at') }}
+    {{ loaded_since_last_build(through='_built_through') }}
 
 ),
 

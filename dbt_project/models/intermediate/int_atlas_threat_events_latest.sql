@@ -18,7 +18,7 @@ with events as (
 event_threats as (
 
     select * from {{ ref('bridge_event_threat') }}
-    {{ since_atlas_build('_loaded_at') }}
+    {{ loaded_since_last_build(through='_built_through') }}
 
 ),
 

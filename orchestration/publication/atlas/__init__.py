@@ -24,7 +24,7 @@ from orchestration.landing.digests import sources_digest
 from orchestration.publication.atlas.drawing import Row
 from orchestration.publication.atlas.pages import MANIFEST, Context, write_manifest, write_site
 from orchestration.publication.atlas.reading import FIGURES, AtlasError, read_figures, tables_key
-from orchestration.publication.atlas.sourced import read_sourced
+from orchestration.publication.atlas.sourced import SOURCED_FIGURES, read_sourced
 from orchestration.publication.publish import swap_folder
 from orchestration.settings import ATLAS_FONT_FILES, ATLAS_SHAPES_FILE, Settings
 
@@ -125,7 +125,7 @@ def generate_atlas(
     where = f" from {settings.publication}"
     con, published_at = open_publication(settings)
     try:  # open while drawing: the partner pages' lines are streamed from it
-        figures = read_figures(con, where)
+        figures = read_figures(con, where, skipped=SOURCED_FIGURES)
         context = Context(
             published_at.strftime("%Y-%m-%d %H:%M"), publication_as_of(figures, published_at),
             code_digest(), previous if reuse else None,

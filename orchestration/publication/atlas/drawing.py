@@ -180,11 +180,6 @@ def start_engine() -> None:
         vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
 
-def warm_up() -> None:
-    """Start this process's engine, for the few charts it draws itself (see MANY)."""
-    start_engine()
-
-
 def jsonable(rows: list[Row]) -> list[Row]:
     """Rows as Vega reads them: dates as ISO strings."""
     return [

@@ -10,7 +10,7 @@ is a digest the database computes over each table rather than one over rows brou
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import duckdb
 
@@ -34,14 +34,6 @@ FIGURES = {
     "threat_events": "threat_id, started_on desc nulls last, event_name",
     "headline": "partners",
     "newest_documents": "published_on desc, title",
-}
-# The partner pages' tables, by the name their page gives them: their lines are written by
-# the database (sourced.py), never read whole.
-PARTNER_FIGURES = {
-    "agreements": "partner_agreements",
-    "memberships": "partner_memberships",
-    "events": "partner_events",
-    "documents": "partner_documents",
 }
 BATCH = 10_000  # rows fetched at a time
 
@@ -70,12 +62,11 @@ def _rows(cursor: duckdb.DuckDBPyConnection) -> Iterator[Row]:
 
 
 def read_figures(
-    con: duckdb.DuckDBPyConnection, where: str = "", partner_pages: bool = False
+    con: duckdb.DuckDBPyConnection, where: str = "", skipped: Collection[str] = ()
 ) -> dict[str, list[Row]]:
-    """Every atlas table, by name, as rows of dicts in the order they are drawn; the partner
-    pages' tables only when `partner_pages` (drawing has the database write their lines:
-    `sourced.partner_tables`)."""
-    skipped = () if partner_pages else set(PARTNER_FIGURES.values())
+    """Every atlas table but the `skipped` ones, by name, as rows of dicts in the order they
+    are drawn (the atlas skips the pages' sourced tables: the database writes their lines,
+    sourced.py)."""
     return {
         name: list(_rows(_ordered(con, name, where))) for name in FIGURES if name not in skipped
     }
