@@ -1,5 +1,6 @@
 """The atlas's charts drawn by worker processes when they are many, in this process when few:
-the same accessible SVG either way."""
+the same accessible SVG either way (the workers measure with the cut font, fonts.py, this
+process with the whole one)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from concurrent.futures import Future
 
 import altair as alt
 
-from orchestration.publication.atlas import drawing
+from orchestration.publication.atlas import drawing, fonts, workers
 
 
-def bar_chart(number: int) -> drawing.Chart:
-    rows = [{"quarter": f"Q{q}", "events": number + q} for q in range(1, 5)]
+def bar_chart(number: int, label: str = "Q") -> drawing.Chart:
+    rows = [{"quarter": f"{label}{q}", "events": number + q} for q in range(1, 5)]
     chart = drawing.Chart(f"bars-{number}", f"Events, chart {number}", "Four bars.", [], rows)
     spec = (
         alt.Chart(alt.NamedData(name=drawing.ROWS)).mark_bar().encode(x="quarter:N", y="events:Q")
@@ -38,3 +39,27 @@ def test_few_charts_are_drawn_in_this_process_when_first_read():
     assert svg.startswith(f'<svg role="img" aria-labelledby="{name}-title {name}-desc"')
     assert f'<desc id="{name}-desc">Four bars.</desc>' in svg
     assert isinstance(charts[-1].drawing, drawing.Drawing)
+
+
+def test_a_chart_with_a_letter_the_cut_font_lacks_is_drawn_here_with_the_whole_font():
+    greek = bar_chart(drawing.MANY, label="Τρίμηνο ")
+    charts = [bar_chart(number) for number in range(drawing.MANY)] + [greek]
+    here = drawing.draw(*greek.request)
+    drawing.dispatch(charts)
+    assert all(isinstance(chart.drawing, Future) for chart in charts[:-1])
+    assert greek.drawing is None
+    assert greek.drawn() == here and "Τρίμηνο 1" in greek.svg
+    assert [chart.svg for chart in charts[:-1]]  # the workers' charts are read, none left queued
+
+
+def test_started_workers_draw_with_the_cut_font(tmp_path):
+    workers.start()
+    pool = workers.pool()
+    assert pool is not None
+    assert set(pool.submit(registered_fonts).result()) == {str(fonts.measuring_fonts())}
+    drawing.use_font()
+    assert str(fonts.measuring_fonts()) not in drawing._fonts  # this process: the whole font
+
+
+def registered_fonts() -> list[str]:
+    return list(drawing._fonts)

@@ -32,6 +32,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     only when every blocking check upstream passed; the file is then replaced atomically
     (write-audit-publish), and Parquet files of unchanged batches are hard-linked, not rewritten."""
     settings = warehouse.settings
+    _start_chart_workers(settings)
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
         publication = settings.engine_impl.publish(MART_NAMES, context.run.run_id)
         # what this run was planned from is now published: the next run compares with it
@@ -46,6 +47,17 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
             **publication.metadata,
         }
     )
+
+
+def _start_chart_workers(settings) -> None:
+    """When the atlas step will draw every chart (no atlas yet, or its code changed), its
+    worker processes start now, beside the publishing, instead of at the atlas step's start;
+    not earlier: during dbt they would add to the build's peak memory."""
+    # imported here: Altair and vl-convert would slow every process loading the definitions
+    from orchestration.publication.atlas import redraws_all, workers
+
+    if redraws_all(settings):
+        workers.start()
 
 
 @dg.asset(

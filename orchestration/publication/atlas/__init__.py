@@ -66,6 +66,11 @@ def atlas_is_current(settings: Settings, key: str) -> bool:
     return previous_manifest(settings).get("key") == key
 
 
+def redraws_all(settings: Settings) -> bool:
+    """The next generation draws every chart: there is no atlas yet, or its code changed."""
+    return previous_manifest(settings).get("code") != code_digest()
+
+
 def load_shapes() -> dict:
     missing = [path for path in ATLAS_FONT_FILES.values() if not path.exists()]
     if missing:

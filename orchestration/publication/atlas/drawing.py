@@ -9,30 +9,29 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-import functools
 import hashlib
 import html
 import json
-import multiprocessing
 import re
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import altair as alt
 import vl_convert
 
+from orchestration.publication.atlas import fonts, workers
 from orchestration.settings import ATLAS_FONT_FILES
 
 Row = dict[str, Any]
 # a chart's drawn rows: a named data set added to the spec after Altair's walk (render), which
 # validated and converted every row of inline values one by one
 ROWS = "rows"
-# processes drawing charts beside the one writing the pages (2 cores: bench/README.md), started
-# with the atlas: started during dbt, they would add to the build's peak memory
-WORKERS = 2
+# the worker processes (workers.py) start with the publish step, not during dbt, where they
+# would add to the build's peak memory
 MANY = 8  # charts to draw from which the workers' start (1-3 s) pays; fewer are drawn here
 FONT = "Inter"  # measured by vl-convert and shown by the pages: one font file for both
 # codes of the marts shown as words (`in_force` as "in force")
@@ -110,7 +109,7 @@ class Chart:
             try:
                 self.drawing = self.drawing.result()
             except BrokenProcessPool:  # a worker could not start or died: drawn here instead
-                _workers["pool"] = None
+                workers.broke()
                 self.drawing = draw(*self.request)
         if self.drawing is None:
             raise ValueError(f"chart {self.name} was never rendered")
@@ -162,13 +161,21 @@ def spec_digest(chart: Chart, vega_lite: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@functools.cache
-def use_font() -> None:
-    """Give vl-convert the atlas's font, once per process: it measures every label with it."""
+_fonts: list[str] = []  # the font folders this process's vl-convert measures with
+
+
+def use_font(cut: Path | None = None) -> None:
+    """Give vl-convert the atlas's font, once per process: it measures every label with it.
+    `cut`: a worker's folder of the font cut to fonts.RANGES, instead of the whole font."""
+    if _fonts:
+        return
     for path in ATLAS_FONT_FILES.values():
         if not path.is_file():
             raise FileNotFoundError(f"the atlas's font is not at {path}: run `make manifest`")
-        vl_convert.register_font_directory(str(path.parent))
+    folders = [str(cut)] if cut else [str(path.parent) for path in ATLAS_FONT_FILES.values()]
+    for folder in folders:
+        vl_convert.register_font_directory(folder)
+    _fonts.extend(folders)
 
 
 def start_engine() -> None:
@@ -185,22 +192,6 @@ def jsonable(rows: list[Row]) -> list[Row]:
     return [
         {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()} for row in rows
     ]
-
-
-_workers: dict[str, ProcessPoolExecutor | None] = {}  # None: they broke, draw in this process
-
-
-def worker() -> ProcessPoolExecutor | None:
-    """Processes beside this one drawing the charts, each with its vl-convert engine started:
-    vl-convert runs one JavaScript engine per process, so the pages are written here
-    meanwhile. Started as multiprocessing's spawn does, they import the main module again
-    (a script runs them under `if __name__ == "__main__"`); when they cannot start, the
-    charts are drawn in this process from then on."""
-    if "pool" not in _workers:
-        _workers["pool"] = ProcessPoolExecutor(
-            WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=start_engine
-        )
-    return _workers["pool"]
 
 
 def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | None = None) -> Chart:
@@ -229,14 +220,16 @@ def render(chart: Chart, spec: alt.TopLevelMixin, datasets: dict[str, Any] | Non
 def dispatch(rendered: list[Chart]) -> None:
     """Hand the `rendered` charts still to be drawn to the workers, when there are MANY:
     fewer are drawn in this process when first read, without the workers' start (the atlas
-    dispatches its charts before it writes the pages, so that the workers draw meanwhile)."""
+    dispatches its charts before it writes the pages, so that the workers draw meanwhile).
+    A chart with a character the workers' cut font lacks is drawn here, with the whole font."""
     charts = [chart for chart in rendered if chart.drawing is None and chart.request]
-    pool = worker() if len(charts) >= MANY else None
+    pool = workers.pool() if len(charts) >= MANY else None
     try:
         for chart in charts if pool is not None else []:
-            chart.drawing = pool.submit(draw, *chart.request)
+            if fonts.covers(json.dumps(chart.request, ensure_ascii=False, default=str)):
+                chart.drawing = pool.submit(draw, *chart.request)
     except BrokenProcessPool:  # the workers broke: the others are drawn here when read
-        _workers["pool"] = None
+        workers.broke()
 
 
 def draw(name: str, title: str, summary: str, vega_lite: dict) -> Drawing:

@@ -237,6 +237,7 @@ def write_manifest(out: Path, key: str, context: Context, drawn: list[Chart]) ->
     files drawn anew by this generation (the others are the previous atlas's)."""
     manifest = {
         "key": key,
+        "code": context.code_digest,  # a new one draws every chart: the workers start early
         "data_date": context.data_date,
         "as_of": context.as_of.isoformat(),
         "charts": [

@@ -1,0 +1,55 @@
+"""The processes beside the main one that draw the atlas's charts while it writes the pages.
+
+vl-convert runs one JavaScript engine per process, so charts drawn beside the pages need
+processes of their own. Started as multiprocessing's spawn does, they import the main module
+again (a script runs them under `if __name__ == "__main__"`); when they cannot start, the
+charts are drawn in the main process from then on. Each measures text with the atlas's font
+cut to the characters most charts show (fonts.py): only charts within it are handed to them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+# two processes: the machine's two cores, beside the one writing the pages (bench/README.md)
+WORKERS = 2
+_workers: dict[str, ProcessPoolExecutor | None] = {}  # None: they broke, draw in this process
+
+
+def start_worker() -> None:
+    """A worker's start: register the cut font, then start vl-convert's engine. A cut that
+    cannot be made leaves the whole font, which measures the same (only slower)."""
+    from orchestration.publication.atlas import drawing, fonts
+
+    with contextlib.suppress(Exception):
+        drawing.use_font(fonts.measuring_fonts())
+    drawing.start_engine()
+
+
+def pool() -> ProcessPoolExecutor | None:
+    """The workers, created on first use; None once they broke."""
+    if "pool" not in _workers:
+        _workers["pool"] = ProcessPoolExecutor(
+            WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker
+        )
+    return _workers["pool"]
+
+
+def start() -> None:
+    """Start the workers now rather than when the first chart is handed out: their start
+    (a Python, Altair, vl-convert and its engine each) then runs beside the caller's work.
+    A pool spawns its processes at its first task: an empty one is given."""
+    executor = pool()
+    if executor is not None:
+        try:
+            executor.submit(int)
+        except BrokenProcessPool:
+            broke()
+
+
+def broke() -> None:
+    """The workers could not start or died: the charts are drawn in the main process."""
+    _workers["pool"] = None
