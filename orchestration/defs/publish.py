@@ -1,5 +1,7 @@
 """Publishing: the last step of a run, after every blocking check upstream has passed."""
 
+import threading
+
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
@@ -13,6 +15,18 @@ from orchestration.transform.dbt_manifest import atlas_model_names, mart_model_n
 
 MART_NAMES = mart_model_names(dbt_project.manifest_path)
 ATLAS_NAMES = atlas_model_names(dbt_project.manifest_path)  # published beside the marts
+
+
+def _warm_up_atlas_charts() -> None:
+    """Import Altair and vl-convert and start vl-convert's engine for the atlas step that
+    follows: beside publishing, which mostly waits on the disk, and after dbt, whose process
+    holds the build's memory peak (the engine would add to it)."""
+    try:
+        from orchestration.publication.atlas.drawing import start_engine
+
+        start_engine()  # for the few charts an increment draws in this process (see MANY)
+    except Exception:  # noqa: BLE001, S110 - only a head start: the atlas step reports errors
+        pass
 
 
 @dg.asset(
@@ -32,6 +46,8 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     only when every blocking check upstream passed; the file is then replaced atomically
     (write-audit-publish), and Parquet files of unchanged batches are hard-linked, not rewritten."""
     settings = warehouse.settings
+    # not a daemon: the process waits for it (under a second) rather than stop it mid-start
+    threading.Thread(target=_warm_up_atlas_charts, name="atlas-warm-up").start()
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
         publication = settings.engine_impl.publish(MART_NAMES, context.run.run_id)
         # what this run was planned from is now published: the next run compares with it
