@@ -3,9 +3,9 @@ extracts: the full build and a 1 % increment of events, side by side in one run.
 
 For each engine a fresh warehouse and build folder (the landing zone is hard-linked from one
 generated dataset, so every engine reads the same bytes) and `coop build --engine <engine>`
-twice: on the generated extracts, then after one more events file of 1 % new events; with
-`--refresh`, a third time with `--full-refresh --force`, whose marts and atlas tables must equal
-the increment's (`= full refresh`). Wall time
+on the generated extracts, then after each increment (one more events file of 1 % new events,
+or of each share `--increments` gives); with `--refresh`, once more with `--full-refresh
+--force`, whose marts and atlas tables must equal the last increment's (`= full refresh`). Wall time
 and the peak RSS of the command's process tree; for the cluster, also the peak RSS of the
 master, worker and Thrift server (apart, as they run before and after). The published marts
 of every engine are compared with DuckDB's (orchestration.engines.parity) after each phase.
@@ -13,6 +13,7 @@ of every engine are compared with DuckDB's (orchestration.engines.parity) after 
     .venv/bin/python -m bench.engines --scale 0.01            # 100k events
     .venv/bin/python -m bench.engines --scale 0.1 --scale 1   # 1M, 10M
     .venv/bin/python -m bench.engines --engines duckdb spark  # without the cluster
+    .venv/bin/python -m bench.engines --scale 1 --engines duckdb --increments 0.01 0.0003
 
 The cluster is started (make spark-cluster) and stopped by this script when `thrift` is asked.
 """
@@ -51,7 +52,11 @@ ENGINES = {  # name: (COOP_ENGINE, COOP_SPARK_METHOD)
     "thrift": ("spark", "thrift"),
 }
 COOP = str(Path(sys.executable).with_name("coop"))
-PHASES = ("full", "increment")
+
+
+def increment_phase(share: float) -> str:
+    """The 1 % increment is "increment"; others say their share of the events."""
+    return "increment" if share == 0.01 else f"increment of {share:.2%}"
 
 
 def engine_env(folder: Path, name: str) -> dict[str, str]:
@@ -114,9 +119,11 @@ def run_engine(dataset: Path, work: Path, name: str, args: argparse.Namespace) -
     if cluster:
         cluster.__enter__()
     try:
-        for phase in PHASES + (("full refresh",) if args.refresh else ()):
-            if phase == "increment":
-                write_increment(folder / "raw", args.scale, args.seed, args.bad_share, 0.01)
+        shares = {increment_phase(share): share for share in args.increments}
+        for phase in ["full", *shares] + (["full refresh"] if args.refresh else []):
+            if phase in shares:  # one more events file, after those of earlier increments
+                share = shares[phase]
+                write_increment(folder / "raw", args.scale, args.seed, args.bad_share, share)
             command = [COOP, "build", "--engine", ENGINES[name][0]]
             if phase == "full refresh":
                 command += ["--full-refresh", "--force"]
@@ -144,7 +151,7 @@ def report(scale: float, results: list[dict]) -> str:
     for r in results:
         for phase, figures in r["phases"].items():
             ratio = figures["seconds"] / base["phases"][phase]["seconds"] if base else None
-            if phase == "increment":  # the increment against this engine's full build
+            if phase.startswith("increment"):  # the increment against this engine's full build
                 ratio_full = figures["seconds"] / r["phases"]["full"]["seconds"]
             else:
                 ratio_full = None
@@ -153,10 +160,9 @@ def report(scale: float, results: list[dict]) -> str:
                 if base is None or not differences(base["marts"][phase], r["marts"][phase])
                 else "NO"
             )
-            if phase == "full refresh":  # against this engine's own increment
-                same = (
-                    "yes" if not differences(r["marts"]["increment"], r["marts"][phase]) else "NO"
-                )
+            if phase == "full refresh":  # against this engine's own last increment
+                last = list(r["marts"])[-2]
+                same = "yes" if not differences(r["marts"][last], r["marts"][phase]) else "NO"
             memory = figures["peak_rss"] / 2**30
             extra = f" (+ cluster {r['cluster_rss'] / 2**30:.2f})" if "cluster_rss" in r else ""
             rows.append([
@@ -179,6 +185,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=None, help="default: a temporary folder")
     parser.add_argument("--keep", action="store_true", help="keep each engine's folders")
     parser.add_argument("--refresh", action="store_true", help="then a full refresh, compared")
+    parser.add_argument(
+        "--increments", nargs="+", type=float, default=[0.01],
+        help="shares of the events landed as new files after the full build, one run each "
+        "(e.g. 0.01 0.0003: 1 %%, then about a day's news at 10M events)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="coop-engines-"))
     print(f"{machine()}, {psutil.cpu_count()} logical CPUs", flush=True)

@@ -231,8 +231,18 @@ def without_publication_notes(text: str) -> str:
     return re.sub(r"<h2>Since the previous publication</h2>.*?</section>", "", text, flags=re.S)
 
 
-def test_a_changed_fact_redraws_only_the_pages_and_charts_it_touched(sample_copy, tmp_path):
+def test_a_changed_fact_redraws_only_the_pages_and_charts_it_touched(
+    sample_copy, tmp_path, monkeypatch
+):
     env = sample_copy
+    asked = []  # the partners whose lines the database is asked to write
+    lines_of = sourced.partner_tables
+
+    def recorded(con, where="", partner_ids=None):
+        asked.extend(partner_ids or [])
+        return lines_of(con, where, partner_ids)
+
+    monkeypatch.setattr(sourced, "partner_tables", recorded)
     atlas = env.settings.atlas_dir
     before_files = file_states(atlas)
     svg = atlas / "charts" / "memberships.svg"
@@ -257,6 +267,10 @@ def test_a_changed_fact_redraws_only_the_pages_and_charts_it_touched(sample_copy
     assert "partners/japan.html" not in redrawn and "charts/cooperation-map.svg" not in redrawn
     assert not any(path.startswith("threats/") for path in redrawn)
     assert redrawn - {"atlas.json"} == set(manifest(atlas)["drawn"])
+    # the kept pages were kept before their lines were written: only the changed ones were
+    assert sorted(f"partners/{pid}.html" for pid in asked) == sorted(
+        p for p in redrawn if p.startswith("partners/")
+    )
     # the index says which partner pages changed since the previous publication
     partner_pages = sorted(p for p in redrawn if p.startswith("partners/"))
     changed = (

@@ -37,6 +37,22 @@ def built_through(build_db: Path) -> dict[str, dict[str, object]]:
         con.close()
 
 
+def event_document_pairs(build_db: Path) -> dict[tuple[int, int], object]:
+    """The kept partner-document pairs of the events, each with the newest load counted by the
+    build that appended it."""
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        rows = con.execute(
+            "select partner_number, document_number, _built_through"
+            " from intermediate.int_atlas_partner_event_document_pairs"
+        ).fetchall()
+    finally:
+        con.close()
+    pairs = {(partner, document): through for partner, document, through in rows}
+    assert len(pairs) == len(rows), "a pair kept twice"
+    return pairs
+
+
 def key_of(con: duckdb.DuckDBPyConnection, table: str, natural: str, value: str) -> str:
     return con.execute(f"select {table[4:]}_key from marts.{table} where {natural} = ?", [value]
                        ).fetchone()[0]  # fmt: skip
@@ -68,12 +84,16 @@ def test_new_events_are_merged_into_the_atlas_rankings_and_equal_a_full_refresh(
     lines = [json.dumps(new), json.dumps(second)]
     (events_dir / "events_2026_test_increment.ndjson").write_text("\n".join(lines) + "\n")
     before = built_through(env.settings.build_db)
+    pairs_before = event_document_pairs(env.settings.build_db)
 
     incremental = run_main_job()
     assert incremental.success, incremental.step_failures
     after = built_through(env.settings.build_db)
     con = duckdb.connect(str(env.settings.build_db), read_only=True)
     try:
+        uncited_key = con.execute(
+            "select document_key from marts.dim_source_document where document_id = ?", [uncited]
+        ).fetchone()[0]
         touched = {
             "int_atlas_partner_events_latest": key_of(con, "dim_partner", "partner_id", partner),
             "int_atlas_threat_events_latest": key_of(con, "dim_threat", "threat_id", threat),
@@ -88,6 +108,14 @@ def test_new_events_are_merged_into_the_atlas_rankings_and_equal_a_full_refresh(
         assert group not in before[model] or written > before[model][group], model
         untouched = {key: value for key, value in after[model].items() if key != group}
         assert untouched == {key: before[model][key] for key in untouched}, model  # kept
+    # the second event's document is the partner's one new pair; the first's it had before.
+    # Numbers are the md5 keys read as hexadecimal integers (macros/atlas_incremental.sql)
+    pairs_after = event_document_pairs(env.settings.build_db)
+    new_pair = (int(partner_key, 16), int(uncited_key, 16))
+    assert new_pair not in pairs_before
+    assert set(pairs_after) - set(pairs_before) == {new_pair}
+    assert pairs_after[new_pair] > max(pairs_before.values())
+    assert {pair: pairs_after[pair] for pair in pairs_before} == pairs_before  # not rewritten
     after_increment = marts_content(env.settings.published_db, ("atlas",))
     shown = [row for row in after_increment["atlas.partner_events"] if row[0] == partner]
     assert new["event_name"] in {row[2] for row in shown if str(row[1]) == "2026-11-30"}
@@ -95,3 +123,4 @@ def test_new_events_are_merged_into_the_atlas_rankings_and_equal_a_full_refresh(
     full = run_main_job(full_refresh=True)
     assert full.success, full.step_failures
     assert marts_content(env.settings.published_db, ("atlas",)) == after_increment
+    assert set(event_document_pairs(env.settings.build_db)) == set(pairs_after)

@@ -148,3 +148,19 @@ final as (
 
 )
 {%- endmacro %}
+
+{#- A surrogate key (an md5 in hexadecimal) as a number, for the pairs joined and de-duplicated
+    by the million: the same key gives the same number in every build. DuckDB reads the 32
+    hexadecimal digits as one 128-bit integer, all of them, so two keys never share a number;
+    Spark, which builds the kept models whole, keeps the key. -#}
+{% macro key_number(key) -%}
+    {{ return(adapter.dispatch('key_number')(key)) }}
+{%- endmacro %}
+
+{% macro default__key_number(key) -%}
+    {{ key }}
+{%- endmacro %}
+
+{% macro duckdb__key_number(key) -%}
+    cast('0x' || {{ key }} as uhugeint)
+{%- endmacro %}

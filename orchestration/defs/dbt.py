@@ -1,7 +1,6 @@
 """dbt models, snapshots and tests as Dagster assets and blocking asset checks."""
 
 import os
-import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -108,17 +107,6 @@ def _with_table_metadata(events: Iterator[Any], warehouse: WarehouseResource) ->
         yield event
 
 
-def _warm_up_atlas_charts() -> None:
-    """Import Altair and vl-convert and start vl-convert's engine: done beside dbt's
-    own process, on the core it leaves idle, instead of in the atlas step at the run's end."""
-    try:
-        from orchestration.publication.atlas.drawing import start_engine
-
-        start_engine()  # for the few charts an increment draws in this process (see MANY)
-    except Exception:  # noqa: BLE001, S110 - only a head start: the atlas step reports errors
-        pass
-
-
 class DbtBuildConfig(dg.Config):
     full_refresh: bool = False  # rebuild incremental facts from scratch (dbt --full-refresh)
 
@@ -140,8 +128,6 @@ def cooperation_dbt_assets(
     stops what depends on it, here and in Dagster."""
     settings = warehouse.settings
     os.environ.update(settings.dbt_env())
-    # not a daemon: the process waits for it (under a second) rather than stop it mid-start
-    threading.Thread(target=_warm_up_atlas_charts, name="atlas-warm-up").start()
     # the writer lock without a connection: dbt's own process opens the build file
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
         args = ["build", "--full-refresh"] if config.full_refresh else ["build"]

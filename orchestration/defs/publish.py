@@ -1,5 +1,7 @@
 """Publishing: the last step of a run, after every blocking check upstream has passed."""
 
+import threading
+
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
@@ -8,11 +10,28 @@ from orchestration.defs.resources import WRITER_POOL, WarehouseResource
 from orchestration.landing.digests import dbt_project_digest
 from orchestration.operations.planning import PLAN_TAG, record_publication
 from orchestration.operations.writer import writer_lock
+from orchestration.settings import Settings
 from orchestration.transform.dbt_docs import docs_are_current, generate_docs
 from orchestration.transform.dbt_manifest import atlas_model_names, mart_model_names, mart_models
 
 MART_NAMES = mart_model_names(dbt_project.manifest_path)
 ATLAS_NAMES = atlas_model_names(dbt_project.manifest_path)  # published beside the marts
+
+
+def _warm_up_atlas_charts(settings: Settings) -> None:
+    """Import Altair and vl-convert and start vl-convert's engine for the atlas step that
+    follows: beside publishing, which mostly waits on the disk, and after dbt, whose process
+    holds the build's memory peak (the engine would add to it). When that step will draw
+    every chart (no atlas yet, or its code changed), its worker processes start too."""
+    try:
+        from orchestration.publication.atlas import redraws_all, workers
+        from orchestration.publication.atlas.drawing import start_engine
+
+        if redraws_all(settings):
+            workers.start()  # their start (1-3 s) is the longer: begun first
+        start_engine()  # for the few charts an increment draws in this process (see MANY)
+    except Exception:  # noqa: BLE001, S110 - only a head start: the atlas step reports errors
+        pass
 
 
 @dg.asset(
@@ -32,7 +51,8 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     only when every blocking check upstream passed; the file is then replaced atomically
     (write-audit-publish), and Parquet files of unchanged batches are hard-linked, not rewritten."""
     settings = warehouse.settings
-    _start_chart_workers(settings)
+    # not a daemon: the process waits for it (under a second) rather than stop it mid-start
+    threading.Thread(target=_warm_up_atlas_charts, args=(settings,), name="atlas-warm-up").start()
     with writer_lock(settings.lock_file, warehouse.lock_timeout_seconds):
         publication = settings.engine_impl.publish(MART_NAMES, context.run.run_id)
         # what this run was planned from is now published: the next run compares with it
@@ -47,17 +67,6 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
             **publication.metadata,
         }
     )
-
-
-def _start_chart_workers(settings) -> None:
-    """When the atlas step will draw every chart (no atlas yet, or its code changed), its
-    worker processes start now, beside the publishing, instead of at the atlas step's start;
-    not earlier: during dbt they would add to the build's peak memory."""
-    # imported here: Altair and vl-convert would slow every process loading the definitions
-    from orchestration.publication.atlas import redraws_all, workers
-
-    if redraws_all(settings):
-        workers.start()
 
 
 @dg.asset(

@@ -31,24 +31,15 @@ memberships as (
 
 ),
 
-events as (
+event_pairs as (
 
-    select * from {{ ref('fct_event') }}
-
-),
-
-participants as (
-
-    select * from {{ ref('bridge_event_participant') }}
+    select * from {{ ref('int_atlas_partner_event_document_pairs') }}
 
 ),
 
--- The pairs are de-duplicated by numbers, not by the 32-character surrogate keys: at 10M
--- events the events alone give 20M pairs, and their keys' union does not fit under the
--- pipeline's memory cap (bench/README.md, "10M events after the atlas became models").
 partner_numbers as (
 
-    select partner_key, row_number() over (order by partner_key) as partner_number
+    select partner_key, {{ key_number('partner_key') }} as partner_number
     from partners
 
 ),
@@ -57,7 +48,7 @@ document_numbers as (
 
     select
         document_key,
-        row_number() over (order by document_key) as document_number,
+        {{ key_number('document_key') }} as document_number,
         coalesce(published_on, cast('0001-01-01' as date)) as published_on_or_first,
         document_id
     from documents
@@ -79,30 +70,31 @@ cited_keys as (
 
 ),
 
-event_documents as (
+-- The pairs the partners', agreements' and memberships' rows give (thousands), less those an
+-- event gave too: the events' pairs (20M at 10M events) are already distinct.
+cited_apart as (
 
-    select events.event_key, document_numbers.document_number
-    from events
-    inner join document_numbers
-        on events.document_key = document_numbers.document_key
+    select {{ key_number('partner_key') }} as partner_number,
+        {{ key_number('document_key') }} as document_number
+    from cited_keys
+    except
+    select event_pairs.partner_number, event_pairs.document_number
+    from event_pairs
+    inner join (
+        select distinct {{ key_number('partner_key') }} as partner_number,
+            {{ key_number('document_key') }} as document_number
+        from cited_keys
+    ) as cited
+        on event_pairs.partner_number = cited.partner_number
+        and event_pairs.document_number = cited.document_number
 
 ),
 
 cited as (
 
-    select partner_numbers.partner_number, document_numbers.document_number
-    from cited_keys
-    inner join partner_numbers
-        on cited_keys.partner_key = partner_numbers.partner_key
-    inner join document_numbers
-        on cited_keys.document_key = document_numbers.document_key
-    union
-    select partner_numbers.partner_number, event_documents.document_number
-    from participants
-    inner join event_documents
-        on participants.event_key = event_documents.event_key
-    inner join partner_numbers
-        on participants.partner_key = partner_numbers.partner_key
+    select partner_number, document_number from event_pairs
+    union all
+    select partner_number, document_number from cited_apart
 
 ),
 
@@ -129,7 +121,7 @@ latest as (
 totals as (
 
     select partner_number, count(*) as total
-    from cited
+    from dated
     group by partner_number
 
 ),

@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,21 +79,38 @@ def _jsonable(value: object) -> object:
     return str(value)  # dates, decimals
 
 
-def write_page(out: Path, relative: str, context: Context, render, inputs: dict) -> None:
-    """Write one page, or keep the previous atlas's when `inputs` (what it shows) are unchanged.
-    A kept page keeps the publication date it was drawn with: its data is that publication's."""
+def rows_digest(inputs: object) -> str:
+    """What a page shows: its data, not the code."""
     rows = json.dumps(inputs, sort_keys=True, default=_jsonable)
-    shown = hashlib.sha256(rows.encode()).hexdigest()  # "what changed": data, not the code
+    return hashlib.sha256(rows.encode()).hexdigest()
+
+
+def keep_page(out: Path, relative: str, context: Context, shown: str) -> bool:
+    """Hard-link the previous atlas's page when it showed the same (`shown`: its rows' digest)
+    with the same code; False when the page must be drawn. A kept page keeps the publication
+    date it was drawn with: its data is that publication's."""
     digest = hashlib.sha256(f"{context.code_digest}|{shown}".encode()).hexdigest()
     before = context.previous_manifest.get("pages", {}).get(relative)
-    target = out / relative
-    if context.previous is not None and before and before["digest"] == digest:
-        kept = context.previous / relative
-        if kept.is_file():
-            os.link(kept, target)
-            context.pages[relative] = before
-            return
-    target.write_text(render(**inputs, data_date=context.data_date))
+    if context.previous is None or not before or before["digest"] != digest:
+        return False
+    kept = context.previous / relative
+    if not kept.is_file():
+        return False
+    os.link(kept, out / relative)
+    context.pages[relative] = before
+    return True
+
+
+def write_page(
+    out: Path, relative: str, context: Context, render, inputs: dict, shown: str | None = None
+) -> None:
+    """Write one page, or keep the previous atlas's when `inputs` (what it shows; `shown`, their
+    digest when the caller has it) are unchanged."""
+    shown = shown or rows_digest(inputs)
+    if keep_page(out, relative, context, shown):
+        return
+    (out / relative).write_text(render(**inputs, data_date=context.data_date))
+    digest = hashlib.sha256(f"{context.code_digest}|{shown}".encode()).hexdigest()
     context.pages[relative] = {"digest": digest, "rows": shown, "data_date": context.data_date}
     context.drawn.append(relative)
 
@@ -172,7 +188,7 @@ def write_site(
     drawn = [index["map"], *index["timelines"], index["memberships"], index["matrix"]]
     drawn += [index["events"], *by_threat.values()]
     drawing.dispatch(drawn)  # many charts: the workers draw them while the pages are written
-    write_partner_pages(env, out, results["partners"], sourced.partners, context)
+    write_partner_pages(env, out, results["partners"], sourced, context)
     write_threat_pages(env, out, results, sourced.threats, by_threat, context)
     write_page(
         out, "index.html", context, env.get_template("index.html.j2").render,
@@ -196,19 +212,27 @@ def write_partner_pages(
     env: jinja2.Environment,
     out: Path,
     partners: list[Row],
-    partner_tables: Iterable[tuple[str, dict[str, SourcedTable]]],
+    sourced: Sourced,
     context: Context,
 ) -> None:
-    """partners/<id>.html: agreements, memberships, events and documents, with sources."""
+    """partners/<id>.html: agreements, memberships, events and documents, with sources. A page
+    whose partner row and tables' digest (`sourced.digests`) are unchanged is kept before its
+    lines are written: an increment writes the lines of the partners it touched only."""
     render = env.get_template("partner.html.j2").render
-    by_id = {partner["partner_id"]: partner for partner in partners}
-    for pid, tables in partner_tables:
-        partner = by_id[pid]
+    waiting = {}
+    for partner in partners:
+        pid = partner["partner_id"]
         inputs = {
             "page_title": partner["partner_name"], "root": "../", "partner": partner,
-            "region_anchor": f"timeline-{slug(partner['region'])}", **tables,
+            "region_anchor": f"timeline-{slug(partner['region'])}",
         }  # fmt: skip
-        write_page(out, f"partners/{slug(pid)}.html", context, render, inputs)
+        relative = f"partners/{slug(pid)}.html"
+        shown = rows_digest([inputs, sourced.digests.get(pid)])
+        if not keep_page(out, relative, context, shown):
+            waiting[pid] = (relative, inputs, shown)
+    for pid, tables in sourced.partners(list(waiting)):
+        relative, inputs, shown = waiting[pid]
+        write_page(out, relative, context, render, {**inputs, **tables}, shown)
 
 
 def write_threat_pages(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import duckdb
 import markupsafe
@@ -54,14 +55,18 @@ class SourcedTable:
 
 @dataclass(frozen=True)
 class Sourced:
-    """The pages' sourced tables: the partners' streamed in partner id order, the threats'."""
+    """The pages' sourced tables: each partner's rows' digest; the tables of the partners
+    asked for, streamed in partner id order; the threats'."""
 
-    partners: Iterable[tuple[str, dict[str, SourcedTable]]]
+    digests: dict[str, str]
+    partners: Callable[[list[str]], Iterable[tuple[str, dict[str, SourcedTable]]]]
     threats: dict[str, SourcedTable]
 
 
 def read_sourced(con: duckdb.DuckDBPyConnection, where: str = "") -> Sourced:
-    return Sourced(partner_tables(con, where), threat_tables(con, where))
+    return Sourced(
+        partner_digests(con, where), partial(partner_tables, con, where), threat_tables(con, where)
+    )
 
 
 def _escaped(text: str) -> str:
@@ -136,10 +141,39 @@ def _pageless(con: duckdb.DuckDBPyConnection, where: str) -> None:
         raise AtlasError(f"rows for partners without a page{where}: {left}")
 
 
+def partner_digests(con: duckdb.DuckDBPyConnection, where: str = "") -> dict[str, str]:
+    """Per partner, what its page's sourced tables hold: for each table, the sums of its rows'
+    64-bit hashes (its columns in order, then in reverse order) and their count. The database
+    computes them in a fraction of the time it takes to write the lines, so a page whose
+    digest is unchanged is kept without its lines being written; the lines follow from the
+    rows, whatever their order. DuckDB's `hash` may change with its version: then every page is
+    drawn again once."""
+    sums = []
+    for table, _ in PARTNER_TABLES.values():
+        described = [row[0] for row in con.execute(f"describe atlas.{table}").fetchall()]
+        names = [str(duckdb.ColumnExpression(name)) for name in described]
+        sums.append(
+            f"select partner_id, concat_ws('/', sum(hash({', '.join(names)})::hugeint), "
+            f"sum(hash({', '.join(reversed(names))})::hugeint), count(*)) as digest "
+            f"from atlas.{table} group by partner_id"
+        )
+    query = " union all ".join(
+        f"select '{i}' as part, * from ({sql})" for i, sql in enumerate(sums)
+    )
+    try:
+        rows = con.execute(
+            f"select partner_id, string_agg(part || ':' || digest, ' ' order by part) "
+            f"from ({query}) group by partner_id"
+        ).fetchall()
+    except duckdb.Error as error:
+        raise AtlasError(f"the partner pages' tables cannot be read{where}: {error}") from error
+    return dict(rows)
+
+
 def _partner_lines(con: duckdb.DuckDBPyConnection) -> str:
     """SQL: each partner's id, then html, shown and total of each of its page's tables, for
-    the partners between $first and $last."""
-    in_range = "where partner_id between $first and $last"
+    the partners of $ids (between $first and $last, which lets the scans skip the rest)."""
+    in_range = "where partner_id between $first and $last and list_contains($ids, partner_id)"
     joins = "".join(
         f" left join ({lines_by(con, table, columns, 'partner_id', in_range)}) as {name}"
         " using (partner_id)"
@@ -162,18 +196,21 @@ def _ahead(fetch: Callable[[dict], list], batches: list[dict]) -> Iterator[list]
 
 
 def partner_tables(
-    con: duckdb.DuckDBPyConnection, where: str = ""
+    con: duckdb.DuckDBPyConnection, where: str = "", partner_ids: Iterable[str] | None = None
 ) -> Iterator[tuple[str, dict[str, SourcedTable]]]:
-    """Each partner's id and its page's sourced tables, in partner id order, the lines of
-    BATCH partners (two batches at most) held at a time."""
+    """Each partner's id and its page's sourced tables, in partner id order, for the partners
+    of `partner_ids` (all of them by default), the lines of BATCH partners (two batches at most)
+    held at a time."""
     try:
         _pageless(con, where)
-        ids = [row[0] for row in con.execute("select partner_id from atlas.partners order by 1")
-               .fetchall()]  # fmt: skip
+        if partner_ids is None:
+            partner_ids = [row[0] for row in con.execute("select partner_id from atlas.partners")
+                           .fetchall()]  # fmt: skip
+        ids = sorted(partner_ids)
         query, cursor = _partner_lines(con), con.cursor()
         batches = [
-            {"first": ids[start], "last": ids[min(start + BATCH, len(ids)) - 1]}
-            for start in range(0, len(ids), BATCH)
+            {"ids": batch, "first": batch[0], "last": batch[-1]}
+            for batch in (ids[start : start + BATCH] for start in range(0, len(ids), BATCH))
         ]
         for rows in _ahead(lambda bounds: cursor.execute(query, bounds).fetchall(), batches):
             for partner_id, *values in rows:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 # two processes: the machine's two cores, beside the one writing the pages (bench/README.md)
 WORKERS = 2
 _workers: dict[str, ProcessPoolExecutor | None] = {}  # None: they broke, draw in this process
+# the publish step's warm-up thread may start them as the atlas step asks for them: one pool
+_creating = threading.Lock()
 
 
 def start_worker() -> None:
@@ -31,11 +34,12 @@ def start_worker() -> None:
 
 def pool() -> ProcessPoolExecutor | None:
     """The workers, created on first use; None once they broke."""
-    if "pool" not in _workers:
-        _workers["pool"] = ProcessPoolExecutor(
-            WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker
-        )
-    return _workers["pool"]
+    with _creating:
+        if "pool" not in _workers:
+            _workers["pool"] = ProcessPoolExecutor(
+                WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker
+            )
+        return _workers["pool"]
 
 
 def start() -> None:
