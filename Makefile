@@ -42,7 +42,7 @@ $(VENV)/.synced-spark: $(UV) pyproject.toml uv.lock
 spark-deps: java $(VENV)/.synced $(VENV)/.synced-spark
 
 manifest: $(VENV)/.synced $(SHAPES)
-	$(BIN)/python -m orchestration.publication.atlas.fonts  # the chart workers' cut font
+	$(BIN)/python -m orchestration.publication.measuring_font  # the chart workers' cut font
 	$(BIN)/coop parse
 
 ## build: set up, then load raw/, build and test the marts, publish warehouse/cooperation.duckdb

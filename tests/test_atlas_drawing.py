@@ -8,7 +8,8 @@ from concurrent.futures import Future
 
 import altair as alt
 
-from orchestration.publication.atlas import drawing, fonts, workers
+from orchestration.publication import measuring_font, vega_svg
+from orchestration.publication.atlas import drawing, workers
 
 
 def bar_chart(number: int, label: str = "Q") -> drawing.Chart:
@@ -56,10 +57,12 @@ def test_started_workers_draw_with_the_cut_font(tmp_path):
     workers.start()
     pool = workers.pool()
     assert pool is not None
-    assert set(pool.submit(registered_fonts).result()) == {str(fonts.measuring_fonts())}
-    drawing.use_font()
-    assert str(fonts.measuring_fonts()) not in drawing._fonts  # this process: the whole font
+    assert set(pool.submit(registered_fonts).result()) == {str(measuring_font.measuring_fonts())}
+    vega_svg.use_font()
+    assert (
+        str(measuring_font.measuring_fonts()) not in vega_svg._fonts
+    )  # this process: the whole font
 
 
 def registered_fonts() -> list[str]:
-    return list(drawing._fonts)
+    return list(vega_svg._fonts)

@@ -13,7 +13,7 @@ import pytest
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
-from orchestration.publication.atlas import fonts
+from orchestration.publication import measuring_font as fonts
 from orchestration.settings import ATLAS_FONT_FILES
 
 KINDS = ("EU international agreement", "memorandum of understanding", "working arrangement")

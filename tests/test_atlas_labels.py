@@ -13,6 +13,7 @@ import pycountry
 import pytest
 import vl_convert
 
+from orchestration.publication import vega_svg
 from orchestration.publication.atlas import drawing
 from orchestration.publication.atlas.charts import LABEL_LIMIT as LIMIT
 from orchestration.publication.atlas.charts import line_axis
@@ -23,7 +24,7 @@ KINDS = ("EU international agreement", "memorandum of understanding", "working a
 
 
 def svg(labels: list[str], axis: alt.Axis) -> str:
-    drawing.use_font()
+    vega_svg.use_font()
     chart = alt.Chart(alt.Data(values=[{"line": label, "n": i} for i, label in enumerate(labels)]))
     spec = chart.mark_bar().encode(
         x="n:Q", y=alt.Y("line:N", sort=labels, axis=axis, title="partner · agreement")

@@ -25,7 +25,7 @@ def _warm_up_atlas_charts(settings: Settings) -> None:
     every chart (no atlas yet, or its code changed), its worker processes start too."""
     try:
         from orchestration.publication.atlas import redraws_all, workers
-        from orchestration.publication.atlas.drawing import start_engine
+        from orchestration.publication.vega_svg import start_engine
 
         if redraws_all(settings):
             workers.start()  # their start (1-3 s) is the longer: begun first

@@ -1,7 +1,7 @@
-"""Drawing the atlas's charts: the Chart record, the font, rendering a Vega-Lite spec to an
-accessible SVG with vl-convert in a worker process (the pages are written meanwhile), keeping
-a previous SVG whose spec is unchanged, and the small formatters (codes as words, plurals,
-cells) the charts and pages share.
+"""Drawing the atlas's charts: the Chart record, the font, handing its Vega-Lite spec to a
+worker process to draw (vega_svg.py; the pages are written meanwhile), keeping a previous SVG
+whose spec is unchanged, and the small formatters (codes as words, plurals, cells) the charts
+and pages share.
 """
 
 from __future__ import annotations
@@ -10,21 +10,19 @@ import contextlib
 import contextvars
 import datetime as dt
 import hashlib
-import html
 import json
 import re
 from collections.abc import Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import altair as alt
-import vl_convert
 
-from orchestration.publication.atlas import fonts, workers
-from orchestration.settings import ATLAS_FONT_FILES
+from orchestration.publication import measuring_font
+from orchestration.publication.atlas import workers
+from orchestration.publication.vega_svg import Drawing, draw
 
 Row = dict[str, Any]
 # a chart's drawn rows: a named data set added to the spec after Altair's walk (render), which
@@ -76,14 +74,6 @@ def cells(rows: list[Row], columns: list[str]) -> list[list[str]]:
         [display(human(row[c]) if code else row[c]) for c, code in zip(columns, coded, strict=True)]
         for row in rows
     ]
-
-
-class Drawing(NamedTuple):
-    """A chart's accessible SVG and its size in px."""
-
-    svg: str
-    width: int
-    height: int
 
 
 @dataclass
@@ -161,32 +151,6 @@ def spec_digest(chart: Chart, vega_lite: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-_fonts: list[str] = []  # the font folders this process's vl-convert measures with
-
-
-def use_font(cut: Path | None = None) -> None:
-    """Give vl-convert the atlas's font, once per process: it measures every label with it.
-    `cut`: a worker's folder of the font cut to fonts.RANGES, instead of the whole font."""
-    if _fonts:
-        return
-    for path in ATLAS_FONT_FILES.values():
-        if not path.is_file():
-            raise FileNotFoundError(f"the atlas's font is not at {path}: run `make manifest`")
-    folders = [str(cut)] if cut else [str(path.parent) for path in ATLAS_FONT_FILES.values()]
-    for folder in folders:
-        vl_convert.register_font_directory(folder)
-    _fonts.extend(folders)
-
-
-def start_engine() -> None:
-    """Start vl-convert's JavaScript engine and load Vega-Lite with one tiny chart: the first
-    chart of a process costs more than the next ones. An error here is left for the first
-    chart to report (a failing initializer would only say the worker broke)."""
-    with contextlib.suppress(Exception):
-        use_font()
-        vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
-
-
 def jsonable(rows: list[Row]) -> list[Row]:
     """Rows as Vega reads them: dates as ISO strings."""
     return [
@@ -226,29 +190,7 @@ def dispatch(rendered: list[Chart]) -> None:
     pool = workers.pool() if len(charts) >= MANY else None
     try:
         for chart in charts if pool is not None else []:
-            if fonts.covers(json.dumps(chart.request, ensure_ascii=False, default=str)):
+            if measuring_font.covers(json.dumps(chart.request, ensure_ascii=False, default=str)):
                 chart.drawing = pool.submit(draw, *chart.request)
     except BrokenProcessPool:  # the workers broke: the others are drawn here when read
         workers.broke()
-
-
-def draw(name: str, title: str, summary: str, vega_lite: dict) -> Drawing:
-    """Render to SVG and make it accessible: a <title> and <desc>, role img, sizes recorded."""
-    use_font()
-    svg = vl_convert.vegalite_to_svg(vega_lite)
-    size = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
-    if size is None:
-        raise ValueError(f"chart {name}: vl-convert returned no sized <svg>")
-    head = f'<svg role="img" aria-labelledby="{name}-title {name}-desc" data-chart="{name}"'
-    accessible = (
-        f'<title id="{name}-title">{html.escape(title)}</title>'
-        f'<desc id="{name}-desc">{html.escape(summary)}</desc>'
-    )
-    # Vega numbers gradients per process: named after the chart instead, an SVG is the same
-    # whatever was drawn before it, and two charts inlined in one page never share an id
-    ids = {old: f"{name}-gradient-{n}" for n, old in
-           enumerate(dict.fromkeys(re.findall(r"\bgradient_\d+\b", svg)))}  # fmt: skip
-    svg = re.sub(r"\bgradient_\d+\b", lambda m: ids[m.group(0)], svg)
-    svg = svg.replace("<svg", head, 1)
-    svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + accessible, svg, count=1)
-    return Drawing(svg, round(float(size.group(1))), round(float(size.group(2))))

@@ -4,32 +4,24 @@ vl-convert runs one JavaScript engine per process, so charts drawn beside the pa
 processes of their own. Started as multiprocessing's spawn does, they import the main module
 again (a script runs them under `if __name__ == "__main__"`); when they cannot start, the
 charts are drawn in the main process from then on. Each measures text with the atlas's font
-cut to the characters most charts show (fonts.py): only charts within it are handed to them.
+cut to the characters most charts show (measuring_font.py): only charts within it are handed
+to them. They import vega_svg.py only, not this package.
 """
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+
+from orchestration.publication.vega_svg import start_worker
 
 # two processes: the machine's two cores, beside the one writing the pages (bench/README.md)
 WORKERS = 2
 _workers: dict[str, ProcessPoolExecutor | None] = {}  # None: they broke, draw in this process
 # the publish step's warm-up thread may start them as the atlas step asks for them: one pool
 _creating = threading.Lock()
-
-
-def start_worker() -> None:
-    """A worker's start: register the cut font, then start vl-convert's engine. A cut that
-    cannot be made leaves the whole font, which measures the same (only slower)."""
-    from orchestration.publication.atlas import drawing, fonts
-
-    with contextlib.suppress(Exception):
-        drawing.use_font(fonts.measuring_fonts())
-    drawing.start_engine()
 
 
 def pool() -> ProcessPoolExecutor | None:

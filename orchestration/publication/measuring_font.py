@@ -7,7 +7,7 @@ file is faulted in piece by piece: on a file a quarter of the size the charts' m
 costs about half (bench/README.md). A chart with a character outside the cut is drawn with the
 whole font (drawing.dispatch), so the cut never changes a drawing.
 
-    .venv/bin/python -m orchestration.publication.atlas.fonts   # `make manifest` runs it
+    .venv/bin/python -m orchestration.publication.measuring_font   # `make manifest` runs it
 """
 
 from __future__ import annotations
