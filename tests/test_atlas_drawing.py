@@ -4,6 +4,7 @@ process with the whole one)."""
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import Future
 
 import altair as alt
@@ -66,3 +67,19 @@ def test_started_workers_draw_with_the_cut_font(tmp_path):
 
 def registered_fonts() -> list[str]:
     return list(vega_svg._fonts)
+
+
+def test_the_workers_start_early_only_when_the_atlas_will_draw_every_chart(tmp_path):
+    from orchestration.publication import atlas
+    from orchestration.publication.atlas.pages import MANIFEST
+    from orchestration.settings import load_settings
+
+    settings = load_settings({"COOP_WAREHOUSE_DIR": str(tmp_path / "warehouse")})
+    assert atlas.redraws_all(settings)  # no atlas yet
+    settings.atlas_dir.mkdir(parents=True)
+    (settings.atlas_dir / "index.html").write_text("<html></html>")
+    manifest = settings.atlas_dir / MANIFEST
+    manifest.write_text(json.dumps({"key": "k", "code": atlas.code_digest()}))
+    assert not atlas.redraws_all(settings)  # an increment: its changed charts only
+    manifest.write_text(json.dumps({"key": "k", "code": "an earlier atlas code"}))
+    assert atlas.redraws_all(settings)
