@@ -18,6 +18,7 @@ KEPT = {
     "int_atlas_threat_events_latest": "threat_key",
     "int_atlas_partner_threat_counts": "partner_key || '/' || threat_key",
     "int_atlas_threat_quarter_counts": "threat_key || '/' || quarter_start",
+    "int_atlas_partner_documents_latest": "partner_number",
 }
 
 
@@ -103,6 +104,8 @@ def test_new_events_are_merged_into_the_atlas_rankings_and_equal_a_full_refresh(
     partner_key, threat_key = touched.values()
     touched["int_atlas_partner_threat_counts"] = f"{partner_key}/{threat_key}"
     touched["int_atlas_threat_quarter_counts"] = f"{threat_key}/2026-10-01"
+    # the md5 key read as a number (macros/atlas_incremental.sql, key_number)
+    touched["int_atlas_partner_documents_latest"] = int(partner_key, 16)
     for model, group in touched.items():
         written = after[model][group]  # by the increment: a new group, or a later load
         assert group not in before[model] or written > before[model][group], model
@@ -111,7 +114,7 @@ def test_new_events_are_merged_into_the_atlas_rankings_and_equal_a_full_refresh(
     # the second event's document is the partner's one new pair; the first's it had before.
     # Numbers are the md5 keys read as hexadecimal integers (macros/atlas_incremental.sql)
     pairs_after = event_document_pairs(env.settings.build_db)
-    new_pair = (int(partner_key, 16), int(uncited_key, 16))
+    new_pair = (touched["int_atlas_partner_documents_latest"], int(uncited_key, 16))
     assert new_pair not in pairs_before
     assert set(pairs_after) - set(pairs_before) == {new_pair}
     assert pairs_after[new_pair] > max(pairs_before.values())

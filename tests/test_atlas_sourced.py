@@ -5,6 +5,7 @@ does, each partner with exactly its own rows in the order the atlas draws them."
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from html.parser import HTMLParser
 
 import duckdb
@@ -79,6 +80,57 @@ def test_each_partner_gets_exactly_its_own_rows_shown_as_python_shows_them(sampl
             assert lines.links == [row["source_url"] or None for row in rows]
             assert tables[page_name].shown == len(rows)
             assert tables[page_name].total == (rows[0]["total"] if rows else 0)
+
+
+def test_only_the_partners_asked_for_are_written_and_none_when_none_is(sample_env):
+    con, _ = atlas_lib.open_publication(sample_env.settings)
+    try:
+        every = dict(sourced.partner_tables(con))
+        asked = sorted(every)[::7]  # a few, across batches of one
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sourced, "BATCH", 1)
+            some = list(sourced.partner_tables(con, partner_ids=reversed(asked)))
+        assert [pid for pid, _ in some] == asked  # in partner id order, whatever was asked
+        assert dict(some) == {pid: every[pid] for pid in asked}
+        assert list(sourced.partner_tables(con, partner_ids=[])) == []
+    finally:
+        con.close()
+
+
+def test_a_partner_digest_changes_with_its_rows_only(sample_env, tmp_path):
+    copy = tmp_path / "published.duckdb"
+    shutil.copyfile(sample_env.settings.published_db, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        before = sourced.partner_digests(con)
+        assert len(before) > 100
+        partner, title = con.execute(
+            "select partner_id, title from atlas.partner_documents order by all limit 1"
+        ).fetchone()
+        con.execute(
+            "update atlas.partner_documents set title = title || '.' where partner_id = ? "
+            "and title = ?", [partner, title],
+        )  # fmt: skip
+        changed = sourced.partner_digests(con)
+        assert changed[partner] != before[partner]
+        assert {k: v for k, v in changed.items() if k != partner} == {
+            k: v for k, v in before.items() if k != partner
+        }
+        # the same rows in another order are the same page
+        con.execute(
+            "create table shuffled as select * from atlas.partner_documents order by random()"
+        )
+        con.execute("delete from atlas.partner_documents")
+        con.execute("insert into atlas.partner_documents select * from shuffled")
+        assert sourced.partner_digests(con) == changed
+        # a row given twice is another page (its lines are shown twice)
+        con.execute(
+            "insert into atlas.partner_documents select * from atlas.partner_documents "
+            "where partner_id = ? limit 1", [partner],
+        )  # fmt: skip
+        assert sourced.partner_digests(con)[partner] != changed[partner]
+    finally:
+        con.close()
 
 
 @pytest.fixture

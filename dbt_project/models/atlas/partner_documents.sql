@@ -37,6 +37,12 @@ event_pairs as (
 
 ),
 
+events_latest as (
+
+    select * from {{ ref('int_atlas_partner_documents_latest') }}
+
+),
+
 partner_numbers as (
 
     select partner_key, {{ key_number('partner_key') }} as partner_number
@@ -70,58 +76,76 @@ cited_keys as (
 
 ),
 
--- The pairs the partners', agreements' and memberships' rows give (thousands), less those an
--- event gave too: the events' pairs (20M at 10M events) are already distinct.
-cited_apart as (
+cited_numbers as (
 
-    select {{ key_number('partner_key') }} as partner_number,
+    select distinct
+        {{ key_number('partner_key') }} as partner_number,
         {{ key_number('document_key') }} as document_number
     from cited_keys
-    except
-    select event_pairs.partner_number, event_pairs.document_number
-    from event_pairs
-    inner join (
-        select distinct {{ key_number('partner_key') }} as partner_number,
-            {{ key_number('document_key') }} as document_number
-        from cited_keys
-    ) as cited
-        on event_pairs.partner_number = cited.partner_number
-        and event_pairs.document_number = cited.document_number
 
 ),
 
-cited as (
+-- The pairs the partners', agreements' and memberships' rows give (thousands), less those an
+-- event gave too: the events' pairs (20M at 10M events) are ranked and counted between builds.
+cited_apart as (
 
-    select partner_number, document_number from event_pairs
-    union all
-    select partner_number, document_number from cited_apart
+    select cited_numbers.partner_number, cited_numbers.document_number
+    from cited_numbers
+    where not exists (
+        select 1
+        from event_pairs
+        where event_pairs.partner_number = cited_numbers.partner_number
+            and event_pairs.document_number = cited_numbers.document_number
+    )
 
 ),
 
-dated as (
+cited_dated as (
 
     select
-        cited.partner_number,
-        cited.document_number,
+        cited_apart.partner_number,
+        cited_apart.document_number,
         document_numbers.published_on_or_first,
         document_numbers.document_id
-    from cited
+    from cited_apart
     inner join document_numbers
-        on cited.document_number = document_numbers.document_number
+        on cited_apart.document_number = document_numbers.document_number
+
+),
+
+candidates as (
+
+    select partner_number, document_number, published_on_or_first, document_id
+    from events_latest
+    union all
+    select partner_number, document_number, published_on_or_first, document_id
+    from cited_dated
 
 ),
 
 latest as (
 
-    {{ latest_per_group('dated', 'partner_number', ['document_number'],
+    {{ latest_per_group('candidates', 'partner_number', ['document_number'],
         ['published_on_or_first', 'document_id'], 100) }}
+
+),
+
+counted as (
+
+    select partner_number, max(total) as total
+    from events_latest
+    group by partner_number
+    union all
+    select partner_number, count(*) as total
+    from cited_dated
+    group by partner_number
 
 ),
 
 totals as (
 
-    select partner_number, count(*) as total
-    from dated
+    select partner_number, sum(total) as total
+    from counted
     group by partner_number
 
 ),

@@ -186,6 +186,8 @@ def _partner_lines(con: duckdb.DuckDBPyConnection) -> str:
 def _ahead(fetch: Callable[[dict], list], batches: list[dict]) -> Iterator[list]:
     """`fetch` of each batch in turn, the next one fetched in a thread while this one is used:
     the database writes the next partners' lines while Python draws these partners' pages."""
+    if not batches:  # no partner page to write: every one was kept
+        return
     with ThreadPoolExecutor(1) as ahead:
         pending = [ahead.submit(fetch, batch) for batch in batches[:1]]
         for following in [*batches[1:], None]:
