@@ -25,9 +25,9 @@
 {%- endmacro %}
 
 {#- The `n` rows of each `group_by` value of `rows` (a CTE) that come first by `order_by`
-    (expressions sorted descending, none null), with the columns `keep`. DuckDB keeps a top-n
-    per group while it scans (`max_by` with a count), in a few kB per group, where ranking
-    with a window sorts every row; Spark has no such aggregate and ranks. -#}
+    (its columns, sorted descending, none null), with the columns `keep`. DuckDB keeps a top-n
+    per group while it scans (`max_by` with a count), where ranking with a window sorts every
+    row; Spark has no such aggregate and ranks. -#}
 {% macro latest_per_group(rows, group_by, keep, order_by, n) -%}
     {{ return(adapter.dispatch('latest_per_group')(rows, group_by, keep, order_by, n)) }}
 {%- endmacro %}
@@ -46,17 +46,29 @@
     where latest_rank <= {{ n }}
 {%- endmacro %}
 
+{#- First each group's n-th greatest first sort key (n dates a group: a small state), then the
+    top n among the rows from it on only. Ranking every row at once held up to n whole rows per
+    group in every partial aggregate: under a cap it could not meet, it spilled them over and
+    over (12 GB and more at 10M events under 2,300 MB, bench/README.md); this spills like a
+    join. -#}
 {% macro duckdb__latest_per_group(rows, group_by, keep, order_by, n) -%}
     select {{ group_by }}, unnest(latest, recursive := true)
     from (
         select
-            {{ group_by }},
+            ranked.{{ group_by }},
             max_by(
-                { {%- for column in keep %}'{{ column }}': {{ column }}{{ ', ' if not loop.last }}{% endfor -%} },
-                { {%- for expression in order_by %}'by_{{ loop.index }}': {{ expression }}{{ ', ' if not loop.last }}{% endfor -%} },
+                { {%- for column in keep %}'{{ column }}': ranked.{{ column }}{{ ', ' if not loop.last }}{% endfor -%} },
+                { {%- for expression in order_by %}'by_{{ loop.index }}': ranked.{{ expression }}{{ ', ' if not loop.last }}{% endfor -%} },
                 {{ n }}
             ) as latest
-        from {{ rows }}
-        group by {{ group_by }}
+        from {{ rows }} as ranked
+        inner join (
+            select {{ group_by }}, list_min(max({{ order_by[0] }}, {{ n }})) as since
+            from {{ rows }}
+            group by {{ group_by }}
+        ) as cutoffs
+            on ranked.{{ group_by }} = cutoffs.{{ group_by }}
+        where ranked.{{ order_by[0] }} >= cutoffs.since
+        group by ranked.{{ group_by }}
     ) as grouped
 {%- endmacro %}
