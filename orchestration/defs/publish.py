@@ -28,7 +28,7 @@ def _warm_up_atlas_charts(settings: Settings) -> None:
         from orchestration.publication.vega_svg import start_engine
 
         if redraws_all(settings):
-            workers.start()  # their start (1-3 s) is the longer: begun first
+            workers.start()  # their start is the longer: begun first
         start_engine()  # for the few charts an increment draws in this process (see MANY)
     except Exception:  # noqa: BLE001, S110 - only a head start: the atlas step reports errors
         pass

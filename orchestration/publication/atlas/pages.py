@@ -85,13 +85,17 @@ def rows_digest(inputs: object) -> str:
     return hashlib.sha256(rows.encode()).hexdigest()
 
 
+def page_digest(context: Context, shown: str) -> str:
+    """A page's rows' digest (`shown`) with the atlas's code: a new code draws every page."""
+    return hashlib.sha256(f"{context.code_digest}|{shown}".encode()).hexdigest()
+
+
 def keep_page(out: Path, relative: str, context: Context, shown: str) -> bool:
     """Hard-link the previous atlas's page when it showed the same (`shown`: its rows' digest)
     with the same code; False when the page must be drawn. A kept page keeps the publication
     date it was drawn with: its data is that publication's."""
-    digest = hashlib.sha256(f"{context.code_digest}|{shown}".encode()).hexdigest()
     before = context.previous_manifest.get("pages", {}).get(relative)
-    if context.previous is None or not before or before["digest"] != digest:
+    if context.previous is None or not before or before["digest"] != page_digest(context, shown):
         return False
     kept = context.previous / relative
     if not kept.is_file():
@@ -107,10 +111,14 @@ def write_page(
     """Write one page, or keep the previous atlas's when `inputs` (what it shows; `shown`, their
     digest when the caller has it) are unchanged."""
     shown = shown or rows_digest(inputs)
-    if keep_page(out, relative, context, shown):
-        return
+    if not keep_page(out, relative, context, shown):
+        draw_page(out, relative, context, render, inputs, shown)
+
+
+def draw_page(out: Path, relative: str, context: Context, render, inputs: dict, shown: str) -> None:
+    """Write one page anew, and say so in the manifest."""
     (out / relative).write_text(render(**inputs, data_date=context.data_date))
-    digest = hashlib.sha256(f"{context.code_digest}|{shown}".encode()).hexdigest()
+    digest = page_digest(context, shown)
     context.pages[relative] = {"digest": digest, "rows": shown, "data_date": context.data_date}
     context.drawn.append(relative)
 
@@ -232,7 +240,7 @@ def write_partner_pages(
             waiting[pid] = (relative, inputs, shown)
     for pid, tables in sourced.partners(list(waiting)):
         relative, inputs, shown = waiting[pid]
-        write_page(out, relative, context, render, {**inputs, **tables}, shown)
+        draw_page(out, relative, context, render, {**inputs, **tables}, shown)
 
 
 def write_threat_pages(

@@ -36,7 +36,7 @@ def pool() -> ProcessPoolExecutor | None:
 
 def start() -> None:
     """Start the workers now rather than when the first chart is handed out: their start
-    (a Python, Altair, vl-convert and its engine each) then runs beside the caller's work.
+    (a Python, vl-convert and its engine each) then runs beside the caller's work.
     A pool spawns its processes at its first task: an empty one is given."""
     executor = pool()
     if executor is not None:
